@@ -1,0 +1,24 @@
+# The two commands of the README. Each does its own set-up on a fresh machine:
+# a virtual environment in .venv with the project and its test tools installed.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: book test setup clean
+
+book: $(STAMP)
+	$(VENV)/bin/briefs build
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf build

@@ -1,0 +1,217 @@
+"""Execute one brief with papermill, from its MyST source to a deterministic executed notebook.
+
+The executed notebook is written aside and renamed into place only when the
+run succeeds, so a failing run never replaces what was last published; the
+failed notebook is kept under `build/failed/` for the author to read.
+Papermill's timestamps, durations and random cell ids are removed, so the same
+inputs give the same bytes and reviewers diff only what changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from . import catalog
+from .claims import LEDGER_MIME
+from .errors import BriefFailed, ClaimContradicted, DataError, UsageError
+from .paths import build_dir, project_root
+
+KERNEL = "briefs"
+
+
+@dataclass
+class RunResult:
+    brief: str
+    notebook: Path
+    parameters: dict[str, Any]
+    claims: list[dict] = field(default_factory=list)
+
+    @property
+    def contradicted(self) -> list[dict]:
+        return [c for c in self.claims if c["status"] != "holds"]
+
+
+def ensure_kernel() -> str:
+    """A kernelspec named 'briefs' that runs this interpreter, so runs never pick another environment."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(KERNEL)
+        if Path(spec.argv[0]).resolve() == Path(sys.executable).resolve() and "--log-level=ERROR" in spec.argv:
+            return KERNEL
+    except NoSuchKernel:
+        pass
+    import tempfile as _tempfile
+
+    from ipykernel.kernelspec import write_kernel_spec
+
+    with _tempfile.TemporaryDirectory() as tmp:
+        # The kernel's own log (a warning about TCP transport on every start) is noise to authors.
+        path = write_kernel_spec(Path(tmp) / KERNEL, overrides={"display_name": "Python (briefs)"})
+        spec_file = Path(path) / "kernel.json"
+        spec = json.loads(spec_file.read_text())
+        spec["argv"] = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--log-level=ERROR"]
+        spec_file.write_text(json.dumps(spec, indent=1))
+        KernelSpecManager().install_kernel_spec(str(path), KERNEL, prefix=sys.prefix)
+    return KERNEL
+
+
+def _coerce(name: str, raw: Any, default_type: str) -> Any:
+    if not isinstance(raw, str):
+        return raw
+    if default_type == "bool":
+        low = raw.strip().lower()
+        if low in ("true", "1", "yes"):
+            return True
+        if low in ("false", "0", "no"):
+            return False
+        raise UsageError(f"parameter {name!r}: {raw!r} is not true or false")
+    if default_type == "int":
+        try:
+            return int(raw)
+        except ValueError:
+            raise UsageError(f"parameter {name!r}: {raw!r} is not a whole number") from None
+    if default_type == "float":
+        try:
+            return float(raw)
+        except ValueError:
+            raise UsageError(f"parameter {name!r}: {raw!r} is not a number") from None
+    return raw
+
+
+def parameters_of(nb_path: Path) -> dict[str, dict]:
+    """The brief's declared parameters (from its `parameters` cell) with their inferred types."""
+    import papermill
+
+    return papermill.inspect_notebook(str(nb_path))
+
+
+def check_parameters(brief: str, declared: dict[str, dict], given: dict[str, Any]) -> dict[str, Any]:
+    """Refuse unknown names, convert CLI strings to the declared type, refuse control characters."""
+    out = {}
+    for name, raw in given.items():
+        if name not in declared:
+            valid = ", ".join(sorted(declared)) or "(none)"
+            raise UsageError(f"brief {brief!r} has no parameter {name!r}; its parameters are: {valid}")
+        kind = declared[name].get("inferred_type_name", "str")
+        value = _coerce(name, raw, kind)
+        if isinstance(value, str) and any(ord(ch) < 32 for ch in value):
+            raise UsageError(f"parameter {name!r}: control characters (such as newlines) are not allowed")
+        out[name] = value
+    return out
+
+
+def normalize(nb: nbformat.NotebookNode, parameters: dict[str, Any]) -> nbformat.NotebookNode:
+    """Strip everything that changes from run to run but says nothing about the results."""
+    meta = nb.metadata
+    meta.pop("papermill", None)
+    meta.setdefault("briefs", {})["parameters"] = {k: parameters[k] for k in sorted(parameters)}
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index:03d}"
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags and "hide-input" not in tags:
+            cell.metadata["tags"] = [*tags, "hide-input"]
+        if cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                output.get("metadata", {}).pop("execution", None)
+    return nb
+
+
+def ledger_of(nb: nbformat.NotebookNode) -> dict | None:
+    """The claims ledger a brief displayed, read back from its outputs."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data", {})
+            if LEDGER_MIME in data:
+                return data[LEDGER_MIME]
+    return None
+
+
+def _write_atomic(nb: nbformat.NotebookNode, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".ipynb", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(nbformat.writes(nb) + "\n")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def output_path(name: str, root: Path | None = None) -> Path:
+    return build_dir(root) / "runs" / f"{name}.ipynb"
+
+
+def run_brief(
+    name: str,
+    parameters: dict[str, Any] | None = None,
+    *,
+    root: Path | None = None,
+    strict: bool = False,
+    output: Path | None = None,
+) -> RunResult:
+    """Execute a brief; on success atomically replace its executed notebook, else raise and keep the old one."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    root = root or project_root()
+    brief = catalog.get(name, root)
+    target = output or output_path(name, root)
+    nb = brief.read()
+    nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python (briefs)", "language": "python"}
+    with tempfile.TemporaryDirectory(prefix=f"briefs-{name}-") as tmpdir:
+        source = Path(tmpdir) / f"{name}.ipynb"
+        nbformat.write(nb, source)
+        declared = parameters_of(source)
+        given = dict(parameters or {})
+        if strict:
+            given.setdefault("strict", True)
+        params = check_parameters(name, declared, given)
+        executed = Path(tmpdir) / f"{name}.out.ipynb"
+        try:
+            papermill.execute_notebook(
+                str(source),
+                str(executed),
+                parameters=params,
+                kernel_name=ensure_kernel(),
+                cwd=str(root),
+                progress_bar=False,
+                log_output=False,
+                report_mode=False,
+            )
+        except PapermillExecutionError as exc:
+            if executed.exists():
+                failed = build_dir(root) / "failed" / f"{name}.ipynb"
+                failed.parent.mkdir(parents=True, exist_ok=True)
+                failed.write_bytes(executed.read_bytes())
+            reason = str(exc.evalue).strip().splitlines()[0] if exc.evalue else exc.ename
+            if exc.ename == "ClaimContradicted":
+                raise ClaimContradicted(f"{name}: {reason}") from None
+            if exc.ename == "DataError":
+                raise DataError(reason) from None
+            if exc.ename == "UsageError":
+                raise UsageError(f"{name}: {reason}") from None
+            raise BriefFailed(f"{name}: cell {exc.cell_index} raised {exc.ename}: {reason}") from None
+        result_nb = normalize(nbformat.read(executed, as_version=4), params)
+    _write_atomic(result_nb, target)
+    ledger = ledger_of(result_nb) or {}
+    return RunResult(brief=name, notebook=target, parameters=params, claims=ledger.get("claims", []))
+
+
+def parse_cli_parameters(pairs: list[list[str]] | None) -> dict[str, str]:
+    return {key: value for key, value in (pairs or [])}
+
+
+def dumps_claims(result: RunResult) -> str:
+    return json.dumps(result.claims, indent=2, sort_keys=True)
