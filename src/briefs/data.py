@@ -36,9 +36,11 @@ def sha256(path: str | os.PathLike) -> str:
 
 
 def _display_path(path: Path) -> str:
+    """Relative to the working directory when the file is below it (the usual case), else absolute."""
+    path = Path(path).resolve()
     try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
         return str(path)
 
 
@@ -240,7 +242,17 @@ def _describe(error: Any, schema: dict) -> tuple[int | None, str | None, str]:
         return row, None, "the row has more cells than the header"
     if kind in ("missing-label", "extra-label", "incorrect-label", "duplicate-label", "blank-label"):
         expected = ", ".join(fields)
-        return 1, column, f"header does not match the schema ({kind.replace('-', ' ')}; expected columns: {expected})"
+        label = getattr(error, "label", None)
+        field_name = getattr(error, "field_name", None)
+        if kind == "missing-label":
+            reason = f"the header has no column {field_name!r}"
+        elif kind == "extra-label":
+            reason = f"the header has an unexpected column {label!r}"
+        elif kind == "incorrect-label":
+            reason = f"the header has {label!r} where the schema expects {field_name!r}"
+        else:
+            reason = f"the header has a {kind.replace('-', ' ')}"
+        return 1, field_name or label, f"{reason} (expected columns: {expected})"
     if kind == "primary-key":
         return row, None, f"duplicate row: the key {note}" if note else "duplicate row (same key as an earlier row)"
     if kind == "blank-row":

@@ -9,6 +9,7 @@ inputs give the same bytes and reviewers diff only what changed.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import sys
@@ -87,6 +88,18 @@ def _coerce(name: str, raw: Any, default_type: str) -> Any:
     return raw
 
 
+def _declared_type(spec: dict) -> str:
+    """The type of a parameter: its annotation if any, else the type of its default literal."""
+    hinted = spec.get("inferred_type_name")
+    if hinted and hinted != "None":
+        return hinted
+    try:
+        default = ast.literal_eval(spec.get("default", ""))
+    except (ValueError, SyntaxError):
+        return "str"
+    return type(default).__name__
+
+
 def parameters_of(nb_path: Path) -> dict[str, dict]:
     """The brief's declared parameters (from its `parameters` cell) with their inferred types."""
     import papermill
@@ -101,8 +114,7 @@ def check_parameters(brief: str, declared: dict[str, dict], given: dict[str, Any
         if name not in declared:
             valid = ", ".join(sorted(declared)) or "(none)"
             raise UsageError(f"brief {brief!r} has no parameter {name!r}; its parameters are: {valid}")
-        kind = declared[name].get("inferred_type_name", "str")
-        value = _coerce(name, raw, kind)
+        value = _coerce(name, raw, _declared_type(declared[name]))
         if isinstance(value, str) and any(ord(ch) < 32 for ch in value):
             raise UsageError(f"parameter {name!r}: control characters (such as newlines) are not allowed")
         out[name] = value
