@@ -1,6 +1,8 @@
 """Run every brief, then compile the Jupyter Book (1.x, Sphinx) to HTML, offline.
 
-The book is compiled from a staging copy of `book/` plus the executed
+Briefs run in parallel (one process per core by default, or on any
+`concurrent.futures` executor such as Dask distributed's) and only when their
+inputs changed (see `cache`). The book is compiled from a staging copy of `book/` plus the executed
 notebooks, with its table of contents generated from the catalog, so adding a
 brief adds a page without editing the core. HTML is built aside and swapped
 into `build/html` only when Sphinx succeeds: a failed build leaves the last
@@ -10,16 +12,18 @@ and the other briefs still run; the summary names it.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from . import catalog
+from . import cache, catalog
 from .errors import BriefsError, BuildFailed
 from .paths import build_dir, project_root
 from .run import RunResult, output_path, run_brief
@@ -32,6 +36,7 @@ class BuildResult:
     html: Path
     runs: list[RunResult] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -113,33 +118,108 @@ def swap_in(new: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def build_book(root: Path | None = None, *, progress: Progress | None = None, run: bool = True) -> BuildResult:
-    """Run the briefs (unless `run` is False), stage the book, compile it into build/html."""
+def _execute(name: str, root: str) -> RunResult:
+    """One brief in a worker (module-level so any concurrent.futures executor can pickle it)."""
+    return run_brief(name, root=Path(root))
+
+
+def default_executor(workers: int | None = None) -> Executor:
+    """One process per core by default; spawned, so workers never inherit the parent's threads."""
+    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn"))
+
+
+def run_briefs(
+    briefs: list[catalog.Brief],
+    root: Path,
+    *,
+    force: bool = False,
+    workers: int | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[RunResult], dict[str, str], list[str]]:
+    """Run the briefs whose inputs changed, in parallel; returns (runs, failures, unchanged)."""
+    say = progress or (lambda item, state: None)
+    runs: list[RunResult] = []
+    failures: dict[str, str] = {}
+    unchanged: list[str] = []
+    keys: dict[str, str] = {}
+    todo: list[catalog.Brief] = []
+    for brief in briefs:
+        keys[brief.name] = cache.key(brief.path, {})
+        reason = None if force else cache.stale_reason(brief.name, root, keys[brief.name], output_path(brief.name, root))
+        if force or reason:
+            todo.append(brief)
+            say(brief.name, "queued")
+        else:
+            unchanged.append(brief.name)
+            say(brief.name, "unchanged, not re-run")
+
+    def finish(name: str, outcome: RunResult | BaseException) -> None:
+        if isinstance(outcome, BaseException):
+            cache.invalidate(name, root)
+            failures[name] = str(outcome) if isinstance(outcome, BriefsError) else f"{name}: {outcome!r}"
+            say(name, f"failed: {failures[name]}")
+            return
+        runs.append(outcome)
+        cache.save(name, root, keys[name], outcome.notebook)
+        bad = len(outcome.contradicted)
+        say(name, f"done, {len(outcome.claims)} claims" + (f", {bad} contradicted" if bad else ""))
+
+    if len(todo) == 1 and executor is None:
+        say(todo[0].name, "running")
+        try:
+            finish(todo[0].name, _execute(todo[0].name, str(root)))
+        except BriefsError as exc:
+            finish(todo[0].name, exc)
+    elif todo:
+        owned = executor is None
+        pool = executor or default_executor(workers)
+        try:
+            futures = {pool.submit(_execute, b.name, str(root)): b.name for b in todo}
+            for name in futures.values():
+                say(name, "running")
+            for future in as_completed(futures):
+                name = futures[future]
+                try:
+                    finish(name, future.result())
+                except Exception as exc:  # a worker's failure is that brief's failure, not the build's
+                    finish(name, exc)
+        finally:
+            if owned:
+                pool.shutdown(wait=True, cancel_futures=True)
+    runs.sort(key=lambda r: r.brief)
+    return runs, failures, unchanged
+
+
+def build_book(
+    root: Path | None = None,
+    *,
+    progress: Progress | None = None,
+    run: bool = True,
+    force: bool = False,
+    workers: int | None = None,
+    executor: Executor | None = None,
+) -> BuildResult:
+    """Run the briefs whose inputs changed (all with `force`), stage the book, compile it into build/html."""
     root = root or project_root()
     say = progress or (lambda item, state: None)
     briefs = catalog.discover(root)
     result = BuildResult(html=build_dir(root) / "html")
-    notebooks: dict[str, Path] = {}
-    for brief in briefs:
-        if run:
-            say(brief.name, "running")
-            try:
-                res = run_brief(brief.name, root=root)
-            except BriefsError as exc:
-                result.failures[brief.name] = str(exc)
-                say(brief.name, f"failed: {exc}")
-            else:
-                result.runs.append(res)
-                bad = len(res.contradicted)
-                say(brief.name, f"done, {len(res.claims)} claims" + (f", {bad} contradicted" if bad else ""))
-        previous = output_path(brief.name, root)
-        if previous.exists():
-            notebooks[brief.name] = previous
+    if run:
+        result.runs, result.failures, result.unchanged = run_briefs(
+            briefs, root, force=force, workers=workers, executor=executor, progress=say
+        )
+    notebooks = {b.name: output_path(b.name, root) for b in briefs if output_path(b.name, root).exists()}
+    book = cache.book_key(root, notebooks)
+    if not force and cache.book_is_current(root, book, result.html):
+        say("book", "unchanged, not recompiled")
+        return result
     say("book", "compiling")
     work = build_dir(root) / "book"
     source = stage(root, briefs, notebooks, work / "src")
     html = compile_book(source, work / "out")
     swap_in(html, result.html)
     shutil.rmtree(work / "out", ignore_errors=True)
+    cache.save_book(root, book)
     say("book", f"written to {result.html}")
     return result

@@ -18,9 +18,45 @@ from .errors import BriefsError, exit_code
 console = Console(stderr=True, highlight=False)
 
 
-def _progress(item: str, state: str) -> None:
-    style = "red" if state.startswith("failed") else "green" if state.startswith("done") else "cyan"
-    console.print(f"[bold]{item}[/bold] [{style}]{state}[/{style}]")
+class BuildDisplay:
+    """A live table of every brief's state while the book builds (plain lines when not a terminal)."""
+
+    STYLES = {"queued": "dim", "running": "cyan", "unchanged": "blue", "done": "green", "failed": "red"}
+
+    def __init__(self) -> None:
+        self.states: dict[str, str] = {}
+        self.live = None
+
+    def table(self):
+        from rich.table import Table
+
+        table = Table(show_header=True, header_style="bold", box=None)
+        table.add_column("brief")
+        table.add_column("state")
+        for item, state in self.states.items():
+            style = next((v for k, v in self.STYLES.items() if state.startswith(k)), "")
+            table.add_row(item, f"[{style}]{state}[/{style}]" if style else state)
+        return table
+
+    def __call__(self, item: str, state: str) -> None:
+        self.states[item] = state
+        if self.live is not None:
+            self.live.update(self.table())
+        else:
+            style = next((v for k, v in self.STYLES.items() if state.startswith(k)), "")
+            console.print(f"[bold]{item}[/bold] " + (f"[{style}]{state}[/{style}]" if style else state))
+
+    def __enter__(self):
+        if console.is_terminal:
+            from rich.live import Live
+
+            self.live = Live(self.table(), console=console, refresh_per_second=8)
+            self.live.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.live is not None:
+            self.live.__exit__(*exc)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -47,7 +83,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_book
 
-    result = build_book(progress=_progress, run=not args.no_run)
+    with BuildDisplay() as display:
+        result = build_book(progress=display, run=not args.no_run, force=args.force, workers=args.workers)
     if result.failures:
         console.print(f"[red]{len(result.failures)} brief(s) failed[/red] (their last good pages were kept):")
         for name, reason in result.failures.items():
@@ -74,6 +111,8 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="run every brief and build the book", description="Run every brief, then compile the book to build/html (offline).")
     p.add_argument("--no-run", action="store_true", help="reuse the executed notebooks already in build/runs")
+    p.add_argument("--force", action="store_true", help="re-run every brief and recompile, even if nothing changed")
+    p.add_argument("-j", "--workers", type=int, default=None, help="briefs run at once (default: one per core)")
     p.set_defaults(func=cmd_build)
     return top
 

@@ -24,6 +24,20 @@ from .paths import default_package
 
 FIGURES_SCHEMA = "schemas/figures.json"
 
+INPUTS_MIME = "application/vnd.briefs.inputs+json"
+
+# Every file this process read as data, with its sha256: the build cache and the provenance
+# block read it back from the executed notebook (see sources.show), so a brief's data
+# dependencies are what it actually read, not what someone remembered to declare.
+INPUTS: dict[str, str] = {}
+
+
+def record_input(path: str | os.PathLike, digest: str | None = None) -> str:
+    digest = digest or sha256(path)
+    INPUTS[_display_path(Path(path))] = digest
+    return digest
+
+
 _PANDAS_TYPES = {"integer": "Int64", "number": "float64", "string": "string", "boolean": "boolean"}
 
 
@@ -111,6 +125,7 @@ class Package:
         if isinstance(schema, str):
             schema_path = self.base / schema
             try:
+                record_input(schema_path)
                 return json.loads(schema_path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise DataError(f"{_display_path(schema_path)}: cannot read schema of {name!r}: {exc}") from None
@@ -122,7 +137,7 @@ class Package:
         """The resource as a DataFrame, after validation; dates become Timestamps."""
         if name not in self._cache:
             path = self.resource_path(name)
-            digest = sha256(path)
+            digest = record_input(path)
             self._check_hash(name, path, digest)
             schema = self.schema(name)
             validate_table(path, schema)
@@ -202,6 +217,7 @@ def load_package(path: str | os.PathLike | None = None) -> Package:
         raise DataError(f"{_display_path(pkg_path)}: not a readable data package: {exc}") from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise DataError(f"{_display_path(pkg_path)}: a data package needs a list of resources")
+    record_input(pkg_path)
     return Package(pkg_path, descriptor)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from .data import Package
+from .data import INPUTS, INPUTS_MIME, Package
 
 
 def to_html(pkg: Package, document: str) -> str:
@@ -44,4 +44,8 @@ def to_html(pkg: Package, document: str) -> str:
 def show(pkg: Package, document: str) -> None:
     from IPython.display import display
 
-    display({"text/html": to_html(pkg, document), "text/plain": f"Sources for document {document}"}, raw=True)
+    inputs = {"files": {path: INPUTS[path] for path in sorted(INPUTS)}}
+    display(
+        {"text/html": to_html(pkg, document), "text/plain": f"Sources for document {document}", INPUTS_MIME: inputs},
+        raw=True,
+    )
