@@ -75,6 +75,10 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="run every brief and build the book", description="Run every brief, then compile the book to build/html (offline).")
     p.add_argument("--no-run", action="store_true", help="reuse the executed notebooks already in build/runs")
     p.set_defaults(func=cmd_build)
+
+    from .datacli import add_commands as add_data_commands
+
+    add_data_commands(sub)
     return top
 
 
