@@ -80,6 +80,19 @@ def test_pull_from_mirror_places_every_snapshot_verified(root, mirror):
     assert states["mx_deportations_and_returns"] == ("verified", ("2015-01", "2024-12"))
 
 
+def test_status_tells_a_newer_snapshot_from_a_damaged_one(root, mirror):
+    snapshots.pull([SEX_AGE, OHSS], mirror=mirror, root=root)
+    with open(dest(root, SEX_AGE), "a", encoding="utf-8", newline="") as handle:
+        handle.write("2025-01,male,18+,4000\n")
+    replace_line(dest(root, OHSS), 5, lambda line: line.replace("3550", "-3550", 1))
+
+    found = {s.name: s for s in snapshots.status(root)}
+
+    assert (found[SEX_AGE].state, found[SEX_AGE].coverage) == ("checksum differs", ("2018-01", "2025-01"))
+    assert found[OHSS].state == "invalid" and "row 6, column Repatriations:Administrative Returns" in found[OHSS].problem
+    assert found["us_sw_border_encounters"].state == "absent"
+
+
 def test_a_verified_file_is_not_fetched_again(root, mirror):
     snapshots.pull([OHSS], mirror=mirror, root=root)
     before = dest(root, OHSS).stat().st_mtime_ns

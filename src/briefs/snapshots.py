@@ -394,7 +394,7 @@ def _fetch(origin: Path | str, dest: Path, name: str, timeout: float, progress: 
     digest, size = hashlib.sha256(), 0
     try:
         with os.fdopen(handle, "wb") as out:
-            with _open(origin, dest.name, timeout) as (stream, total):
+            with _SourceStream(origin, timeout) as (stream, total):
                 progress.start(name, total)
                 while block := stream.read(CHUNK):
                     out.write(block)
@@ -418,11 +418,11 @@ def _umask() -> int:
     return mask
 
 
-class _open:
+class _SourceStream:
     """A readable stream and its size for a local file or a URL, as one context manager."""
 
-    def __init__(self, origin: Path | str, file: str, timeout: float):
-        self.origin, self.file, self.timeout = origin, file, timeout
+    def __init__(self, origin: Path | str, timeout: float):
+        self.origin, self.timeout = origin, timeout
         self.stream = None
 
     def __enter__(self):
