@@ -114,6 +114,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="re-run every brief and recompile, even if nothing changed")
     p.add_argument("-j", "--workers", type=int, default=None, help="briefs run at once (default: one per core)")
     p.set_defaults(func=cmd_build)
+
+    from .datacli import add_commands as add_data_commands
+
+    add_data_commands(sub)
     return top
 
 

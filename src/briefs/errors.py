@@ -37,6 +37,12 @@ class BriefFailed(BriefsError):
     exit_code = 1
 
 
+class FetchFailed(BriefsError):
+    """A snapshot could not be downloaded (network, HTTP status); nothing was replaced."""
+
+    exit_code = 1
+
+
 class BuildFailed(BriefsError):
     """The book could not be compiled from the executed briefs."""
 

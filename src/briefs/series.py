@@ -1,18 +1,28 @@
 """Official monthly series used to check the documents' figures.
 
 They are external snapshots: never committed, fetched into `data/external/`
-(or read from $BRIEFS_EXTERNAL), and every brief must build without them, so
-`load` returns None when a series is absent and the brief says so plainly.
+(or read from $BRIEFS_EXTERNAL) by `briefs data pull`, and every brief must
+build without them, so `load` returns None when a series is absent and the
+brief says so plainly (`absent_note`). A series that is present is trusted only
+after two checks: its cells against the Table Schema in `data/external.json`
+(so a damaged file stops the run naming row and column, instead of becoming a
+wrong number on a page) and its sha256 against the hash recorded there (so a
+brief is never silently recomputed on other data than its author checked).
+
+Types follow the schema: counts are int64 (Int64 with <NA> where OHSS prints
+"X"), a `month` column is a Timestamp; `months(name, frame)` gives the
+calendar month of each row for the two series that spell months otherwise.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
 
-from .paths import project_root
+from . import snapshots
+from .errors import DataError, UsageError
+from .tablecheck import display_path
 
 FILES = {
     "us_sw_border_encounters": "us_sw_border_encounters_monthly.csv",
@@ -32,13 +42,22 @@ TITLES = {
     "mx_deportations_and_returns": "Mexico: deportations and assisted returns (UPM)",
 }
 
+# Typed frames already checked, keyed by file identity and the hash they were checked against:
+# a brief that loads a series in several cells pays for parsing and hashing once.
+_CACHE: dict[tuple, pd.DataFrame] = {}
+
+
+def _known(name: str) -> None:
+    if name not in FILES:
+        raise UsageError(f"no official series named {name!r} (known: {', '.join(FILES)})")
+
 
 def external_dir(root: Path | None = None) -> Path:
-    env = os.environ.get("BRIEFS_EXTERNAL")
-    return Path(env) if env else (root or project_root()) / "data" / "external"
+    return snapshots.external_dir(root)
 
 
 def path_of(name: str, root: Path | None = None) -> Path:
+    _known(name)
     return external_dir(root) / FILES[name]
 
 
@@ -46,15 +65,50 @@ def available(name: str, root: Path | None = None) -> bool:
     return path_of(name, root).is_file()
 
 
+def describe(name: str, root: Path | None = None) -> snapshots.Snapshot:
+    """Publisher, sources, licence, schema and recorded hash of a series (from data/external.json)."""
+    _known(name)
+    return snapshots.snapshot(name, root)
+
+
 def load(name: str, root: Path | None = None) -> pd.DataFrame | None:
-    """The series as a DataFrame (a `month` column becomes a Timestamp), or None when not fetched."""
+    """The series as a typed DataFrame, or None when it has not been fetched.
+
+    Raises DataError naming file, row and column when a cell breaks the
+    schema, and DataError when the file is valid but is not the snapshot
+    recorded in data/external.json.
+    """
     path = path_of(name, root)
-    if not path.is_file():
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
         return None
-    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], low_memory=False)
-    if "month" in frame.columns:
-        frame["month"] = pd.to_datetime(frame["month"], format="%Y-%m")
-    return frame
+    snap = describe(name, root)
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, snap.sha256)
+    if key not in _CACHE:
+        where = display_path(path)
+        frame = snapshots.read_snapshot(path, snap, where)
+        digest = snapshots.sha256(path)
+        if digest != snap.sha256:
+            raise DataError(
+                f"{where}: sha256 is {digest}, but {snap.described_in} records {snap.sha256} for {name}; "
+                "if this newer snapshot is intended, record it with `briefs data pull --update-checksums --only "
+                f"{name}` (see README, Official series)"
+            )
+        if len(_CACHE) >= 16:
+            _CACHE.clear()
+        _CACHE[key] = frame
+    return _CACHE[key].copy()
+
+
+def months(name: str, frame: pd.DataFrame, root: Path | None = None) -> pd.Series:
+    """Calendar month (Timestamp) of each row of a loaded series; NaT for fiscal-year total rows."""
+    return snapshots.months(frame, describe(name, root), name)
+
+
+def citation(name: str, root: Path | None = None) -> str:
+    """A source line for charts and tables built from the series."""
+    return describe(name, root).citation()
 
 
 def absent_note(name: str) -> str:
