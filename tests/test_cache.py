@@ -83,6 +83,22 @@ def test_cache_reruns_only_what_changed(two_briefs):
     assert run(root, force=True)[0] == ["sexes", "tiny"]
 
 
+def test_fetching_an_absent_series_reruns_the_briefs_that_wanted_it(two_briefs, monkeypatch):
+    root = two_briefs
+    external = root / "external"
+    external.mkdir()
+    monkeypatch.setenv("BRIEFS_EXTERNAL", str(external))
+    nb = root / "notebooks" / "tiny.md"
+    nb.write_text(nb.read_text().replace('docs = pkg.table("documents")', 'docs = pkg.table("documents")\nfrom briefs import series\nohss = series.load("ohss_enforcement_monthly")'))
+    assert run(root)[0] == ["sexes", "tiny"]
+    assert run(root)[0] == []
+    from conftest import SHARED_DATA
+    import shutil
+
+    shutil.copyfile(SHARED_DATA / "ohss_enforcement_monthly_fy2014_2024aug.csv", external / "ohss_enforcement_monthly_fy2014_2024aug.csv")
+    assert run(root)[0] == ["tiny"]
+
+
 def test_changing_the_helper_library_reruns_all(two_briefs, monkeypatch):
     root = two_briefs
     run(root)

@@ -21,7 +21,7 @@ from typing import Any
 
 import nbformat
 
-from .data import INPUTS_MIME, sha256
+from .data import ABSENT, INPUTS_MIME, sha256
 from .paths import build_dir
 
 
@@ -97,6 +97,10 @@ def stale_reason(name: str, root: Path, run_key: str, notebook: Path) -> str | N
         return "notebook, parameters, helper library or environment changed"
     for path, digest in saved.get("files", {}).items():
         full = Path(path) if os.path.isabs(path) else root / path
+        if digest == ABSENT:
+            if full.exists():
+                return f"input {path} has appeared"
+            continue
         if not full.is_file():
             return f"input {path} is gone"
         if sha256(full) != digest:

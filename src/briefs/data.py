@@ -30,6 +30,7 @@ INPUTS_MIME = "application/vnd.briefs.inputs+json"
 # block read it back from the executed notebook (see sources.show), so a brief's data
 # dependencies are what it actually read, not what someone remembered to declare.
 INPUTS: dict[str, str] = {}
+ABSENT = "absent"  # recorded for an optional input (an official series) that was not there
 
 
 def record_input(path: str | os.PathLike, digest: str | None = None) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import snapshots
+from .data import ABSENT, record_input
 from .errors import DataError, UsageError
 from .tablecheck import display_path
 
@@ -82,6 +83,7 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame | None:
     try:
         stat = path.stat()
     except FileNotFoundError:
+        record_input(path, ABSENT)  # so that fetching it later re-runs the briefs that wanted it
         return None
     snap = describe(name, root)
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, snap.sha256)
@@ -98,6 +100,7 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame | None:
         if len(_CACHE) >= 16:
             _CACHE.clear()
         _CACHE[key] = frame
+    record_input(path, snap.sha256)
     return _CACHE[key].copy()
 
 
