@@ -6,7 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: book test setup clean
 
+# Official series are optional snapshots: taken from the local mirror when there is one.
+MIRROR ?= ../shared/data
+
 book: $(STAMP)
+	if [ -d "$(MIRROR)" ]; then $(VENV)/bin/briefs data pull --mirror "$(MIRROR)"; fi
 	$(VENV)/bin/briefs build
 
 test: $(STAMP)
