@@ -94,6 +94,32 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from .release import release
+
+    result = release(args.version, date=args.date, force=args.force, strict=args.strict,
+                     site=Path(args.site) if args.site else None, progress=_progress)
+    verb = "replaced" if result.replaced else "released"
+    console.print(f"[green]edition {result.name} {verb}[/green] ({result.date}): {result.edition / 'index.html'}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .release import make_server, site_dir
+
+    site = Path(args.site) if args.site else site_dir()
+    server = make_server(site, args.port)
+    host, port = server.server_address[:2]
+    console.print(f"serving {site} at [bold]http://{host}:{port}/[/bold] (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        console.print("stopped")
+    finally:
+        server.server_close()
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="briefs", description="Reproducible policy briefs, built as a Jupyter Book.")
     top.add_argument("--version", action="version", version=f"briefs {__version__}")
@@ -118,6 +144,21 @@ def parser() -> argparse.ArgumentParser:
     from .datacli import add_commands as add_data_commands
 
     add_data_commands(sub)
+
+    p = sub.add_parser("release", help="build the book as a dated edition in site/VERSION",
+                       description="Run every brief and build the book as edition VERSION in site/VERSION/, then update "
+                                   "site/versions.json, site/latest/ and site/index.html. Nothing changes if it fails.")
+    p.add_argument("version", help="edition name: letters, digits, dots, hyphens, underscores (e.g. 2026.11)")
+    p.add_argument("--date", help="the edition's date, YYYY-MM-DD (default: from SOURCE_DATE_EPOCH, else today)")
+    p.add_argument("--force", action="store_true", help="replace an edition that already exists")
+    p.add_argument("--strict", action="store_true", help="fail if any claim is contradicted")
+    p.add_argument("--site", help="the site folder (default: site/ in the project)")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("serve", help="preview site/ on 127.0.0.1", description="Serve site/ over HTTP on 127.0.0.1 to preview the editions.")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000; 0 picks a free one)")
+    p.add_argument("--site", help="the site folder (default: site/ in the project)")
+    p.set_defaults(func=cmd_serve)
     return top
 
 
