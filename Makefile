@@ -11,6 +11,7 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/briefs check
 
 setup: $(STAMP)
 
