@@ -15,6 +15,7 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/briefs check
 
 setup: $(STAMP)
 

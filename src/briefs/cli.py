@@ -11,11 +11,18 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__
 from .errors import BriefsError, exit_code
 
 console = Console(stderr=True, highlight=False)
+
+
+def _progress(item: str, state: str) -> None:
+    """Plain progress lines for long steps outside the live build table."""
+    style = next((v for k, v in BuildDisplay.STYLES.items() if state.startswith(k)), "")
+    console.print(f"[bold]{escape(item)}[/bold] " + (f"[{style}]{escape(state)}[/{style}]" if style else escape(state)))
 
 
 class BuildDisplay:
@@ -35,7 +42,7 @@ class BuildDisplay:
         table.add_column("state")
         for item, state in self.states.items():
             style = next((v for k, v in self.STYLES.items() if state.startswith(k)), "")
-            table.add_row(item, f"[{style}]{state}[/{style}]" if style else state)
+            table.add_row(escape(item), f"[{style}]{escape(state)}[/{style}]" if style else escape(state))
         return table
 
     def __call__(self, item: str, state: str) -> None:
@@ -43,8 +50,7 @@ class BuildDisplay:
         if self.live is not None:
             self.live.update(self.table())
         else:
-            style = next((v for k, v in self.STYLES.items() if state.startswith(k)), "")
-            console.print(f"[bold]{item}[/bold] " + (f"[{style}]{state}[/{style}]" if style else state))
+            _progress(item, state)
 
     def __enter__(self):
         if console.is_terminal:
@@ -120,6 +126,57 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import diff
+    from .report import FORMATS, to_terminal
+
+    try:
+        report = diff(args.old, args.new)
+    except BriefsError:
+        raise
+    except Exception as exc:  # like diff(1): any trouble reading or comparing is status 2, not a traceback
+        reason = escape(f"could not compare {args.old} with {args.new}: {type(exc).__name__}: {exc}")
+        console.print(f"[red]error:[/red] {reason}", soft_wrap=True)
+        return 2
+    if args.format == "text" and not args.output:
+        to_terminal(report, Console(highlight=False, soft_wrap=False))
+    else:
+        text = FORMATS[args.format](report)
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8", newline="\n")
+        else:
+            sys.stdout.write(text)
+    return 1 if report.changed else 0
+
+
+def cmd_lock(args: argparse.Namespace) -> int:
+    from .lock import lock, lock_dir
+
+    folder = Path(args.dir) if args.dir else lock_dir()
+    touched = lock(folder=folder, run=args.run, progress=_progress)
+    console.print(f"[green]outputs lock[/green] {escape(str(folder))}: {len(touched)} file(s) written or removed")
+    for rel in touched:
+        console.print(f"  {rel}", highlight=False, markup=False)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .lock import check, lock_dir
+    from .report import to_terminal
+
+    folder = Path(args.dir) if args.dir else lock_dir()
+    result = check(folder=folder, progress=_progress)
+    if result.ok:
+        console.print(f"[green]outputs lock is current[/green]: {escape(str(folder))}")
+        return 0
+    to_terminal(result.report, Console(highlight=False))
+    console.print(f"[red]error:[/red] the outputs lock in {escape(str(folder))} is stale; these files differ from a fresh run:", soft_wrap=True)
+    for rel in result.files:
+        console.print(f"  {rel}", highlight=False, markup=False)
+    console.print("Run `briefs lock --run` and commit outputs/ if the change is intended.", markup=False)
+    return 1
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="briefs", description="Reproducible policy briefs, built as a Jupyter Book.")
     top.add_argument("--version", action="version", version=f"briefs {__version__}")
@@ -159,6 +216,27 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000; 0 picks a free one)")
     p.add_argument("--site", help="the site folder (default: site/ in the project)")
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser(
+        "diff", help="what changed between two versions of the briefs",
+        description="Compare executed briefs claim by claim and cell by cell. OLD and NEW are each an executed "
+        "notebook, a run folder (build/runs) or an edition folder. Exit status: 0 no change, 1 changes, 2 trouble.",
+    )
+    p.add_argument("old")
+    p.add_argument("new")
+    p.add_argument("--format", choices=["text", "md", "html"], default="text", help="terminal text (default), Markdown, or self-contained HTML")
+    p.add_argument("-o", "--output", help="write the report to this file")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("lock", help="rewrite the outputs lock (outputs/) from build/runs",
+                       description="Rewrite outputs/: every brief's claims, values, tables and chart data as CSV.")
+    p.add_argument("--run", action="store_true", help="run every brief into build/runs first")
+    p.add_argument("--dir", help="the lock folder (default: outputs/)")
+    p.set_defaults(func=cmd_lock)
+
+    p = sub.add_parser("check", help="fail if the outputs lock is stale",
+                       description="Re-run every brief in a temporary folder and compare with outputs/; exit 1 naming what differs.")
+    p.add_argument("--dir", help="the lock folder (default: outputs/)")
+    p.set_defaults(func=cmd_check)
     return top
 
 

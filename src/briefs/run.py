@@ -3,7 +3,8 @@
 The executed notebook is written aside and renamed into place only when the
 run succeeds, so a failing run never replaces what was last published; the
 failed notebook is kept under `build/failed/` for the author to read.
-Papermill's timestamps, durations and random cell ids are removed, so the same
+Papermill's timestamps, durations and random cell ids are removed, and what
+else varies between runs or machines is made stable (`scrub`), so the same
 inputs give the same bytes and reviewers diff only what changed.
 """
 
@@ -121,21 +122,38 @@ def check_parameters(brief: str, declared: dict[str, dict], given: dict[str, Any
     return out
 
 
-def normalize(nb: nbformat.NotebookNode, parameters: dict[str, Any]) -> nbformat.NotebookNode:
-    """Strip everything that changes from run to run but says nothing about the results."""
+def normalize(nb: nbformat.NotebookNode, parameters: dict[str, Any], root: Path | None = None) -> nbformat.NotebookNode:
+    """Strip everything that changes from run to run (or machine to machine) but says nothing about the results.
+
+    Cell ids and execution counts number the brief's own cells, so running with
+    parameters (papermill inserts a cell for them) renumbers nothing after it.
+    """
+    from . import scrub
+
     meta = nb.metadata
     meta.pop("papermill", None)
     meta.setdefault("briefs", {})["parameters"] = {k: parameters[k] for k in sorted(parameters)}
-    for index, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{index:03d}"
+    scrub.language_info(meta)
+    own = count = 0
+    for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         tags = cell.metadata.get("tags", [])
-        if "injected-parameters" in tags and "hide-input" not in tags:
-            cell.metadata["tags"] = [*tags, "hide-input"]
+        injected = "injected-parameters" in tags
+        if injected:
+            cell["id"] = "injected-parameters"
+            if "hide-input" not in tags:
+                cell.metadata["tags"] = [*tags, "hide-input"]
+        else:
+            cell["id"] = f"cell-{own:03d}"
+            own += 1
         if cell.cell_type == "code":
-            for output in cell.get("outputs", []):
-                output.get("metadata", {}).pop("execution", None)
+            number = None if injected else (count := count + 1)
+            cell["execution_count"] = number
+            for position, output in enumerate(cell.get("outputs", [])):
+                if "execution_count" in output:
+                    output["execution_count"] = number
+                scrub.output(output, f"{cell['id']}-{position}", root)
     return nb
 
 
@@ -155,10 +173,17 @@ def _write_atomic(nb: nbformat.NotebookNode, target: Path) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(nbformat.writes(nb) + "\n")
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a published notebook is not
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def output_path(name: str, root: Path | None = None) -> Path:
@@ -172,8 +197,12 @@ def run_brief(
     root: Path | None = None,
     strict: bool = False,
     output: Path | None = None,
+    failed: Path | None = None,
 ) -> RunResult:
-    """Execute a brief; on success atomically replace its executed notebook, else raise and keep the old one."""
+    """Execute a brief; on success atomically replace its executed notebook, else raise and keep the old one.
+
+    A failed run's notebook goes to `failed` (default build/failed/NAME.ipynb).
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -182,6 +211,7 @@ def run_brief(
     target = output or output_path(name, root)
     nb = brief.read()
     nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python (briefs)", "language": "python"}
+    nb.metadata.setdefault("briefs", {})["name"] = name  # so a renamed copy is still matched by `briefs diff`
     with tempfile.TemporaryDirectory(prefix=f"briefs-{name}-") as tmpdir:
         source = Path(tmpdir) / f"{name}.ipynb"
         nbformat.write(nb, source)
@@ -204,7 +234,7 @@ def run_brief(
             )
         except PapermillExecutionError as exc:
             if executed.exists():
-                failed = build_dir(root) / "failed" / f"{name}.ipynb"
+                failed = failed or build_dir(root) / "failed" / f"{name}.ipynb"
                 failed.parent.mkdir(parents=True, exist_ok=True)
                 failed.write_bytes(executed.read_bytes())
             reason = str(exc.evalue).strip().splitlines()[0] if exc.evalue else exc.ename
@@ -215,7 +245,7 @@ def run_brief(
             if exc.ename == "UsageError":
                 raise UsageError(f"{name}: {reason}") from None
             raise BriefFailed(f"{name}: cell {exc.cell_index} raised {exc.ename}: {reason}") from None
-        result_nb = normalize(nbformat.read(executed, as_version=4), params)
+        result_nb = normalize(nbformat.read(executed, as_version=4), params, root)
     _write_atomic(result_nb, target)
     ledger = ledger_of(result_nb) or {}
     return RunResult(brief=name, notebook=target, parameters=params, claims=ledger.get("claims", []))
