@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from . import cache, catalog
+from . import cache, catalog, guides
 from .errors import BriefsError, BuildFailed
 from .paths import build_dir, project_root
 from .run import RunResult, output_path, run_brief
@@ -61,9 +61,12 @@ def vega_bundle(cache: Path) -> Path:
     return path
 
 
-def toc(briefs: list[catalog.Brief]) -> str:
+def toc(briefs: list[catalog.Brief], guide_pages: list[str] = ()) -> str:
     lines = ["format: jb-book", "root: intro", "parts:", "  - caption: Briefs", "    chapters:"]
     lines += [f"      - file: briefs/{b.name}" for b in briefs]
+    if guide_pages:
+        lines += [f"  - caption: {guides.CAPTION}", "    chapters:"]
+        lines += [f"      - file: {page}" for page in guide_pages]
     return "\n".join(lines) + "\n"
 
 
@@ -76,7 +79,7 @@ def stage(root: Path, briefs: list[catalog.Brief], notebooks: dict[str, Path], d
     for brief in briefs:
         if brief.name in notebooks:
             shutil.copyfile(notebooks[brief.name], dest / "briefs" / f"{brief.name}.ipynb")
-    (dest / "_toc.yml").write_text(toc([b for b in briefs if b.name in notebooks]), encoding="utf-8")
+    (dest / "_toc.yml").write_text(toc([b for b in briefs if b.name in notebooks], guides.pages(dest)), encoding="utf-8")
     static = dest / "_static"
     static.mkdir(exist_ok=True)
     shutil.copyfile(vega_bundle(build_dir(root) / "cache"), static / "vega-bundle.js")
