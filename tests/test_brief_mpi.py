@@ -9,11 +9,14 @@ hold; the real snapshot, where this machine has it, tests the published result.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
 
 import nbformat
+
+from briefs.data import sha256
 import pandas as pd
 import pytest
 
@@ -29,9 +32,10 @@ WITH_SERIES = WITHOUT_SERIES | {
 }
 
 
-def run(tmp_path: Path, monkeypatch, external: Path) -> dict:
+def run(tmp_path: Path, monkeypatch, external: Path, root: Path = ROOT) -> dict:
     monkeypatch.setenv("BRIEFS_EXTERNAL", str(external))
-    result = run_brief(BRIEF, root=ROOT, output=tmp_path / "out" / f"{BRIEF}.ipynb")
+    result = run_brief(BRIEF, root=root, output=tmp_path / "out" / f"{BRIEF}.ipynb",
+                       failed=tmp_path / "failed" / f"{BRIEF}.ipynb")
     ledger = ledger_of(nbformat.read(result.notebook, as_version=4))
     return {"result": result, "ledger": ledger, "claims": {c["id"]: c for c in result.claims}}
 
@@ -61,6 +65,26 @@ def write_series(folder: Path, mexico_minus_bp: dict[str, int] | None = None) ->
     pd.DataFrame(mx_rows, columns=["month", "nationality_iso3", "events"]).to_csv(folder / series.FILES[MX], index=False)
 
 
+def recording(tmp_path: Path, folder: Path) -> Path:
+    """A copy of the project whose data/external.json records the made-up files' checksums.
+
+    Loading verifies each series against its recorded sha256, as an author's newer
+    snapshot would be after `briefs data pull --update-checksums`.
+    """
+    from conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    desc = root / "data" / "external.json"
+    described = json.loads(desc.read_text(encoding="utf-8"))
+    for res in described["resources"]:
+        made = folder / res["path"]
+        if made.is_file():
+            res["hash"] = "sha256:" + sha256(made)
+            res["bytes"] = made.stat().st_size
+    desc.write_text(json.dumps(described, indent=2), encoding="utf-8")
+    return root
+
+
 def shared_series() -> Path | None:
     """The machine's copy of the official series (../shared/data beside the project or its worktree folder)."""
     for folder in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data"):
@@ -84,7 +108,7 @@ def test_without_the_series_the_brief_runs_and_says_the_check_was_not_made(tmp_p
 
 def test_with_made_up_series_where_mexico_leads_every_month_the_claim_holds(tmp_path, monkeypatch):
     write_series(tmp_path / "series")
-    out = run(tmp_path, monkeypatch, tmp_path / "series")
+    out = run(tmp_path, monkeypatch, tmp_path / "series", recording(tmp_path, tmp_path / "series"))
     assert set(out["claims"]) == WITH_SERIES
     assert out["result"].contradicted == []
     assert out["claims"]["months_compared"]["value"] == 5  # May to September 2024
@@ -96,7 +120,7 @@ def test_with_made_up_series_where_mexico_leads_every_month_the_claim_holds(tmp_
 
 def test_a_month_where_mexico_falls_behind_contradicts_the_claim_and_is_named(tmp_path, monkeypatch):
     write_series(tmp_path / "series", mexico_minus_bp={"2024-07": -1_000})
-    out = run(tmp_path, monkeypatch, tmp_path / "series")
+    out = run(tmp_path, monkeypatch, tmp_path / "series", recording(tmp_path, tmp_path / "series"))
     failing = out["claims"]["months_mexico_not_ahead"]
     assert failing["status"] == "contradicted" and failing["value"] == 1
     assert [c["id"] for c in out["result"].contradicted] == ["months_mexico_not_ahead"]
