@@ -1,24 +1,44 @@
 # The two commands of the README. Each does its own set-up on a fresh machine:
-# a virtual environment in .venv with the project and its test tools installed.
+# a virtual environment in .venv with the project and its test tools installed,
+# Debian's Chromium (PDFs of the briefs, browser tests) and axe-core in node_modules/.
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+AXE := node_modules/axe-core/axe.min.js
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: book test setup clean
+.PHONY: book test setup chromium clean
 
-book: $(STAMP)
+book: $(STAMP) chromium
 	$(VENV)/bin/briefs build
 
-test: $(STAMP)
+test: $(STAMP) chromium $(AXE)
 	$(VENV)/bin/python -m pytest
 
-setup: $(STAMP)
+setup: $(STAMP) chromium $(AXE)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# Debian's Chromium, never Playwright's own browser download (it needs the network).
+# Without root it cannot be installed here: `briefs build` then skips the PDFs and the
+# browser tests fail, both saying why.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; \
+	  else \
+	    echo "note: $(CHROMIUM) is missing and installing it needs root (apt-get install chromium fonts-liberation)"; \
+	  fi; \
+	fi
+
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	npm ci --no-audit --no-fund
+	touch $(AXE)
 
 clean:
 	rm -rf build

@@ -47,7 +47,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_book
 
-    result = build_book(progress=_progress, run=not args.no_run)
+    result = build_book(progress=_progress, run=not args.no_run, pdf=args.pdf)
     if result.failures:
         console.print(f"[red]{len(result.failures)} brief(s) failed[/red] (their last good pages were kept):")
         for name, reason in result.failures.items():
@@ -74,6 +74,8 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="run every brief and build the book", description="Run every brief, then compile the book to build/html (offline).")
     p.add_argument("--no-run", action="store_true", help="reuse the executed notebooks already in build/runs")
+    p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
+                   help="print every brief to PDF with headless Chromium (default: when Chromium is installed)")
     p.set_defaults(func=cmd_build)
     return top
 
