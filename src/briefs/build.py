@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from . import cache, catalog, guides
+from . import cache, catalog, guides, landing
 from .errors import BriefsError, BuildFailed
 from .paths import build_dir, project_root
 from .run import RunResult, output_path, run_brief
@@ -61,17 +61,37 @@ def vega_bundle(cache: Path) -> Path:
     return path
 
 
-def toc(briefs: list[catalog.Brief], guide_pages: list[str] = ()) -> str:
+def toc(briefs: list[catalog.Brief], guide_pages: list[str] = (), reference: list[str] | None = None) -> str:
     lines = ["format: jb-book", "root: intro", "parts:", "  - caption: Briefs", "    chapters:"]
     lines += [f"      - file: briefs/{b.name}" for b in briefs]
+    if reference:
+        lines += ["  - caption: Reference", "    chapters:"] + [f"      - file: {doc}" for doc in reference]
     if guide_pages:
         lines += [f"  - caption: {guides.CAPTION}", "    chapters:"]
         lines += [f"      - file: {page}" for page in guide_pages]
     return "\n".join(lines) + "\n"
 
 
-def stage(root: Path, briefs: list[catalog.Brief], notebooks: dict[str, Path], dest: Path) -> Path:
-    """A complete Jupyter Book source folder: book/, executed notebooks, generated TOC, static assets."""
+def ledger_page(source: Path) -> str | None:
+    """The figure ledger page of a staged book, if one was added (book/ledger.md or generated)."""
+    for suffix in (".md", ".ipynb"):
+        if (source / f"ledger{suffix}").exists():
+            return "ledger"
+    return None
+
+
+def configure(source: Path, pdf: bool) -> None:
+    """Settings of this build that the committed _config.yml cannot know (whether PDFs are printed)."""
+    import yaml
+
+    path = source / "_config.yml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    config.setdefault("sphinx", {}).setdefault("config", {})["briefs_pdf"] = bool(pdf)
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def stage(root: Path, briefs: list[catalog.Brief], notebooks: dict[str, Path], dest: Path, pdf: bool = False) -> Path:
+    """A complete Jupyter Book source folder: book/, executed notebooks, generated TOC and landing list, assets."""
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(root / "book", dest)
@@ -79,7 +99,11 @@ def stage(root: Path, briefs: list[catalog.Brief], notebooks: dict[str, Path], d
     for brief in briefs:
         if brief.name in notebooks:
             shutil.copyfile(notebooks[brief.name], dest / "briefs" / f"{brief.name}.ipynb")
-    (dest / "_toc.yml").write_text(toc([b for b in briefs if b.name in notebooks], guides.pages(dest)), encoding="utf-8")
+    ledger = ledger_page(dest)
+    built = [b for b in briefs if b.name in notebooks]
+    (dest / "_toc.yml").write_text(toc(built, guides.pages(dest), [ledger] if ledger else None), encoding="utf-8")
+    (dest / landing.CATALOG_FILE).write_text(landing.catalog_markdown(built, notebooks, ledger=ledger, pdf=pdf), encoding="utf-8")
+    configure(dest, pdf)
     static = dest / "_static"
     static.mkdir(exist_ok=True)
     shutil.copyfile(vega_bundle(build_dir(root) / "cache"), static / "vega-bundle.js")
@@ -119,6 +143,29 @@ def swap_in(new: Path, target: Path) -> None:
     os.replace(new, target)
     if old.exists():
         shutil.rmtree(old)
+
+
+def print_pdfs(html: Path, briefs: list[str], say: Progress) -> None:
+    """Print every built brief page to html/pdf/NAME.pdf (see briefs.pdf)."""
+    from . import pdf
+    from .sphinxext import BRIEFS_DIR, PDF_DIR
+
+    say("pdf", f"printing {len(briefs)} brief(s) with {pdf.chromium_path()}")
+    pdf.print_pages(html, {name: f"{BRIEFS_DIR}/{name}.html" for name in briefs}, html / PDF_DIR)
+
+
+def want_pdf(requested: bool | None, say: Progress) -> bool:
+    """PDFs are printed when asked, or by default whenever Chromium is there; asked for and impossible fails."""
+    from .pdf import unavailable
+
+    reason = unavailable() if requested is not False else None
+    if requested is None:
+        if reason:
+            say("pdf", f"skipped: {reason}")
+        return reason is None
+    if requested and reason:
+        raise BuildFailed(f"cannot print the briefs to PDF: {reason}")
+    return requested
 
 
 def _execute(name: str, root: str) -> RunResult:
@@ -202,10 +249,16 @@ def build_book(
     force: bool = False,
     workers: int | None = None,
     executor: Executor | None = None,
+    pdf: bool | None = None,
 ) -> BuildResult:
-    """Run the briefs whose inputs changed (all with `force`), stage the book, compile it into build/html."""
+    """Run the briefs whose inputs changed (all with `force`), stage the book, compile it into build/html.
+
+    `pdf`: True prints every brief to PDF (and fails if it cannot), False never, None (the
+    default) whenever Chromium is available.
+    """
     root = root or project_root()
     say = progress or (lambda item, state: None)
+    with_pdf = want_pdf(pdf, say)
     briefs = catalog.discover(root)
     result = BuildResult(html=build_dir(root) / "html")
     if run:
@@ -219,8 +272,10 @@ def build_book(
         return result
     say("book", "compiling")
     work = build_dir(root) / "book"
-    source = stage(root, briefs, notebooks, work / "src")
+    source = stage(root, briefs, notebooks, work / "src", pdf=with_pdf)
     html = compile_book(source, work / "out")
+    if with_pdf:
+        print_pdfs(html, [b.name for b in briefs if b.name in notebooks], say)
     swap_in(html, result.html)
     shutil.rmtree(work / "out", ignore_errors=True)
     cache.save_book(root, book)

@@ -26,6 +26,8 @@ class Brief:
     document: str
     summary: str
     order: int
+    headline: str | None = None  # a glue key shown on the landing page, see landing.py
+    headline_label: str = ""
 
     def read(self):
         """The notebook as nbformat, parsed from the MyST text."""
@@ -56,6 +58,8 @@ def discover(root: Path | None = None) -> list[Brief]:
                 document=str(meta.get("document", "")),
                 summary=str(meta.get("summary", "")),
                 order=int(meta.get("order", 100)),
+                headline=str(meta["headline"]) if meta.get("headline") else None,
+                headline_label=str(meta.get("headline_label", "")),
             )
         )
     return sorted(found, key=lambda b: (b.order, b.name))

@@ -34,6 +34,8 @@ def theme() -> alt.theme.ThemeConfig:
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": True, "gridColor": "#e6e6e6", "domainColor": "#888"},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
             "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555"},
+            # Tooltips of numbers without their own format get thousands separators, not 19561.
+            "tooltipFormat": {"numberFormat": ",~f"},
             "range": {"category": PALETTE},
             "bar": {"color": PALETTE[0]},
             "line": {"color": PALETTE[0]},
@@ -60,7 +62,7 @@ def html_block(
     desc_id = f"chart-{name}-desc"
     src = f' Source: {html.escape(source)}.' if source else ""
     return (
-        f'<figure class="briefs-chart" id="chart-{html.escape(name)}" role="group" aria-labelledby="{desc_id}">'
+        f'<figure class="briefs-chart" id="chart-{html.escape(name)}" aria-labelledby="{desc_id}">'
         f'<div class="briefs-chart-live" aria-hidden="true"></div>'
         f'<div class="briefs-chart-static" role="img" aria-label="{html.escape(title)}">{static}</div>'
         f'<figcaption id="{desc_id}"><strong>{html.escape(title)}.</strong> {html.escape(description)}{src} '

@@ -223,7 +223,8 @@ class Ledger:
         )
         cls = "briefs-ledger" + (" briefs-ledger-contradicted" if n_bad else "")
         return (
-            f'<div class="{cls}"><p class="briefs-ledger-summary">{summary}</p>'
+            f'<div class="{cls}" role="region" aria-label="Claims checked against the data" tabindex="0">'
+            f'<p class="briefs-ledger-summary">{summary}</p>'
             '<table><caption>Claims checked against the data</caption><thead><tr>'
             '<th scope="col">Status</th><th scope="col">Claim</th><th scope="col">Computed</th>'
             '<th scope="col">Published</th><th scope="col">Rule</th><th scope="col">Source</th>'

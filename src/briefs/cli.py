@@ -90,7 +90,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_book
 
     with BuildDisplay() as display:
-        result = build_book(progress=display, run=not args.no_run, force=args.force, workers=args.workers)
+        result = build_book(progress=display, run=not args.no_run, force=args.force, workers=args.workers, pdf=args.pdf)
     if result.failures:
         console.print(f"[red]{len(result.failures)} brief(s) failed[/red] (their last good pages were kept):")
         for name, reason in result.failures.items():
@@ -225,6 +225,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-run", action="store_true", help="reuse the executed notebooks already in build/runs")
     p.add_argument("--force", action="store_true", help="re-run every brief and recompile, even if nothing changed")
     p.add_argument("-j", "--workers", type=int, default=None, help="briefs run at once (default: one per core)")
+    p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
+                   help="print every brief to PDF with headless Chromium (default: when Chromium is installed)")
     p.set_defaults(func=cmd_build)
 
     from .datacli import add_commands as add_data_commands

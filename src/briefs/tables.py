@@ -159,7 +159,8 @@ def to_html(frame: pd.DataFrame, name: str, caption: str, source: str | None = N
         body.append(f'<tr{cls}><th scope="row">{html.escape(str(label))}</th>{cells}</tr>')
     foot = f'<p class="briefs-source">Source: {html.escape(source)}</p>' if source else ""
     return (
-        f'<div class="briefs-table" id="table-{html.escape(name)}">'
+        # A region that can take focus, so a keyboard can scroll a table wider than a phone.
+        f'<div class="briefs-table" id="table-{html.escape(name)}" role="region" aria-label="{html.escape(caption)}" tabindex="0">'
         f'<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>'
         f'<tbody>{"".join(body)}</tbody></table>{foot}'
         f'<p>{download_link(frame, f"{name}.csv")}</p></div>'

@@ -1,0 +1,602 @@
+"""The readers' book in a real browser: headless Chromium (Debian's) over the built book on 127.0.0.1.
+
+The book is built once per session, PDFs included, into a throwaway copy of the project, and
+served by a local http.server; one browser serves every test. Every page is opened behind a
+guard that refuses and records any request to another host, and records console errors.
+A missing Chromium, Playwright or axe-core fails these tests (it never skips them): `make test`
+installs all three.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import html.parser
+import http.server
+import io
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from briefs import catalog, landing
+from briefs.build import build_book
+from briefs.pdf import chromium_path, decode_data_uri, unavailable
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "build" / "test-artifacts"
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+IMUMI = "imumi-factsheet"
+LOCAL = "127.0.0.1"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+# --- set-up -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    reason = unavailable()
+    if reason:
+        pytest.fail(
+            f"the browser tests need Debian's Chromium and Playwright: {reason}. "
+            "Run `make setup` (as root it installs chromium with apt-get; Playwright comes with .[test]).",
+            pytrace=False,
+        )
+    return chromium_path()
+
+
+@pytest.fixture(scope="session")
+def book(tmp_path_factory, chromium):
+    """The project copied aside and built once, with PDFs: (project root, HTML folder, briefs)."""
+    from conftest import copy_project
+
+    root = copy_project(tmp_path_factory.mktemp("browser") / "project")
+    result = build_book(root, pdf=True)
+    assert result.ok, result.failures
+    return root, result.html, catalog.discover(root)
+
+
+@pytest.fixture(scope="session")
+def base_url(book):
+    _, html_dir, _ = book
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer((LOCAL, 0), functools.partial(Quiet, directory=str(html_dir)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://{LOCAL}:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    from briefs.pdf import launch
+
+    with sync_playwright() as pw:
+        instance = launch(pw)
+        yield instance
+        instance.close()
+
+
+@dataclass
+class Visit:
+    """A page opened behind the offline guard, with what it asked for and what it logged."""
+
+    page: object
+    outside: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return [f"requested {u}" for u in self.outside] + [f"console error: {e}" for e in self.errors]
+
+
+@pytest.fixture()
+def visit(browser, base_url):
+    """Open a page of the book (path relative to the site root) in a fresh context."""
+    contexts = []
+
+    def open_page(path: str, *, wait: str = "networkidle", **options) -> Visit:
+        context = browser.new_context(viewport=options.pop("viewport", DESKTOP), accept_downloads=True, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        seen = Visit(page)
+
+        def guard(route):
+            host = urlsplit(route.request.url).hostname
+            if route.request.url.startswith("data:") or host == LOCAL:
+                route.continue_()
+            else:
+                seen.outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        page.on("console", lambda m: (seen.errors if m.type == "error" else seen.warnings).append(m.text)
+                if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda exc: seen.errors.append(f"uncaught: {exc}"))
+        page.goto(urljoin(base_url, path), wait_until=wait)
+        return seen
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def pages_of(html_dir: Path) -> list[str]:
+    """Every HTML page of the built book, as paths relative to its root."""
+    return sorted(p.relative_to(html_dir).as_posix() for p in html_dir.rglob("*.html") if "_static" not in p.parts)
+
+
+def brief_pages(briefs) -> dict[str, str]:
+    return {b.name: f"briefs/{b.name}.html" for b in briefs}
+
+
+# --- reading pages ----------------------------------------------------------------------------
+
+CHART_STATE = """
+figs => figs.map(fig => {
+  const live = fig.querySelector('.briefs-chart-live');
+  const stat = fig.querySelector('.briefs-chart-static');
+  const marks = sel => fig.querySelectorAll(sel + ' svg .role-mark > *, ' + sel + ' canvas').length;
+  const shown = el => !!el && getComputedStyle(el).display !== 'none' && el.getBoundingClientRect().height > 0;
+  const cap = fig.querySelector('figcaption');
+  return {
+    id: fig.id,
+    drawn: fig.dataset.drawn === 'true',
+    liveMarks: live ? marks('.briefs-chart-live') : 0,
+    staticMarks: stat ? marks('.briefs-chart-static') : 0,
+    liveShown: shown(live), staticShown: shown(stat),
+    staticLabel: stat ? stat.getAttribute('aria-label') : null,
+    labelledBy: fig.getAttribute('aria-labelledby'), captionId: cap ? cap.id : null,
+    title: cap && cap.querySelector('strong') ? cap.querySelector('strong').textContent : '',
+    caption: cap ? cap.textContent : '',
+    csv: !!fig.querySelector('a.briefs-download[download$=".csv"]'),
+  };
+})
+"""
+
+
+def chart_states(page) -> list[dict]:
+    return page.eval_on_selector_all("figure.briefs-chart", CHART_STATE)
+
+
+def chart_problems(states: list[dict]) -> list[str]:
+    """What is wrong with the charts of a page that scripts have drawn."""
+    out = []
+    for c in states:
+        if not c["drawn"] or c["liveMarks"] == 0:
+            out.append(f"{c['id']}: not drawn (drawn={c['drawn']}, {c['liveMarks']} marks)")
+        if c["staticMarks"] == 0:
+            out.append(f"{c['id']}: no static SVG fallback")
+        if c["staticShown"]:
+            out.append(f"{c['id']}: the static SVG is shown beside the drawn chart")
+        if not c["title"].strip() or not c["staticLabel"]:
+            out.append(f"{c['id']}: no title")
+        if c["labelledBy"] != c["captionId"]:
+            out.append(f"{c['id']}: the figure is not labelled by its caption")
+        if not c["csv"]:
+            out.append(f"{c['id']}: no CSV download")
+    return out
+
+
+def description(state: dict) -> str:
+    """The chart's sentence for screen readers: its caption without title, source and link."""
+    text = state["caption"].replace(state["title"], "", 1)
+    text = text.split(" Source: ")[0]
+    return re.sub(r"Download the chart data \(CSV\)", "", text).strip()
+
+
+def downloads(visit_: Visit) -> dict[str, bytes]:
+    """Every CSV the page offers, fetched by clicking its link as a reader would."""
+    page = visit_.page
+    out = {}
+    for link in page.query_selector_all("a.briefs-download"):
+        link.scroll_into_view_if_needed()
+        with page.expect_download() as info:
+            link.click()
+        got = info.value
+        out[got.suggested_filename] = Path(got.path()).read_bytes()
+    return out
+
+
+def read_csv(data: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+
+def html_table(page, table_id: str) -> list[list[str]]:
+    return page.eval_on_selector(
+        f"#table-{table_id} table",
+        "t => Array.from(t.querySelectorAll('tr')).map(r => Array.from(r.children).map(c => c.textContent.trim()))",
+    )
+
+
+def number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+# --- tests ------------------------------------------------------------------------------------
+
+def test_every_page_loads_offline_with_no_console_error(book, visit):
+    _, html_dir, _ = book
+    pages = pages_of(html_dir)
+    assert "intro.html" in pages and f"briefs/{IMUMI}.html" in pages
+    problems = {}
+    for path in pages:
+        seen = visit(path)
+        if seen.problems():
+            problems[path] = seen.problems()
+    assert not problems, problems
+
+
+def test_the_offline_guard_catches_a_request_to_another_host(visit):
+    """The check above could fail: a page that reaches out is caught (and refused)."""
+    seen = visit("intro.html")
+    seen.page.evaluate("() => fetch('http://example.invalid/x.js').catch(() => null)")
+    seen.page.wait_for_timeout(200)
+    assert seen.outside == ["http://example.invalid/x.js"]
+
+
+def test_every_chart_draws_marks_and_keeps_a_static_fallback(book, visit):
+    _, _, briefs = book
+    total = 0
+    for name, path in brief_pages(briefs).items():
+        seen = visit(path)
+        seen.page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('figure.briefs-chart')).every(f => f.dataset.drawn)", timeout=15000
+        )
+        states = chart_states(seen.page)
+        total += len(states)
+        assert chart_problems(states) == [], name
+        for state in states:
+            sentence = description(state)
+            assert sentence.endswith(".") and len(sentence) > 20, (state["id"], sentence)
+    assert total >= 6
+
+
+def test_a_chart_that_cannot_draw_is_caught(book, visit, browser, base_url):
+    """Without the Vega bundle no chart draws: the chart check reports every one of them."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        context.route("**/vega-bundle.js*", lambda route: route.fulfill(status=404, body=""))
+        page.goto(urljoin(base_url, f"briefs/{IMUMI}.html"), wait_until="networkidle")
+        states = chart_states(page)
+        assert states and all(c["staticShown"] for c in states)  # readers still get the static image
+        problems = chart_problems(states)
+        assert sum("not drawn" in p for p in problems) == len(states)
+    finally:
+        context.close()
+
+
+def test_static_charts_show_without_scripts_and_in_print(book, visit):
+    _, _, briefs = book
+    for path in brief_pages(briefs).values():
+        seen = visit(path, java_script_enabled=False)
+        states = chart_states(seen.page)
+        assert states and all(c["staticShown"] and c["staticMarks"] and not c["liveMarks"] for c in states), path
+        printed = visit(path)
+        printed.page.emulate_media(media="print")
+        states = chart_states(printed.page)
+        assert all(c["staticShown"] and not c["liveShown"] for c in states), path
+
+
+def test_vega_matches_altair(book, visit):
+    """The self-hosted bundle carries the Vega-Lite release Altair writes specs for, and Vega of Altair's major."""
+    import altair as alt
+    import vl_convert as vlc
+
+    from briefs.charts import VL_VERSION
+
+    _, html_dir, _ = book
+    bundle = (html_dir / "_static" / "vega-bundle.js").read_text(encoding="utf-8")
+    assert ".".join(alt.VEGALITE_VERSION.split(".")[:2]) == VL_VERSION
+    assert f'"{alt.VEGALITE_VERSION}"' in bundle, f"the bundle does not carry Vega-Lite {alt.VEGALITE_VERSION}"
+    assert vlc.get_vega_version().split(".")[0] == alt.VEGA_VERSION.split(".")[0]
+    assert f'"{vlc.get_vega_version()}"' in bundle
+    assert vlc.get_vega_embed_version().split(".")[0] == alt.VEGAEMBED_VERSION.split(".")[0]
+    seen = visit(f"briefs/{IMUMI}.html")
+    schema = seen.page.eval_on_selector("script.briefs-chart-spec", "s => JSON.parse(s.textContent)['$schema']")
+    assert schema.endswith(f"/v{alt.VEGALITE_VERSION}.json")
+    assert not [w for w in seen.warnings if "current version" in w], seen.warnings  # vega-embed's mismatch warning
+
+
+def quantitative_tooltips(spec: dict) -> set[str]:
+    """Titles (or fields) of the quantitative tooltip entries anywhere in a Vega-Lite spec."""
+    found = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            tips = node.get("tooltip")
+            for tip in tips if isinstance(tips, list) else [tips] if isinstance(tips, dict) else []:
+                if tip.get("type") == "quantitative":
+                    found.add(tip.get("title") or tip.get("field"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return found
+
+
+def hover(page, mark) -> None:
+    """Move the mouse to the middle of a mark, as a reader would (Vega's SVG takes the events)."""
+    mark.scroll_into_view_if_needed()
+    box = mark.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+FORMATTED = re.compile(r"-?\d{1,3}(,\d{3})*(\.\d{1,3})?%?")
+
+
+def test_tooltips_show_formatted_numbers(book, visit):
+    """Every number in a tooltip is grouped by thousands and has at most three decimals."""
+    _, _, briefs = book
+    checked = 0
+    for path in brief_pages(briefs).values():
+        seen = visit(path)
+        page = seen.page
+        page.wait_for_function("() => Array.from(document.querySelectorAll('figure.briefs-chart')).every(f => f.dataset.drawn)")
+        for fig in page.query_selector_all("figure.briefs-chart"):
+            spec = json.loads(fig.query_selector("script.briefs-chart-spec").text_content())
+            numeric = quantitative_tooltips(spec)
+            marks = fig.query_selector_all(".briefs-chart-live svg g.mark-rect.role-mark > path, .briefs-chart-live svg g.mark-symbol.role-mark > path")
+            sized = [(m.bounding_box() or {}, m) for m in marks]
+            sized = [(b["width"] * b["height"], m) for b, m in sized if b and b["width"] > 2 and b["height"] > 2]
+            if not numeric or not sized:
+                continue
+            hover(page, max(sized, key=lambda x: x[0])[1])
+            tip = page.wait_for_selector("#vg-tooltip-element.visible", timeout=5000)
+            pairs = tip.eval_on_selector_all("tr", "rs => rs.map(r => [r.cells[0].textContent, r.cells[1].textContent])")
+            values = {k.strip(): v.strip() for k, v in pairs}
+            for title in numeric:
+                assert title in values, (fig.get_attribute("id"), title, values)
+                assert FORMATTED.fullmatch(values[title]), (fig.get_attribute("id"), title, values[title])
+                checked += 1
+            page.mouse.move(0, 0)
+    assert checked >= 5
+
+
+def test_tooltip_of_a_month_shows_its_count_with_separators(book, visit):
+    seen = visit(f"briefs/{IMUMI}.html")
+    page = seen.page
+    page.wait_for_function("() => document.querySelector('#chart-daily-rate-vs-ceiling').dataset.drawn")
+    rows = read_csv(downloads(seen)["daily-rate-vs-ceiling.csv"])
+    biggest = max(rows, key=lambda r: int(r["people"]))
+    bar = page.query_selector(f'#chart-daily-rate-vs-ceiling .mark-rect path[aria-label*="{biggest["month"]}"]')
+    hover(page, bar)
+    text = page.wait_for_selector("#vg-tooltip-element.visible").inner_text()
+    assert f"{int(biggest['people']):,}" in text and int(biggest["people"]) >= 1000, text
+
+
+def test_downloads_return_the_data_shown(book, visit):
+    root, _, briefs = book
+    fetched = {}
+    for name, path in brief_pages(briefs).items():
+        seen = visit(path)
+        files = fetched[name] = downloads(seen)
+        tables = seen.page.eval_on_selector_all(".briefs-table", "els => els.map(e => e.id.replace(/^table-/, ''))")
+        charts = seen.page.eval_on_selector_all(
+            "figure.briefs-chart", "els => els.map(e => [e.id.replace(/^chart-/, ''), JSON.parse(e.querySelector('script.briefs-chart-spec').textContent)])"
+        )
+        assert len(files) == len(tables) + len(charts), (name, sorted(files))
+        for table in tables:
+            shown = html_table(seen.page, table)
+            rows = list(csv.reader(io.StringIO(files[f"{table}.csv"].decode("utf-8"))))
+            assert rows[0][1:] == shown[0][1:], (table, rows[0])
+            assert [r[0] for r in rows[1:]] == [r[0] for r in shown[1:]], table
+            for got, want in zip(rows[1:], shown[1:]):
+                assert [number(c) for c in got[1:]] == [number(c) for c in want[1:]], (table, got)
+        for chart, spec in charts:
+            rows = read_csv(files[f"{chart}.csv"])
+            assert rows, chart
+            cols = list(rows[0])
+            datasets = [d for d in spec.get("datasets", {}).values() if d and set(cols) <= set(d[0])]
+            norm = lambda v: f"{float(v):.6g}" if re.fullmatch(r"-?[\d.]+(e-?\d+)?", str(v)) else str(v)
+            csv_rows = sorted(tuple(norm(r[c]) for c in cols) for r in rows)
+            assert any(sorted(tuple(norm(d[c]) for c in cols) for d in data) == csv_rows for data in datasets), chart
+    # The IMUMI table's grand total is the factsheet's printed total.
+    from briefs.data import load_package
+
+    printed = load_package(root / "data" / "datapackage.json").figure("inm_returns_total_text").value
+    rows = list(csv.reader(io.StringIO(fetched[IMUMI]["returns-by-nationality.csv"].decode("utf-8"))))
+    assert rows[-1][0] == "Total" and number(rows[-1][-1]) == printed == 19561
+
+
+def test_every_brief_has_a_pdf_with_its_numbers_vector_charts_and_data(book, visit, base_url):
+    from pypdf import PdfReader
+
+    _, html_dir, briefs = book
+    for name, path in brief_pages(briefs).items():
+        seen = visit(path)
+        link = seen.page.query_selector("a.briefs-pdf")
+        assert link, f"{name}: no PDF link"
+        response = seen.page.request.get(urljoin(urljoin(base_url, path), link.get_attribute("href")))
+        assert response.ok and response.body().startswith(b"%PDF"), name
+        reader = PdfReader(io.BytesIO(response.body()))
+        text = " ".join(p.extract_text() for p in reader.pages)
+        flat = re.sub(r"\s+", " ", text)
+        title = seen.page.eval_on_selector("article h1", "h => h.firstChild.textContent.trim()")
+        assert re.sub(r"\s+", " ", title) in flat, name
+        for table in seen.page.eval_on_selector_all(".briefs-table", "els => els.map(e => e.id.replace(/^table-/, ''))"):
+            for row in html_table(seen.page, table)[1:]:
+                for cell in row:  # every cell of every table, as the page prints it: nothing cut off
+                    assert cell in flat, (name, table, cell)
+        for state in chart_states(seen.page):  # charts are vector: their titles are text in the PDF
+            assert state["title"].strip() in flat, (name, state["id"])
+        images = [
+            obj for page in reader.pages
+            for obj in (page.get("/Resources") or {}).get("/XObject", {}).values()
+            if obj.get_object().get("/Subtype") == "/Image"
+        ]
+        assert not images, f"{name}: the PDF holds {len(images)} raster images"
+        offered = {n: decode_data_uri(h) for n, h in seen.page.eval_on_selector_all(
+            "a.briefs-download", "els => els.map(a => [a.getAttribute('download'), a.getAttribute('href')])")}
+        attached = {n: data[0] for n, data in reader.attachments.items()}
+        assert attached == offered, name
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(html_dir / "pdf" / f"{IMUMI}.pdf").pages)
+    assert "19,561" in pdf_text
+
+
+def test_tables_fit_the_printed_page(book, visit):
+    _, _, briefs = book
+    for path in brief_pages(briefs).values():
+        seen = visit(path, viewport={"width": 680, "height": 960})  # about A4's printable width at 96 dpi
+        seen.page.emulate_media(media="print")
+        wide = seen.page.eval_on_selector_all(
+            ".briefs-table table, .briefs-ledger table",
+            "ts => ts.filter(t => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map(t => t.parentElement.id || t.className)",
+        )
+        assert wide == [], path
+
+
+def test_search_finds_each_brief_by_a_word_of_its_text(book, visit):
+    _, _, briefs = book
+    for brief in briefs:
+        page = visit(f"briefs/{brief.name}.html").page
+        words = re.findall(r"[A-Za-z]{6,}", page.eval_on_selector("article h1", "h => h.textContent"))
+        word = max(words, key=len)
+        results = search(visit, word)
+        assert any(href.endswith(f"briefs/{brief.name}.html") for href in results), (word, results)
+    assert search(visit, "zyzzogeton") == []
+
+
+def search(visit, word: str) -> list[str]:
+    page = visit(f"search.html?q={word}").page
+    page.wait_for_function("() => /Search finished|did not match/.test(document.querySelector('#search-results')?.textContent || '')")
+    return page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.getAttribute('href'))")
+
+
+def test_brief_pages_open_with_findings_and_end_with_sources(book, visit):
+    _, _, briefs = book
+    for path in brief_pages(briefs).values():
+        page = visit(path).page
+        heads = page.eval_on_selector_all("article section > h2", "hs => hs.map(h => h.firstChild.textContent.trim())")
+        assert heads[0] == "Key findings" and heads[-2:] == ["Claims", "Sources"], (path, heads)
+        order = page.evaluate("""() => {
+            const at = el => Array.from(document.querySelectorAll('article *')).indexOf(el);
+            const h = t => Array.from(document.querySelectorAll('article section > h2')).find(x => x.firstChild.textContent.trim() === t);
+            const first = sel => document.querySelector('article ' + sel);
+            return {findings: at(h('Key findings')), table: at(first('.briefs-table')), chart: at(first('figure.briefs-chart')),
+                    claims: at(first('.briefs-ledger')), sources: at(first('.briefs-sources'))};
+        }""")
+        assert order["findings"] < min(order["table"], order["chart"]) < order["claims"] < order["sources"], (path, order)
+
+
+def test_landing_page_presents_each_brief_with_summary_and_headline(book, visit):
+    root, _, briefs = book
+    page = visit("intro.html").page
+    cards = page.eval_on_selector_all(".briefs-card", """cs => cs.map(c => ({
+        href: c.querySelector('.sd-card-header a') && c.querySelector('.sd-card-header a').getAttribute('href'),
+        value: c.querySelector('.briefs-headline-value') && c.querySelector('.briefs-headline-value').textContent,
+        label: c.querySelector('.briefs-headline-label') && c.querySelector('.briefs-headline-label').textContent,
+        summary: c.querySelector('.briefs-summary') && c.querySelector('.briefs-summary').textContent,
+        pdf: c.querySelector('a.briefs-pdf') && c.querySelector('a.briefs-pdf').getAttribute('href')}))""")
+    assert [c["href"] for c in cards] == [f"briefs/{b.name}.html" for b in briefs]
+    for brief, card in zip(briefs, cards):
+        assert card["summary"] == brief.summary and card["pdf"] == f"pdf/{brief.name}.pdf"
+        if brief.headline:
+            import nbformat
+
+            glued = landing.glued_values(nbformat.read(root / "build" / "runs" / f"{brief.name}.ipynb", as_version=4))
+            assert card["value"] == glued[brief.headline], brief.name
+            assert "{" not in card["label"] and card["label"].strip(), brief.name
+    imumi = next(c for b, c in zip(briefs, cards) if b.name == IMUMI)
+    assert imumi["value"] == "19,561"
+
+
+def test_accessibility_scan_finds_no_serious_violation(book, visit):
+    _, html_dir, briefs = book
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: run `make setup` (npm ci)", pytrace=False)
+    targets = [("intro.html", DESKTOP), ("search.html?q=Mexico", DESKTOP), ("genindex.html", DESKTOP)]
+    targets += [(p, size) for p in brief_pages(briefs).values() for size in (DESKTOP, PHONE)]
+    found = {}
+    for path, size in targets:
+        page = visit(path, viewport=size).page
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+            for v in violations if v["impact"] in ("serious", "critical")
+        ]
+        if bad:
+            found[f"{path} @ {size['width']}px"] = bad
+    assert not found, json.dumps(found, indent=1)
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for key in ("id", "name"):
+            if a.get(key):
+                self.ids.add(a[key])
+        for key in ("href", "src"):
+            if a.get(key) and tag in ("a", "link", "script", "img", "iframe", "source"):
+                self.links.append(a[key])
+
+
+def test_no_internal_link_is_broken(book):
+    _, html_dir, _ = book
+    parsed: dict[Path, _Links] = {}
+
+    def parse(path: Path) -> _Links:
+        if path not in parsed:
+            p = _Links()
+            p.feed(path.read_text(encoding="utf-8"))
+            parsed[path] = p
+        return parsed[path]
+
+    broken = []
+    pages = [html_dir / p for p in pages_of(html_dir)]
+    checked = 0
+    for page in pages:
+        for link in parse(page).links:
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith("//"):
+                continue  # data:, mailto: (external hosts are the offline test's business)
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            checked += 1
+            if not target.exists():
+                broken.append(f"{page.relative_to(html_dir)}: {link}")
+            elif parts.fragment and target.suffix == ".html" and parts.fragment not in parse(target).ids:
+                broken.append(f"{page.relative_to(html_dir)}: {link} (no such anchor)")
+    assert checked > 50
+    assert not broken, broken
+
+
+def test_screenshots_of_each_brief_at_desktop_and_phone_width(book, visit):
+    _, _, briefs = book
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, path in {"intro": "intro.html", **brief_pages(briefs)}.items():
+        for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+            page = visit(path, viewport=size).page
+            page.wait_for_function("() => Array.from(document.querySelectorAll('figure.briefs-chart')).every(f => f.dataset.drawn)")
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"{name} at {label} width is {overflow}px wider than the screen"
+            cut = page.eval_on_selector_all(
+                ".briefs-chart-live svg", "ss => ss.filter(s => s.getBoundingClientRect().right > window.innerWidth + 1).length")
+            assert cut == 0, f"{name} at {label} width: {cut} chart(s) cut off at the right"
+            shot = ARTIFACTS / f"{name}-{label}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
