@@ -252,8 +252,8 @@ def parser() -> argparse.ArgumentParser:
         description="Compare executed briefs claim by claim and cell by cell. OLD and NEW are each an executed "
         "notebook, a run folder (build/runs) or an edition folder. Exit status: 0 no change, 1 changes, 2 trouble.",
     )
-    p.add_argument("old")
-    p.add_argument("new")
+    p.add_argument("old", help="the earlier version: an executed notebook, a run folder or an edition folder")
+    p.add_argument("new", help="the later version, of the same kinds")
     p.add_argument("--format", choices=["text", "md", "html"], default="text", help="terminal text (default), Markdown, or self-contained HTML")
     p.add_argument("-o", "--output", help="write the report to this file")
     p.set_defaults(func=cmd_diff)
