@@ -16,6 +16,7 @@ from .errors import UsageError
 from .paths import project_root
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DEFAULT_PART = "Briefs"  # a page about one document; other pages name their part in `briefs: part:`
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Brief:
     document: str
     summary: str
     order: int
+    part: str = DEFAULT_PART
 
     def read(self):
         """The notebook as nbformat, parsed from the MyST text."""
@@ -56,6 +58,7 @@ def discover(root: Path | None = None) -> list[Brief]:
                 document=str(meta.get("document", "")),
                 summary=str(meta.get("summary", "")),
                 order=int(meta.get("order", 100)),
+                part=str(meta.get("part") or DEFAULT_PART),
             )
         )
     return sorted(found, key=lambda b: (b.order, b.name))

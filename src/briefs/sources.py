@@ -12,13 +12,18 @@ import html
 from .data import INPUTS, INPUTS_MIME, Package
 
 
-def to_html(pkg: Package, document: str) -> str:
-    doc = pkg.documents().get(document, {})
+def _document_line(doc: dict, document: str) -> str:
     title = html.escape(str(doc.get("title", document)))
-    head = (
+    return (
         f'<p class="briefs-document"><em>{title}</em>, {html.escape(str(doc.get("publisher", "")))}, '
         f'{html.escape(str(doc.get("published", "")))} (document {html.escape(document)}).</p>'
     )
+
+
+def to_html(pkg: Package, document: str) -> str:
+    """`document` "" for a page that draws on several documents: every document it cited is listed."""
+    cited_docs = sorted({fig.document for fig in pkg.cited.values()}) if not document else [document]
+    head = "".join(_document_line(pkg.documents().get(d, {}), d) for d in cited_docs)
     notes: dict[tuple, list[str]] = {}
     for fig in pkg.cited.values():
         key = (fig.document, fig.note if fig.note else 0, fig.cited_work or "")
@@ -46,6 +51,6 @@ def show(pkg: Package, document: str) -> None:
 
     inputs = {"files": {path: INPUTS[path] for path in sorted(INPUTS)}}
     display(
-        {"text/html": to_html(pkg, document), "text/plain": f"Sources for document {document}", INPUTS_MIME: inputs},
+        {"text/html": to_html(pkg, document), "text/plain": f"Sources for document {document}" if document else "Sources for several documents", INPUTS_MIME: inputs},
         raw=True,
     )
