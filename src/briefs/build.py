@@ -12,6 +12,7 @@ and the other briefs still run; the summary names it.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import shutil
@@ -62,12 +63,20 @@ def vega_bundle(cache: Path) -> Path:
 
 
 def toc(briefs: list[catalog.Brief], guide_pages: list[str] = (), reference: list[str] | None = None) -> str:
-    lines = ["format: jb-book", "root: intro", "parts:", "  - caption: Briefs", "    chapters:"]
-    lines += [f"      - file: briefs/{b.name}" for b in briefs]
+    """The document briefs first, then each other part (named in a page's `part:`) in the order of its
+    first page, then reference pages, then the guides."""
+    parts: dict[str, list[catalog.Brief]] = {catalog.DEFAULT_PART: []}
+    for brief in briefs:
+        parts.setdefault(brief.part, []).append(brief)
+    lines = ["format: jb-book", "root: intro", "parts:"]
+    for caption, members in parts.items():
+        if members or caption == catalog.DEFAULT_PART:
+            lines += [f"  - caption: {json.dumps(caption, ensure_ascii=False)}", "    chapters:"]
+            lines += [f"      - file: briefs/{b.name}" for b in members]
     if reference:
         lines += ["  - caption: Reference", "    chapters:"] + [f"      - file: {doc}" for doc in reference]
     if guide_pages:
-        lines += [f"  - caption: {guides.CAPTION}", "    chapters:"]
+        lines += [f"  - caption: {json.dumps(guides.CAPTION, ensure_ascii=False)}", "    chapters:"]
         lines += [f"      - file: {page}" for page in guide_pages]
     return "\n".join(lines) + "\n"
 

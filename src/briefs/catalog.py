@@ -16,6 +16,7 @@ from .errors import UsageError
 from .paths import project_root
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DEFAULT_PART = "Briefs"  # a page about one document; other pages name their part in `briefs: part:`
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Brief:
     order: int
     headline: str | None = None  # a glue key shown on the landing page, see landing.py
     headline_label: str = ""
+    part: str = DEFAULT_PART
 
     def read(self):
         """The notebook as nbformat, parsed from the MyST text."""
@@ -60,6 +62,7 @@ def discover(root: Path | None = None) -> list[Brief]:
                 order=int(meta.get("order", 100)),
                 headline=str(meta["headline"]) if meta.get("headline") else None,
                 headline_label=str(meta.get("headline_label", "")),
+                part=str(meta.get("part") or DEFAULT_PART),
             )
         )
     return sorted(found, key=lambda b: (b.order, b.name))

@@ -46,13 +46,18 @@ def record(pkg: Package, document: str) -> dict[str, Any]:
     }
 
 
-def to_html(pkg: Package, document: str) -> str:
-    doc = pkg.documents().get(document, {})
+def _document_line(doc: dict, document: str) -> str:
     title = html.escape(str(doc.get("title", document)))
-    head = (
+    return (
         f'<p class="briefs-document"><em>{title}</em>, {html.escape(str(doc.get("publisher", "")))}, '
         f'{html.escape(str(doc.get("published", "")))} (document {html.escape(document)}).</p>'
     )
+
+
+def to_html(pkg: Package, document: str) -> str:
+    """`document` "" for a page that draws on several documents: every document it cited is listed."""
+    cited_docs = sorted({fig.document for fig in pkg.cited.values()}) if not document else [document]
+    head = "".join(_document_line(pkg.documents().get(d, {}), d) for d in cited_docs)
     rec = record(pkg, document)
     docs = pkg.documents()
     items = []
@@ -80,7 +85,8 @@ def show(pkg: Package, document: str) -> None:
 
     inputs = {"files": {path: INPUTS[path] for path in sorted(INPUTS)}}
     display(
-        {"text/html": to_html(pkg, document), "text/plain": f"Sources for document {document}",
+        {"text/html": to_html(pkg, document),
+         "text/plain": f"Sources for document {document}" if document else "Sources for several documents",
          SOURCES_MIME: record(pkg, document), INPUTS_MIME: inputs},
         raw=True,
     )
