@@ -89,7 +89,7 @@ def test_unknown_category_lists_the_known_ones(project):
 def test_reversed_period_is_refused(project):
     _edit(project, "2023-06-01,2023-06-30,Honduras,549", "2023-06-30,2023-06-01,Honduras,549")
     message = _error(project)
-    assert "row 3: period_end is before period_start" in message
+    assert "row 3, column period_end: 2023-06-01 is before period_start 2023-06-30" in message
 
 
 def test_duplicate_row_is_refused(project):

@@ -7,7 +7,10 @@ notebooks, with its table of contents generated from the catalog, so adding a
 brief adds a page without editing the core. HTML is built aside and swapped
 into `build/html` only when Sphinx succeeds: a failed build leaves the last
 good book in place. A brief that fails keeps its previous executed notebook
-and the other briefs still run; the summary names it.
+and the other briefs still run; the summary names it. Every published file
+changes by rename only (see `atomic`), so a build killed at any point leaves
+the last good book and notebooks whole; `build/book` is scratch, rebuilt from
+nothing each time.
 """
 
 from __future__ import annotations
@@ -24,10 +27,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from . import cache, catalog, guides, landing
+from . import atomic, cache, catalog, guides, landing
 from .errors import BriefsError, BuildFailed
 from .paths import build_dir, project_root
-from .run import RunResult, output_path, run_brief
+from .run import RunResult, output_path, run_brief, scratch_dir
 
 Progress = Callable[[str, str], None]  # (brief or step, state) -> None
 
@@ -52,13 +55,10 @@ def vega_bundle(cache: Path) -> Path:
 
     path = cache / f"vega-{vlc.get_vega_version()}-vl{VL_VERSION}-embed{vlc.get_vega_embed_version()}.js"
     if not path.exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
         # Wrapped in a function: the bundle's top-level `const`s would otherwise share the page's
         # global scope with every other classic script. It still sets window.vegaEmbed.
         body = vlc.javascript_bundle(vl_version=VL_VERSION)
-        tmp.write_text(f"(function () {{\n{body}\n}})();\n", encoding="utf-8")
-        os.replace(tmp, path)
+        atomic.write_text(path, f"(function () {{\n{body}\n}})();\n")
     return path
 
 
@@ -144,14 +144,7 @@ def compile_book(source: Path, out: Path) -> Path:
 
 def swap_in(new: Path, target: Path) -> None:
     """Replace `target` by `new` with renames, so readers of `target` see old or new, never half."""
-    old = target.with_name(target.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    if old.exists():
-        shutil.rmtree(old)
+    atomic.replace_dir(new, target)
 
 
 def print_pdfs(html: Path, briefs: list[str], say: Progress) -> None:
@@ -270,6 +263,8 @@ def build_book(
     with_pdf = want_pdf(pdf, say)
     briefs = catalog.discover(root)
     result = BuildResult(html=build_dir(root) / "html")
+    atomic.recover_dir(result.html)  # a build killed mid-swap put the last good book aside
+    shutil.rmtree(scratch_dir(root), ignore_errors=True)
     if run:
         result.runs, result.failures, result.unchanged = run_briefs(
             briefs, root, force=force, workers=workers, executor=executor, progress=say

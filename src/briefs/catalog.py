@@ -36,10 +36,25 @@ class Brief:
         return jupytext.read(self.path, fmt="md:myst")
 
 
+def _shown(path: Path) -> str:
+    """Relative to the working directory when below it, as the data package's messages are."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _meta(path: Path) -> dict | None:
-    nb = jupytext.read(path, fmt="md:myst")
+    """The `briefs:` block of a notebook's front matter; a file that cannot be parsed is named, not traced back."""
+    try:
+        nb = jupytext.read(path, fmt="md:myst")
+    except Exception as exc:  # YAML, encoding and MyST errors all mean the same to an author
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise UsageError(f"{_shown(path)}: cannot read this notebook ({type(exc).__name__}: {first})") from None
     meta = nb.metadata.get("briefs")
-    return meta if isinstance(meta, dict) else None
+    if meta is not None and not isinstance(meta, dict):
+        raise UsageError(f"{_shown(path)}: the front matter's briefs: block must be a mapping (title, document, order, summary)")
+    return meta
 
 
 def discover(root: Path | None = None) -> list[Brief]:
@@ -52,6 +67,10 @@ def discover(root: Path | None = None) -> list[Brief]:
         name = path.stem
         if not NAME.match(name):
             raise UsageError(f"{path}: a brief's file name must be lower-case letters, digits and hyphens")
+        try:
+            order = int(meta.get("order", 100))
+        except (TypeError, ValueError):
+            raise UsageError(f"{_shown(path)}: briefs.order must be a whole number, got {meta.get('order')!r}") from None
         found.append(
             Brief(
                 name=name,
@@ -59,7 +78,7 @@ def discover(root: Path | None = None) -> list[Brief]:
                 title=str(meta.get("title", name)),
                 document=str(meta.get("document", "")),
                 summary=str(meta.get("summary", "")),
-                order=int(meta.get("order", 100)),
+                order=order,
                 headline=str(meta["headline"]) if meta.get("headline") else None,
                 headline_label=str(meta.get("headline_label", "")),
                 part=str(meta.get("part") or DEFAULT_PART),

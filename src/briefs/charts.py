@@ -58,7 +58,12 @@ def html_block(
     spec: dict, static: str, data: pd.DataFrame, name: str, title: str, description: str, source: str | None
 ) -> str:
     """The chart's HTML: a drawing target, the static SVG, caption, source and download."""
-    spec_json = json.dumps(spec, sort_keys=True, ensure_ascii=True).replace("</", "<\\/")
+    # Data labels travel inside the spec: with <, > and & escaped, no label can end the script
+    # element or open a comment in it, whatever it contains.
+    spec_json = (
+        json.dumps(spec, sort_keys=True, ensure_ascii=True)
+        .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    )
     desc_id = f"chart-{name}-desc"
     src = f' Source: {html.escape(source)}.' if source else ""
     return (

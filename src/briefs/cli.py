@@ -77,12 +77,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .run import parse_cli_parameters, run_brief
 
     params = parse_cli_parameters(args.parameter)
-    with console.status(f"running {args.name}"):
+    with console.status(f"running {escape(args.name)}"):
         result = run_brief(args.name, params, strict=args.strict, output=Path(args.output) if args.output else None)
     bad = result.contradicted
-    console.print(f"[green]{args.name}[/green]: {len(result.claims)} claims, {len(bad)} contradicted -> {result.notebook}")
+    console.print(f"[green]{escape(args.name)}[/green]: {len(result.claims)} claims, {len(bad)} contradicted -> {escape(str(result.notebook))}")
     for claim in bad:
-        console.print(f"  [red]contradicted[/red] {claim['id']}: computed {claim['text']}, {claim['rule']}")
+        console.print(f"  [red]contradicted[/red] {escape(claim['id'])}: computed {escape(claim['text'])}, {escape(claim['rule'])}")
     return 0
 
 
@@ -94,9 +94,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     if result.failures:
         console.print(f"[red]{len(result.failures)} brief(s) failed[/red] (their last good pages were kept):")
         for name, reason in result.failures.items():
-            console.print(f"  {name}: {reason}")
+            line = reason if reason.startswith(f"{name}: ") else f"{name}: {reason}"
+            console.print(f"  {escape(line)}", soft_wrap=True)
         return 1
-    console.print(f"[green]book built[/green]: {result.html / 'index.html'}")
+    console.print(f"[green]book built[/green]: {escape(str(result.html / 'index.html'))}")
     return 0
 
 
@@ -297,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except BriefsError as exc:
-        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        # Messages quote user input and data, which may contain [brackets]: print them, never parse them.
+        console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         return exit_code(exc)
     except KeyboardInterrupt:
         console.print("interrupted")

@@ -12,19 +12,20 @@ from __future__ import annotations
 
 import ast
 import json
-import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
-from . import catalog
+from . import atomic, catalog
 from .claims import LEDGER_MIME
 from .errors import BriefFailed, ClaimContradicted, DataError, UsageError
-from .paths import build_dir, project_root
+from .paths import build_dir, default_package, project_root
 
 KERNEL = "briefs"
 
@@ -49,8 +50,8 @@ def ensure_kernel() -> str:
         spec = KernelSpecManager().get_kernel_spec(KERNEL)
         if Path(spec.argv[0]).resolve() == Path(sys.executable).resolve() and "--log-level=ERROR" in spec.argv:
             return KERNEL
-    except NoSuchKernel:
-        pass
+    except (NoSuchKernel, OSError, ValueError, IndexError):
+        pass  # absent, or left half-installed by a killed run: install it again
     import tempfile as _tempfile
 
     from ipykernel.kernelspec import write_kernel_spec
@@ -66,9 +67,20 @@ def ensure_kernel() -> str:
     return KERNEL
 
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _coerce(name: str, raw: Any, default_type: str) -> Any:
     if not isinstance(raw, str):
         return raw
+    if default_type == "date":
+        try:
+            if ISO_DATE.match(raw):
+                date.fromisoformat(raw)
+                return raw
+        except ValueError:
+            pass
+        raise UsageError(f"parameter {name!r}: {raw!r} is not a date (YYYY-MM-DD)")
     if default_type == "bool":
         low = raw.strip().lower()
         if low in ("true", "1", "yes"):
@@ -90,7 +102,11 @@ def _coerce(name: str, raw: Any, default_type: str) -> Any:
 
 
 def _declared_type(spec: dict) -> str:
-    """The type of a parameter: its annotation if any, else the type of its default literal."""
+    """The type of a parameter: its annotation if any, else the type of its default literal.
+
+    A string default written as an ISO date makes a date parameter, so a value
+    that is not a date is refused here rather than failing deep in the brief.
+    """
     hinted = spec.get("inferred_type_name")
     if hinted and hinted != "None":
         return hinted
@@ -98,6 +114,8 @@ def _declared_type(spec: dict) -> str:
         default = ast.literal_eval(spec.get("default", ""))
     except (ValueError, SyntaxError):
         return "str"
+    if isinstance(default, str) and ISO_DATE.match(default):
+        return "date"
     return type(default).__name__
 
 
@@ -120,6 +138,36 @@ def check_parameters(brief: str, declared: dict[str, dict], given: dict[str, Any
             raise UsageError(f"parameter {name!r}: control characters (such as newlines) are not allowed")
         out[name] = value
     return out
+
+
+def data_package_of(declared: dict[str, dict], params: dict[str, Any], root: Path) -> Path:
+    """The data package a brief will read: its `data_package` parameter (relative to the root,
+    the kernel's working directory), else the project's."""
+    value = params.get("data_package")
+    if value is None and "data_package" in declared:
+        try:
+            value = ast.literal_eval(declared["data_package"].get("default", ""))
+        except (ValueError, SyntaxError):
+            value = None
+    if not value or not isinstance(value, str):
+        return default_package(root)
+    path = Path(value) if Path(value).is_absolute() else root / value
+    if not path.exists():
+        raise UsageError(f"parameter 'data_package': {value!r} is not a data package (no such file or folder)")
+    return path
+
+
+def preflight(declared: dict[str, dict], params: dict[str, Any], root: Path) -> None:
+    """Validate every resource of the brief's data package before a kernel starts.
+
+    Bad input then stops a run in a fraction of a second, with the same
+    one-line message the brief would give, and nothing is executed or written.
+    """
+    from .data import load_package
+
+    pkg = load_package(data_package_of(declared, params, root))
+    for name in pkg.resource_names():
+        pkg.table(name)
 
 
 def normalize(nb: nbformat.NotebookNode, parameters: dict[str, Any], root: Path | None = None) -> nbformat.NotebookNode:
@@ -167,17 +215,14 @@ def ledger_of(nb: nbformat.NotebookNode) -> dict | None:
     return None
 
 
-def _write_atomic(nb: nbformat.NotebookNode, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".ipynb", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(nbformat.writes(nb) + "\n")
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a published notebook is not
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def scratch_dir(root: Path | None = None) -> Path:
+    """Where half-written files live until renamed into place; cleared at the start of a build."""
+    return build_dir(root) / "tmp"
+
+
+def _write_atomic(nb: nbformat.NotebookNode, target: Path, root: Path | None = None) -> None:
+    scratch = scratch_dir(root) if root and target.resolve().is_relative_to(build_dir(root).resolve()) else None
+    atomic.write_text(target, nbformat.writes(nb) + "\n", scratch=scratch)
 
 
 def _umask() -> int:
@@ -220,6 +265,7 @@ def run_brief(
         if strict:
             given.setdefault("strict", True)
         params = check_parameters(name, declared, given)
+        preflight(declared, params, root)
         executed = Path(tmpdir) / f"{name}.out.ipynb"
         try:
             papermill.execute_notebook(
@@ -235,8 +281,7 @@ def run_brief(
         except PapermillExecutionError as exc:
             if executed.exists():
                 failed = failed or build_dir(root) / "failed" / f"{name}.ipynb"
-                failed.parent.mkdir(parents=True, exist_ok=True)
-                failed.write_bytes(executed.read_bytes())
+                atomic.write_bytes(failed, executed.read_bytes())
             reason = str(exc.evalue).strip().splitlines()[0] if exc.evalue else exc.ename
             if exc.ename == "ClaimContradicted":
                 raise ClaimContradicted(f"{name}: {reason}") from None
@@ -246,7 +291,7 @@ def run_brief(
                 raise UsageError(f"{name}: {reason}") from None
             raise BriefFailed(f"{name}: cell {exc.cell_index} raised {exc.ename}: {reason}") from None
         result_nb = normalize(nbformat.read(executed, as_version=4), params, root)
-    _write_atomic(result_nb, target)
+    _write_atomic(result_nb, target, root)
     ledger = ledger_of(result_nb) or {}
     return RunResult(brief=name, notebook=target, parameters=params, claims=ledger.get("claims", []))
 

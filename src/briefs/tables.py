@@ -57,9 +57,15 @@ def crosstab(
     schema's enum, so tables read like the source).
     """
     periods = frame[["period_start", "period_end"]].drop_duplicates().sort_values("period_start")
+    if periods["period_start"].duplicated().any():
+        clash = periods[periods["period_start"].duplicated(keep=False)]
+        raise ValueError(f"crosstab: periods starting {clash.period_start.iloc[0]:%Y-%m-%d} end on different days; one column cannot hold both")
     labels = {row.period_start: period_label(row.period_start, row.period_end) for row in periods.itertuples()}
     wide = frame.pivot_table(index=category, columns="period_start", values=value, aggfunc="sum", observed=True)
     wide = wide.reindex(columns=list(labels)).rename(columns=labels)
+    if TOTAL in wide.index:
+        # The total row would silently overwrite it: a transcribed total row is a data error.
+        raise ValueError(f"crosstab: {category!r} has a category named {TOTAL!r}, which the totals row would overwrite")
     cats = [c for c in (order or sorted(wide.index)) if c in wide.index]
     wide = wide.reindex(cats).fillna(0).astype("int64")
     wide.index.name = label or category
@@ -79,7 +85,7 @@ def melt(wide: pd.DataFrame, value: str = "people") -> pd.DataFrame:
     """The inverse of a pivot without totals: one row per (row label, column label)."""
     name = wide.index.name or "row"
     body = wide.drop(index=TOTAL, errors="ignore").drop(columns=TOTAL, errors="ignore")
-    long = body.reset_index().melt(id_vars=name, var_name="column", value_name=value)
+    long = body.rename_axis(name).reset_index().melt(id_vars=name, var_name="column", value_name=value)
     return long
 
 
