@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
@@ -11,14 +12,34 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
-def copy_project(dest: Path) -> Path:
-    """The parts of the project a run or build reads: enough to run briefs without touching build/."""
+def copy_project(dest: Path, runs_from: Path | None = None) -> Path:
+    """The parts of the project a run or build reads: enough to run briefs without touching build/.
+
+    `runs_from`: another copy whose executed briefs and cache records are copied too, so a
+    build here re-runs only what differs (the cache is content-addressed: same inputs, same
+    outputs) and a test pays for compiling the book, not for running every brief again.
+    """
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("pyproject.toml", "README.md"):
         shutil.copyfile(REPO / name, dest / name)
     for folder in ("data", "notebooks", "book"):
         shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("external"))
+    if runs_from is not None:
+        for sub in ("runs", "cache/briefs"):
+            shutil.copytree(runs_from / "build" / sub, dest / "build" / sub)
     return dest
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory):
+    """One copy of the project with every brief run and the book built (no PDFs), shared read-only."""
+    from briefs.build import build_book
+
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    states: list[tuple[str, str]] = []
+    result = build_book(root, progress=lambda item, state: states.append((item, state)), pdf=False)
+    assert result.ok, result.failures
+    return SimpleNamespace(root=root, result=result, states=states)
 
 
 @pytest.fixture(scope="session")

@@ -100,11 +100,11 @@ def test_toc_adds_the_guides_after_the_briefs(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, built_project):
     """A copy of the project with a new brief holding two figures, built into a book."""
     from conftest import copy_project
 
-    root = copy_project(tmp_path_factory.mktemp("scaffold") / "project")
+    root = copy_project(tmp_path_factory.mktemp("scaffold") / "project", runs_from=built_project.root)
     made = new_brief(NAME, DOCUMENT, root=root)
     # Test data, not the document's figures: one printed count and one series the document did not print.
     made.csv.write_text(
@@ -112,7 +112,7 @@ def built(tmp_path_factory):
         + "test_count,A count made up for this test,1234,people,approximate,,,published,003,text,,\n"
         + "test_series,A series made up for this test,,people,unpublished,,,unpublished,003,chart,,\n"
     )
-    result = build_book(root)
+    result = build_book(root, pdf=False)
     return root, result
 
 
