@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
+from .data import sha256
 from .errors import BriefsError, DataError, FetchFailed, UsageError
 from .paths import project_root
 from .tablecheck import display_path, read_checked
@@ -135,14 +136,6 @@ def _snapshot(res: Any, where: str) -> Snapshot:
         descriptor=res,
         described_in=where,
     )
-
-
-def sha256(path: str | os.PathLike) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # --- reading and months -----------------------------------------------------------
