@@ -95,6 +95,9 @@ def test_fetching_an_absent_series_reruns_the_briefs_that_wanted_it(two_briefs, 
     from conftest import SHARED_DATA
     import shutil
 
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"SERIES CHECK NOT TESTED: no mirror of the official series at {SHARED_DATA}")
+
     shutil.copyfile(SHARED_DATA / "ohss_enforcement_monthly_fy2014_2024aug.csv", external / "ohss_enforcement_monthly_fy2014_2024aug.csv")
     assert run(root)[0] == ["tiny"]
 
