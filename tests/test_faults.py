@@ -82,7 +82,7 @@ def test_a_build_killed_at_any_point_leaves_the_last_good_book(mini, monkeypatch
     seed = rng.randrange(10**6)
     rng.seed(seed)
     points = [
-        (["build"], "beta running", 0.3),  # alpha's new notebook is in, beta's is not
+        (["build", "-j", "1"], "beta running", 0.3),  # one at a time: alpha's new notebook is in, beta's is not
         (["run", "alpha"], None, rng.uniform(1.0, 3.0)),  # a lone run, killed while starting or in its kernel
         (["build"], "book compiling", 0.3 * compile_time),  # in Sphinx
         (["build"], "book compiling", rng.uniform(0.6, 1.1) * compile_time),  # late in Sphinx, or at the swap

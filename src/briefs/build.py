@@ -217,12 +217,13 @@ def run_briefs(
         bad = len(outcome.contradicted)
         say(name, f"done, {len(outcome.claims)} claims" + (f", {bad} contradicted" if bad else ""))
 
-    if len(todo) == 1 and executor is None:
-        say(todo[0].name, "running")
-        try:
-            finish(todo[0].name, _execute(todo[0].name, str(root)))
-        except BriefsError as exc:
-            finish(todo[0].name, exc)
+    if executor is None and (len(todo) == 1 or workers == 1):
+        for brief in todo:  # one at a time, in this process: no pool to start, states exact
+            say(brief.name, "running")
+            try:
+                finish(brief.name, _execute(brief.name, str(root)))
+            except BriefsError as exc:
+                finish(brief.name, exc)
     elif todo:
         owned = executor is None
         pool = executor or default_executor(workers)
