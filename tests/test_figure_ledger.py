@@ -115,7 +115,7 @@ def test_the_page_is_in_its_own_part_after_the_briefs():
 
 def test_toc_orders_parts_by_their_first_page_and_keeps_the_briefs_first():
     def brief(name, order, part=catalog.DEFAULT_PART):
-        return catalog.Brief(name, REPO / f"{name}.md", name, "", "", order, part)
+        return catalog.Brief(name, REPO / f"{name}.md", name, "", "", order, part=part)
 
     text = toc([brief("a-late-part", 0, "Later"), brief("b", 1), brief("c-annex", 2, "Annex: tables")])
     parts = [line for line in text.splitlines() if "caption" in line or "file" in line]

@@ -95,7 +95,7 @@ def test_toc_adds_the_guides_after_the_briefs(tmp_path):
     assert pages == ["guides/first", "guides/second", "guides/zeta"]
     brief = catalog.Brief("b", Path("b.md"), "B", "001", "", 1)
     text = toc([brief], pages)
-    assert text.index("caption: Briefs") < text.index("briefs/b") < text.index("caption: About this book") < text.index("guides/first")
+    assert text.index('caption: "Briefs"') < text.index("briefs/b") < text.index('caption: "About this book"') < text.index("guides/first")
     assert "About this book" not in toc([brief], [])
 
 

@@ -22,6 +22,20 @@ NAT = "data/inm_returns_by_nationality.csv"
 SEX = "data/inm_returns_by_sex.csv"
 TOTALS = "data/inm_returns_published_totals.csv"
 FIGURES = "data/imumi_figures.csv"
+_REPO = Path(__file__).resolve().parents[2]
+_FIGURE_LINES = (_REPO / FIGURES).read_text(encoding="utf-8").splitlines()
+FIGURE_ROWS = len(_FIGURE_LINES) - 1  # data rows: an appended row is spreadsheet row FIGURE_ROWS + 2
+BUS_ROW = next(i for i, line in enumerate(_FIGURE_LINES, 1) if line.startswith("bus_trips_north_south_2023,"))
+
+
+def _known_briefs() -> str:
+    """The catalog's own order, as the error lists it."""
+    from briefs import catalog
+
+    return ", ".join(b.name for b in catalog.discover(_REPO))
+
+
+KNOWN = _known_briefs()
 DOCUMENTS = "data/documents.csv"
 PACKAGE = "data/datapackage.json"
 NAT_COLUMNS = "period_start, period_end, nationality, people"
@@ -191,7 +205,7 @@ CASES = [
          put(NAT, lambda d: d + b"2023-06-01,2023-06-30,Honduras,600\n")),
     Case("duplicate-row-without-key", f"{TOTALS}: row 22: duplicate row: every cell the same as row 4",
          put(TOTALS, lambda d: d + b"nationality,category,2023-05-11,2023-11-24,El Salvador,70\n")),
-    Case("duplicate-figure-id", f"{FIGURES}: row 31, column id: 'bus_trips_north_south_2023' repeats row 13 "
+    Case("duplicate-figure-id", f"{FIGURES}: row {FIGURE_ROWS + 2}, column id: 'bus_trips_north_south_2023' repeats row {BUS_ROW} "
          "(values in this column must be unique)",
          put(FIGURES, lambda d: d + b"bus_trips_north_south_2023,Again,1,trips,exact,2023-01-01,2023-12-31,published,001,text,36,x\n")),
     Case("empty-file", f"{NAT}: the file is empty (expected a header row: {NAT_COLUMNS})", put(NAT, lambda d: b"")),
@@ -219,8 +233,8 @@ CASES = [
     Case("brief-order-not-a-number", "notebooks/other.md: briefs.order must be a whole number, got 'second'",
          write("notebooks/other.md", b"---\nbriefs:\n  title: Other\n  order: second\n---\n# Other\n")),
     # --- the command line ------------------------------------------------------------------
-    Case("unknown-brief", f"unknown brief 'imumi'; known briefs: {BRIEF}", argv=("run", "imumi")),
-    Case("brief-name-with-markup", f"unknown brief '[/red]imumi[bold]'; known briefs: {BRIEF}", argv=("run", "[/red]imumi[bold]")),
+    Case("unknown-brief", f"unknown brief 'imumi'; known briefs: {KNOWN}", argv=("run", "imumi")),
+    Case("brief-name-with-markup", f"unknown brief '[/red]imumi[bold]'; known briefs: {KNOWN}", argv=("run", "[/red]imumi[bold]")),
     Case("unknown-parameter", f"brief '{BRIEF}' has no parameter 'colour'; its parameters are: data_package, end, start, strict",
          argv=("run", BRIEF, "-p", "colour", "red")),
     Case("parameter-name-with-markup", f"brief '{BRIEF}' has no parameter '[/x]'; its parameters are: data_package, end, start, strict",
