@@ -22,7 +22,7 @@ from typing import Any
 
 import nbformat
 
-from . import atomic, catalog
+from . import atomic, catalog, downloads
 from .claims import LEDGER_MIME
 from .errors import BriefFailed, ClaimContradicted, DataError, UsageError
 from .paths import build_dir, default_package, project_root
@@ -291,6 +291,7 @@ def run_brief(
                 raise UsageError(f"{name}: {reason}") from None
             raise BriefFailed(f"{name}: cell {exc.cell_index} raised {exc.ename}: {reason}") from None
         result_nb = normalize(nbformat.read(executed, as_version=4), params, root)
+    downloads.check_unique(result_nb, name)  # before it replaces the last good run
     _write_atomic(result_nb, target, root)
     ledger = ledger_of(result_nb) or {}
     return RunResult(brief=name, notebook=target, parameters=params, claims=ledger.get("claims", []))
