@@ -144,7 +144,7 @@ def test_without_series_each_check_says_plainly_it_was_not_made(absent):
     _, nb, ledger = absent
     for key, name in CHECKS.items():
         assert ledger["values"][key] == series.absent_note(name)
-    assert {c["name"] for c in outputs(nb, CHART_MIME)} == {"returns-same-days", "returns-per-day"}
+    assert {c["name"] for c in outputs(nb, CHART_MIME)} == {"returns-same-days-chart", "returns-per-day"}
 
 
 @pytest.mark.parametrize("run", ["absent", "present"])
@@ -214,7 +214,7 @@ def test_with_series_the_groups_carry_series_rows_where_they_exist(present):
     with_series = set(rows[rows["qualifier"] == "official series"].index)
     assert with_series == {"People sent to wait in Mexico under MPP", "Title 42 expulsions"}
     assert {c["name"] for c in outputs(nb, CHART_MIME)} == {
-        "returns-same-days", "returns-per-day", "mpp-running-total", "chnv-expulsions-vs-ceiling", "title42-running-total"}
+        "returns-same-days-chart", "returns-per-day", "mpp-running-total", "chnv-expulsions-vs-ceiling", "title42-running-total"}
 
 
 def test_mpp_running_totals_are_recomputed_from_the_dhs_table(present, ohss_months, pkg):
