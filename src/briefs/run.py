@@ -300,6 +300,3 @@ def run_brief(
 def parse_cli_parameters(pairs: list[list[str]] | None) -> dict[str, str]:
     return {key: value for key, value in (pairs or [])}
 
-
-def dumps_claims(result: RunResult) -> str:
-    return json.dumps(result.claims, indent=2, sort_keys=True)
