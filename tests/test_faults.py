@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 import miniproject
-from briefs import atomic
+from briefs import atomic, editions
 from briefs.build import build_book, swap_in
 from briefs.cli import main
 from test_bad_inputs import tree_digest
@@ -184,3 +184,134 @@ def test_published_notebooks_get_ordinary_permissions(tmp_path):
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+# --- releases ---------------------------------------------------------------------------------
+
+SITE_OLD, SITE_NEW = "1.0", "1.1"
+
+
+def listed(site: Path) -> list[str]:
+    import json
+
+    path = site / "versions.json"
+    return [e["version"] for e in json.loads(path.read_text())] if path.exists() else []
+
+
+@pytest.fixture()
+def released(mini, monkeypatch):
+    """The mini project with one edition on its site; the site as it was."""
+    root, _ = mini
+    monkeypatch.chdir(root)
+    site = root / "site"
+    if site.exists():
+        import shutil
+
+        shutil.rmtree(site)
+    assert main(["release", SITE_OLD, "--date", "2026-11-01"]) == 0
+    return root, site, tree_digest(site)
+
+
+def test_a_release_killed_at_any_point_leaves_the_published_site(mini, released):
+    root, site, before = released
+    _, compile_time = mini
+    miniproject.set_stamp(root, f"release-{next(_stamps)}")
+    rng = random.Random()
+    seed = rng.randrange(10**6)
+    rng.seed(seed)
+    argv = ["release", SITE_NEW, "--date", "2026-11-02", "--force"]  # --force: a kill may land after the swap
+    points = [
+        ("alpha running", rng.uniform(0.2, 2.0)),  # in a kernel
+        ("book compiling", rng.uniform(0.2, 0.9) * compile_time),  # in Sphinx
+        ("site publishing", 0.0),  # putting the next site together, or swapping it in
+        ("site publishing", rng.uniform(0.0, 0.2)),
+    ]
+    states = []
+    for trigger, delay in points:
+        said, alive = _killed(root, argv, trigger, delay)
+        states.append((f"killed {delay:.2f}s after {trigger!r} (seed {seed})", tree_digest(site), said, alive))
+    assert sum(alive for *_, alive in states) >= len(points) - 1, "the kills must land while the release runs"
+
+    assert main(argv) == 0, "the next release must complete"
+    after = tree_digest(site)
+    assert listed(site) == [SITE_NEW, SITE_OLD]
+    assert {k: v for k, v in before.items() if k.startswith(SITE_OLD + "/")} == {
+        k: v for k, v in after.items() if k.startswith(SITE_OLD + "/")
+    }, "the earlier edition is never changed"
+    for when, state, said, _ in states:
+        assert state in (before, after), f"{when}: site/ is neither the last good site nor the new one ({said})"
+    assert not list(root.glob(".site-release-*")) and not (root / "site.old").exists(), "the next release clears the scratch"
+
+
+KILL_AT_STEP = r"""
+import os, shutil, signal, sys
+from pathlib import Path
+from briefs import atomic, editions
+
+site, edition, work, at, exchange = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1"
+if not exchange:
+    atomic.exchange = lambda a, b: False  # as on a system without renameat2: two renames
+steps = []
+
+def step(kind, real):
+    def wrapped(*args, **kwargs):
+        steps.append(kind)
+        if len(steps) == at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+    return wrapped
+
+os.replace = step("rename", os.replace)
+os.link = step("link", os.link)
+atomic.exchange = step("exchange", atomic.exchange)
+shutil.rmtree = step("remove", shutil.rmtree)
+editions.publish(site, sys.argv[6], edition, sys.argv[7].split(","), work)
+print(",".join(steps))
+"""
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two-renames"])
+def test_publishing_killed_at_each_step_leaves_the_old_site_or_the_new(released, tmp_path, exchange):
+    """SIGKILL at every rename, exchange and removal of the publish step (and at some hard links):
+    right after the kill `site/` is the old site or the new one (with renameat2), and after the
+    next release's recovery it always is, with nothing left beside it."""
+    import shutil
+
+    root, site, before = released
+    edition = tmp_path / "edition"
+    shutil.copytree(site / SITE_OLD, edition)
+    (edition / "index.html").write_text("the new edition")
+
+    def publish(at: int, into: Path) -> subprocess.CompletedProcess:
+        ed = tmp_path / f"edition-{at}"
+        shutil.copytree(edition, ed)
+        work = into.parent / f"{editions.work_prefix(into)}{at}"
+        work.mkdir()
+        return subprocess.run([sys.executable, "-c", KILL_AT_STEP, str(into), str(ed), str(work), str(at),
+                               "1" if exchange else "0", SITE_NEW, f"{SITE_NEW},{SITE_OLD}"],
+                              capture_output=True, text=True)
+
+    pristine = tmp_path / "pristine" / "site"
+    shutil.copytree(site, pristine)
+    rehearsal = shutil.copytree(site, tmp_path / "rehearsal" / "site")
+    done = publish(0, rehearsal)  # no kill: the steps, and the site they make
+    assert done.returncode == 0, done.stderr
+    after = tree_digest(rehearsal)
+    assert after != before
+    steps = done.stdout.strip().split(",")
+    assert "rename" in steps and "exchange" in steps and "link" in steps
+    links = [n for n, kind in enumerate(steps, 1) if kind == "link"]
+    points = [n for n, kind in enumerate(steps, 1) if kind != "link"] + random.Random(7).sample(links, min(3, len(links)))
+    for at in sorted(points):
+        got = publish(at, site)
+        when = f"killed at step {at} of {len(steps)} ({steps[at - 1]})"
+        assert got.returncode == -signal.SIGKILL, f"{when}: not killed: {got.stderr}"
+        if exchange:
+            assert tree_digest(site) in (before, after), f"{when}: readers saw a mixed site"
+        editions.recover(site)
+        state = tree_digest(site)
+        assert state in (before, after), f"{when}: a mixed site after recovery"
+        assert not list(site.parent.glob(editions.work_prefix(site) + "*")) and not site.with_name("site.old").exists()
+        if state == after:  # the swap was done: the next point starts from the old site again
+            shutil.rmtree(site)
+            shutil.copytree(pristine, site)

@@ -312,22 +312,52 @@ def _fake_build(marker: str):
     return build
 
 
-def test_a_release_that_fails_while_publishing_is_undone(two_editions, monkeypatch):
-    """The failure comes at the last step, writing versions.json: every earlier step is undone."""
-    write = editions._write
-
-    def failing_write(path, text):
-        if path.name == editions.VERSIONS:
-            raise OSError("disk full (simulated)")
-        write(path, text)
+@pytest.mark.parametrize("step", ["writing the shared files", "swapping the site in"])
+def test_a_release_that_fails_while_publishing_leaves_the_site_as_it_was(two_editions, monkeypatch, step):
+    """The next site is put together aside; a failure before or during the swap changes nothing."""
+    def fail(*args, **kwargs):
+        raise OSError("disk full (simulated)")
 
     monkeypatch.setattr(rel, "build_edition", _fake_build("half-published"))
-    monkeypatch.setattr(editions, "_write", failing_write)
+    if step == "writing the shared files":
+        monkeypatch.setattr(editions, "root_index", fail)
+    else:
+        monkeypatch.setattr(editions.atomic, "replace_dir", fail)
     for name, force in (("2026.12", False), (OLD, True)):
         with pytest.raises(OSError, match="simulated"):
             rel.release(name, root=two_editions.root, date="2026-12-01", force=force)
         assert snapshot(two_editions.site) == two_editions.after
     assert not list(two_editions.root.glob(".site-release-*"))
+
+
+def test_a_second_release_of_the_same_site_is_refused_while_one_runs(two_editions, monkeypatch):
+    monkeypatch.setattr(rel, "build_edition", _fake_build("never"))
+    with rel.exclusive(two_editions.site):
+        with pytest.raises(UsageError, match="another release .* is running"):
+            rel.release("2026.12", root=two_editions.root, date="2026-12-01")
+    assert snapshot(two_editions.site) == two_editions.after
+
+
+def test_publishing_keeps_the_released_files_themselves_and_swaps_the_site_whole(tmp_path):
+    """Kept editions are hard links into the next site (same inode, not a copy), and the site
+    folder itself is exchanged: no stray scratch is left inside or beside it."""
+    site = tmp_path / "site"
+    for version in (OLD,):
+        folder = tmp_path / "built" / version
+        (folder / "briefs").mkdir(parents=True)
+        (folder / "index.html").write_text(version)
+        (folder / PAGE).write_text(version)
+        editions.publish(site, version, folder, [version], tmp_path / f"work-{version}")
+    kept = (site / OLD / PAGE).stat().st_ino
+    new = tmp_path / "built" / NEW
+    (new / "briefs").mkdir(parents=True)
+    (new / "index.html").write_text(NEW)
+    editions.publish(site, NEW, new, [NEW, OLD], tmp_path / "work-new")
+    assert (site / OLD / PAGE).stat().st_ino == kept
+    assert (site / OLD / PAGE).read_text() == OLD and (site / NEW / "index.html").read_text() == NEW
+    assert [e["version"] for e in json.loads((site / "versions.json").read_text())] == [NEW, OLD]
+    assert sorted(p.name for p in site.iterdir()) == sorted([NEW, OLD, *editions.SHARED])
+    assert not (tmp_path / "site.old").exists()
 
 
 def test_force_replaces_an_edition_in_place(two_editions, tmp_path, monkeypatch):

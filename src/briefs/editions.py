@@ -19,9 +19,9 @@ meaning at each release. A redirect (meta refresh, plus a script that keeps the
 #fragment) works on any static host and from disk, and lands the reader on the
 dated address, which is the one to cite.
 
-Publishing is a series of renames on one file system, each leaving a readable
-site; if any step fails, the steps already taken are undone, so `site/` ends
-exactly as it was.
+Publishing assembles the next site beside the current one (hard links to the
+editions kept, so it costs little) and exchanges the two folders in one rename:
+a release that fails or is killed at any point leaves `site/` exactly as it was.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
+from . import atomic
 from .errors import UsageError
 
 VERSIONS = "versions.json"
@@ -137,79 +138,63 @@ def root_index(versions: list[dict]) -> str:
     return page.replace("</body>", f"<p>All editions:</p>\n<ul>{listing}</ul>\n</body>")
 
 
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    os.replace(tmp, path)
-
-
-def _set_aside(path: Path, backup: Path) -> Path | None:
-    """Move `path` (file or folder) into `backup`, returning where it went, or None if it did not exist."""
-    if not os.path.lexists(path):
-        return None
-    backup.mkdir(parents=True, exist_ok=True)
-    dest = backup / path.name
-    os.replace(path, dest)
-    return dest
+def _link_or_copy(src: str, dst: str) -> None:
+    """A released file is never written again, so the new site can share it with the old one."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def publish(site: Path, name: str, edition: Path, order: list[str], work: Path) -> None:
-    """Put a built edition in place and update the shared files; undo everything if a step fails.
+    """Make `site/` the site with `edition` in it as `name`, in one step.
 
-    `edition` and `work` must be on the same file system as `site` (callers build next to
-    `site/`), so every move is a rename. versions.json is written last: until then the
-    new edition exists but is not listed, and the old site reads as before.
+    The next site is assembled in `work` (on the same file system as `site`): the editions
+    kept are hard links to the released files (they are never written again, only
+    replaced), the new edition is moved in, and the shared files are written afresh.
+    Then the two folders are exchanged in one atomic rename (`atomic.replace_dir`). So
+    at every instant, a SIGKILL included, `site/` is the old site or the new one, whole;
+    a kill leaves at most the `work` folder, which the next release clears (`recover`).
     """
-    created_site = not site.exists()
-    site.mkdir(parents=True, exist_ok=True)
-    backup = work / "previous"
-    undo: list = []
-    try:
-        old = _set_aside(site / name, backup / "edition")
-        undo.append(lambda: _restore(site / name, old))
-        os.replace(edition, site / name)
-
-        versions = entries(order)
-        newest = order[0]
-        new_latest = work / "latest"
-        for rel, text in latest_pages(site, newest).items():
-            target = new_latest / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="\n")
-        old_latest = _set_aside(site / LATEST, backup / "shared")
-        undo.append(lambda: _restore(site / LATEST, old_latest))
-        os.replace(new_latest, site / LATEST)
-
-        for fname, text in ((NOJEKYLL, ""), (SCRIPT, script(versions)), (INDEX, root_index(versions))):
-            saved = _copy_aside(site / fname, backup / "files")
-            undo.append(lambda f=fname, s=saved: _restore(site / f, s))
-            _write(site / fname, text)
-        saved = _copy_aside(site / VERSIONS, backup / "files")
-        undo.append(lambda s=saved: _restore(site / VERSIONS, s))
-        _write(site / VERSIONS, json.dumps(versions, indent=2, ensure_ascii=False) + "\n")
-    except BaseException:
-        for step in reversed(undo):
-            step()
-        if created_site and site.exists() and not any(site.iterdir()):
-            site.rmdir()
-        raise
+    staged = work / "site"
+    if site.exists():
+        keep = {name, *SHARED}
+        shutil.copytree(site, staged, symlinks=True, copy_function=_link_or_copy,
+                        ignore=lambda folder, names: [n for n in names if n in keep] if folder == str(site) else [])
+    else:
+        staged.mkdir(parents=True)
+    os.replace(edition, staged / name)
+    versions = entries(order)
+    for rel, text in latest_pages(staged, order[0]).items():
+        target = staged / LATEST / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8", newline="\n")
+    for fname, text in (
+        (NOJEKYLL, ""),
+        (SCRIPT, script(versions)),
+        (INDEX, root_index(versions)),
+        (VERSIONS, json.dumps(versions, indent=2, ensure_ascii=False) + "\n"),
+    ):
+        (staged / fname).write_text(text, encoding="utf-8", newline="\n")
+    atomic.replace_dir(staged, site)
 
 
-def _copy_aside(path: Path, backup: Path) -> Path | None:
-    if not path.exists():
-        return None
-    backup.mkdir(parents=True, exist_ok=True)
-    dest = backup / path.name
-    shutil.copy2(path, dest)
-    return dest
+def work_prefix(site: Path) -> str:
+    """The name every release's scratch folder beside `site/` starts with."""
+    return f".{site.name}-release-"
 
 
-def _restore(path: Path, saved: Path | None) -> None:
-    """Put back what `path` was before: the saved copy, or nothing if it did not exist."""
-    if os.path.lexists(path):
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
-    if saved is not None:
-        os.replace(saved, path)
+def recover(site: Path) -> list[Path]:
+    """Clear what killed releases left beside `site/`: scratch folders, a half-done swap.
+
+    Only called while holding the release lock, so no folder cleared belongs to a
+    release still running. Returns the folders removed.
+    """
+    atomic.recover_dir(site)
+    leftovers = sorted(site.parent.glob(work_prefix(site) + "*")) if site.parent.exists() else []
+    for folder in leftovers:
+        shutil.rmtree(folder, ignore_errors=True)
+    old = site.with_name(site.name + ".old")
+    if old.is_dir() and site.is_dir():
+        shutil.rmtree(old, ignore_errors=True)
+    return leftovers

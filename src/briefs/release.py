@@ -20,6 +20,8 @@ page (an empty string means no page). Without that module the hook is skipped.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import importlib
 import json
 import shutil
@@ -27,7 +29,7 @@ import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import yaml
 
@@ -170,6 +172,11 @@ def release(
     root = Path(root) if root else project_root()
     site = Path(site) if site else site_dir(root)
     say = progress or (lambda item, state: None)
+    with exclusive(site):
+        return _release(name, root, site, date, force, strict, say)
+
+
+def _release(name: str, root: Path, site: Path, date: str | None, force: bool, strict: bool, say: Progress) -> ReleaseResult:
     day, day_source = provenance.release_date(date)
     listed = editions.read_versions(site)
     order = [e["version"] for e in listed]
@@ -188,13 +195,29 @@ def release(
         for v in new_order
         if v == name or (site / v).is_dir()
     ]
-    site.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{site.name}-release-", dir=site.parent) as tmp:
+    with tempfile.TemporaryDirectory(prefix=editions.work_prefix(site), dir=site.parent) as tmp:
         work = Path(tmp)
         folder, data = build_edition(root, edition, known, work, previous=previous, strict=strict, say=say)
         say("site", "publishing")
         editions.publish(site, name, folder, new_order, work)
     return ReleaseResult(name=name, site=site, edition=site / name, date=day, manifest=data, replaced=exists)
+
+
+@contextlib.contextmanager
+def exclusive(site: Path) -> Iterator[None]:
+    """One release at a time per site, and a clean slate left by any release that was killed.
+
+    The lock is an flock on a file beside `site/`: the system drops it when its holder
+    dies, however it dies, so a killed release never blocks the next one.
+    """
+    site.parent.mkdir(parents=True, exist_ok=True)
+    with open(site.parent / f".{site.name}-release.lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(f"another release of {site} is running; wait for it to finish") from None
+        editions.recover(site)
+        yield
 
 
 # --- preview ---------------------------------------------------------------
