@@ -43,6 +43,34 @@ def built_project(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium; its absence fails the browser tests (they are never skipped)."""
+    from briefs.pdf import chromium_path, unavailable
+
+    reason = unavailable()
+    if reason:
+        pytest.fail(
+            f"the browser tests need Debian's Chromium and Playwright: {reason}. "
+            "Run `make setup` (as root it installs chromium with apt-get; Playwright comes with .[test]).",
+            pytrace=False,
+        )
+    return chromium_path()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    """One headless Chromium for the whole session (see tests/browsing.py)."""
+    from playwright.sync_api import sync_playwright
+
+    from briefs.pdf import launch
+
+    with sync_playwright() as pw:
+        instance = launch(pw)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
 

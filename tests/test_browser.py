@@ -14,15 +14,11 @@ installs all three.
 from __future__ import annotations
 
 import csv
-import functools
 import html.parser
-import http.server
 import io
 import json
 import re
-import threading
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -30,14 +26,13 @@ import pytest
 
 from briefs import catalog, landing
 from briefs.build import build_book
-from briefs.pdf import chromium_path, decode_data_uri, unavailable
+from briefs.pdf import decode_data_uri
+from browsing import DESKTOP, Visit, new_context, open_visit, serve
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "build" / "test-artifacts"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 IMUMI = "imumi-factsheet"
-LOCAL = "127.0.0.1"
-DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 PRINTED = {"width": 680, "height": 960}  # about A4's printable width at 96 dpi
 
@@ -45,95 +40,25 @@ PRINTED = {"width": 680, "height": 960}  # about A4's printable width at 96 dpi
 # --- set-up -------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def chromium() -> Path:
-    reason = unavailable()
-    if reason:
-        pytest.fail(
-            f"the browser tests need Debian's Chromium and Playwright: {reason}. "
-            "Run `make setup` (as root it installs chromium with apt-get; Playwright comes with .[test]).",
-            pytrace=False,
-        )
-    return chromium_path()
+def book(built_project, chromium):
+    """The project copied aside and built once, with PDFs: (project root, HTML folder, briefs).
 
-
-@pytest.fixture(scope="session")
-def book(tmp_path_factory, chromium):
-    """The project copied aside and built once, with PDFs: (project root, HTML folder, briefs)."""
+    Its briefs come from the session's built project (same inputs, so the cache serves them):
+    this build pays for the book and its PDFs only.
+    """
     from conftest import copy_project
 
-    root = copy_project(tmp_path_factory.mktemp("browser") / "project")
+    root = copy_project(built_project.root.parent.parent / "browser" / "project", runs_from=built_project.root)
     result = build_book(root, pdf=True)
     assert result.ok, result.failures
+    assert result.runs == [], "the briefs were run again: the cache should have served them"
     return root, result.html, catalog.discover(root)
 
 
 @pytest.fixture(scope="session")
 def base_url(book):
-    _, html_dir, _ = book
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer((LOCAL, 0), functools.partial(Quiet, directory=str(html_dir)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://{LOCAL}:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    from briefs.pdf import launch
-
-    with sync_playwright() as pw:
-        instance = launch(pw)
-        yield instance
-        instance.close()
-
-
-@dataclass
-class Visit:
-    """A page opened behind the offline guard, with what it asked for and what it logged."""
-
-    page: object
-    outside: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def problems(self) -> list[str]:
-        return [f"requested {u}" for u in self.outside] + [f"console error: {e}" for e in self.errors]
-
-
-def open_visit(context, base_url: str, path: str, *, wait: str = "networkidle", viewport: dict = DESKTOP) -> Visit:
-    """Open a page of the book (path relative to the site root) in a context, behind the guard.
-
-    The guard intercepts only what is not the local server (a regular expression Playwright
-    matches itself), so the book's own files load at full speed and from the browser's cache.
-    """
-    page = context.new_page()
-    page.set_viewport_size(viewport)
-    seen = Visit(page)
-
-    def refuse(route):
-        seen.outside.append(route.request.url)
-        route.abort()
-
-    page.route(re.compile("^(?!" + re.escape(base_url) + "|data:)"), refuse)
-    page.on("console", lambda m: (seen.errors if m.type == "error" else seen.warnings).append(m.text)
-            if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda exc: seen.errors.append(f"uncaught: {exc}"))
-    page.goto(urljoin(base_url, path), wait_until=wait)
-    return seen
-
-
-def new_context(browser, **options):
-    context = browser.new_context(accept_downloads=True, **options)
-    context.set_default_timeout(10_000)
-    return context
+    with serve(book[1]) as url:
+        yield url
 
 
 @pytest.fixture()

@@ -120,11 +120,11 @@ def page(tmp_path_factory):
     build = build_book(root, run=False)
     assert build.ok
     text = (build.html / "briefs" / f"{BRIEF}.html").read_text(encoding="utf-8")
-    return text, Page(text), str(data)
+    return text, Page(text), str(data), build.html
 
 
 def test_no_markup_from_data_is_live(page):
-    raw, parsed, _ = page
+    raw, parsed, _, _ = page
     for payload in (SCRIPT, ATTRIBUTE, IMAGE, DOCUMENT, WORK):
         assert payload not in raw, f"{payload!r} appears unescaped in the page"
     # The theme has handlers of its own (its buttons' onclick); none may come from the data.
@@ -143,7 +143,7 @@ def test_no_markup_from_data_is_live(page):
 
 
 def test_labels_are_shown_as_text_where_the_page_uses_them(page):
-    _, parsed, _ = page
+    _, parsed, _, _ = page
     headings = parsed.inside("th")
     for label in LABELS.values():
         assert label in headings, f"{label!r} is missing from the table headings"
@@ -157,7 +157,7 @@ def test_labels_are_shown_as_text_where_the_page_uses_them(page):
 
 
 def test_labels_reach_tooltips_and_legends_as_data(page):
-    _, parsed, _ = page
+    _, parsed, _, _ = page
     specs = [json.loads(body) for attrs, body in parsed.scripts if "briefs-chart-spec" in (attrs.get("class") or "")]
     assert len(specs) >= 5
     values = set(strings(specs))
@@ -167,8 +167,54 @@ def test_labels_reach_tooltips_and_legends_as_data(page):
     assert SCRIPT[:20] in svg_text  # the static chart's legend, as SVG text
 
 
+def test_no_script_from_data_runs_in_a_browser(page, browser):
+    """The page built from hostile labels, in Chromium: hover every heading, cell and chart mark
+    (tooltips render labels) and open every menu; no dialog opens, nothing is logged, no
+    element the payloads would create exists, and the tooltips show the labels as text."""
+    from browsing import new_context, open_visit, serve
+
+    _, _, _, html_dir = page
+    with serve(html_dir) as base:
+        context = new_context(browser)
+        try:
+            seen = open_visit(context, base, f"briefs/{BRIEF}.html")
+            tab = seen.page
+            tab.wait_for_function("() => Array.from(document.querySelectorAll('figure.briefs-chart')).every(f => f.dataset.drawn)")
+            targets = tab.locator("th, td, figcaption, .briefs-chart-live svg .role-mark > *")
+            count = targets.count()
+            assert count > 50
+            tooltips = set()
+            for n in range(count):
+                target = targets.nth(n)
+                if not target.is_visible():
+                    continue
+                target.scroll_into_view_if_needed()
+                box = target.bounding_box()
+                if not box or box["width"] < 1 or box["height"] < 1:
+                    continue
+                tab.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+                shown = tab.evaluate("""() => { const t = document.getElementById('vg-tooltip-element');
+                    return t && t.classList.contains('visible') ? t.textContent : null; }""")
+                if shown:
+                    tooltips.add(shown)
+            created = tab.evaluate("""() => ({
+                images: document.querySelectorAll('img[src="x"]').length,
+                bold: Array.from(document.querySelectorAll('b')).filter(b => b.hasAttribute('onmouseover')).length,
+                scripts: Array.from(document.scripts).filter(s => s.textContent.includes('alert(') && s.type !== 'application/json').length,
+                tooltipMarkup: document.querySelectorAll('#vg-tooltip-element script, #vg-tooltip-element img').length,
+            })""")
+        finally:
+            context.close()
+    assert seen.dialogs == [], "a script from the data ran"
+    theirs = ("log: [PST]: ", "log: [togglebutton]: ")  # the theme's own chatter, the same on every page
+    logged = [m for m in seen.messages if not m.startswith(theirs)]
+    assert logged == [] and seen.outside == [], logged + seen.outside
+    assert created == {"images": 0, "bold": 0, "scripts": 0, "tooltipMarkup": 0}
+    assert any(SCRIPT in t for t in tooltips) and any(IMAGE in t for t in tooltips), sorted(tooltips)[:5]
+
+
 def test_a_parameter_holding_markup_is_shown_as_code_text(page):
-    raw, parsed, data = page
+    raw, parsed, data, _ = page
     assert data not in raw
     literal = '"' + data.encode("unicode_escape").decode("ascii").replace('"', '\\"') + '"'  # as papermill writes it
     assert f"data_package = {literal}" in parsed.inside("pre")

@@ -194,7 +194,7 @@ def _plans(site: Path, pages: list[Path]) -> dict:
     """Run the shared script's own decision (`plan`) in Node on each page's built-in facts."""
     node = shutil.which("node")
     if node is None:
-        pytest.skip("Node.js is not installed; the banner logic runs in the browser")
+        pytest.fail("Node.js is missing: `make setup` installs it with npm", pytrace=False)
     cases = []
     for path in pages:
         nav = re.search(r'data-edition="([^"]+)" data-page="([^"]+)" data-site="([^"]+)"', path.read_text())
@@ -221,6 +221,45 @@ def test_the_banner_shows_on_the_older_edition_only_and_links_the_same_page(two_
     assert [item["version"] for item in old["list"]] == [NEW, OLD]
     assert [item["href"] for item in old["list"]] == [(site / v / PAGE).as_uri() for v in (NEW, OLD)]
     assert result["editions"] == json.loads((site / "versions.json").read_text())
+
+
+def test_the_switcher_in_a_browser_lists_the_editions_and_opens_the_same_page(two_editions, browser):
+    """Over http and from disk: the sidebar lists both editions, newest first, and each entry
+    opens this page in that edition; only the older edition shows the banner; latest/ lands on
+    the newer edition's page. Nothing logs an error or reaches another host."""
+    from browsing import new_context, open_visit, serve
+
+    site = two_editions.site
+    with serve(site) as http_base:
+        for base in (http_base, site.as_uri() + "/"):
+            context = new_context(browser)
+            try:
+                for here, there in ((OLD, NEW), (NEW, OLD)):
+                    seen = open_visit(context, base, f"{here}/{PAGE}", wait="load")
+                    page = seen.page
+                    page.wait_for_function("() => document.querySelectorAll('.briefs-editions__list a').length === 2")
+                    assert page.locator(".briefs-editions__current").text_content() == (f"{NEW} (latest)" if here == NEW else OLD)
+                    page.locator("nav.briefs-editions summary").click()
+                    links = page.locator(".briefs-editions__list a")
+                    assert links.all_text_contents() == [f"{NEW} (latest)", OLD]
+                    assert page.locator(".briefs-editions__list a[aria-current=page]").text_content().startswith(here)
+                    banner = page.locator("#briefs-edition-banner")
+                    assert banner.count() == (1 if here == OLD else 0), f"banner on {here} over {base}"
+                    if here == OLD:
+                        assert banner.locator("a").get_attribute("href") == base + f"{NEW}/{PAGE}"
+                    title = page.title()
+                    links.filter(has_text=there).click()
+                    page.wait_for_url(base + f"{there}/{PAGE}")
+                    page.wait_for_load_state("load")
+                    assert page.locator("nav.briefs-editions").get_attribute("data-edition") == there
+                    assert page.title() == title, "the switcher must open the same page"
+                    assert not seen.problems() and not seen.dialogs, seen.problems()
+                if base == http_base:
+                    seen = open_visit(context, base, f"latest/{PAGE}", wait="load")
+                    seen.page.wait_for_url(base + f"{NEW}/{PAGE}")
+                    assert not seen.problems()
+            finally:
+                context.close()
 
 
 def test_provenance_on_the_page_and_in_the_manifest_match_the_data(two_editions):
