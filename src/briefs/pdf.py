@@ -16,6 +16,7 @@ import base64
 import os
 import shutil
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote_to_bytes
@@ -101,10 +102,21 @@ def attach(pdf: Path, attachments: list[Attachment], title: str) -> None:
     """Embed the data files in the PDF and set its title; rewrite it in place."""
     from pypdf import PdfReader, PdfWriter
 
-    writer = PdfWriter(clone_from=PdfReader(pdf))
+    reader = PdfReader(pdf)
+    producer = (reader.metadata or {}).get("/Producer")
+    writer = PdfWriter(clone_from=reader)
     for item in attachments:
         writer.add_attachment(item.name, item.data)
-    writer.add_metadata({"/Title": title, "/Creator": "briefs (headless Chromium)"})
+    # Chromium stamps the moment of printing; the same page must give the same bytes, so the
+    # PDF carries the release's date (SOURCE_DATE_EPOCH) or no date at all.
+    writer.metadata = None
+    info = {"/Title": title, "/Creator": "briefs (headless Chromium)"}
+    if producer:
+        info["/Producer"] = str(producer)
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        stamp = time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"])))
+        info["/CreationDate"] = info["/ModDate"] = stamp
+    writer.add_metadata(info)
     tmp = pdf.with_suffix(".tmp")
     with open(tmp, "wb") as handle:
         writer.write(handle)
