@@ -48,7 +48,7 @@ def ensure_kernel() -> str:
 
     try:
         spec = KernelSpecManager().get_kernel_spec(KERNEL)
-        if Path(spec.argv[0]).resolve() == Path(sys.executable).resolve() and "--log-level=ERROR" in spec.argv:
+        if Path(spec.argv[0]).resolve() == Path(sys.executable).resolve() and spec.argv[1:3] == ["-m", "briefs.kernel"]:
             return KERNEL
     except (NoSuchKernel, OSError, ValueError, IndexError):
         pass  # absent, or left half-installed by a killed run: install it again
@@ -61,7 +61,7 @@ def ensure_kernel() -> str:
         path = write_kernel_spec(Path(tmp) / KERNEL, overrides={"display_name": "Python (briefs)"})
         spec_file = Path(path) / "kernel.json"
         spec = json.loads(spec_file.read_text())
-        spec["argv"] = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--log-level=ERROR"]
+        spec["argv"] = [sys.executable, "-m", "briefs.kernel", "-f", "{connection_file}", "--log-level=ERROR"]
         spec_file.write_text(json.dumps(spec, indent=1))
         KernelSpecManager().install_kernel_spec(str(path), KERNEL, prefix=sys.prefix)
     return KERNEL
@@ -165,9 +165,25 @@ def preflight(declared: dict[str, dict], params: dict[str, Any], root: Path) -> 
     """
     from .data import load_package
 
-    pkg = load_package(data_package_of(declared, params, root))
+    path = data_package_of(declared, params, root)
+    seen = _package_state(path)
+    if seen in _PASSED:  # validated already by this process, and no file has changed since
+        return
+    pkg = load_package(path)
     for name in pkg.resource_names():
         pkg.table(name)
+    _PASSED.add(seen)
+
+
+_PASSED: set[tuple] = set()
+
+
+def _package_state(path: Path) -> tuple:
+    """Every file of a data package's folder with its size and modification time: cheap to take,
+    and it changes whenever a file the package could point at is edited, added or removed."""
+    folder = path if path.is_dir() else path.parent
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return (str(path.resolve()), *((str(p), st.st_size, st.st_mtime_ns) for p in files for st in [p.stat()]))
 
 
 def normalize(nb: nbformat.NotebookNode, parameters: dict[str, Any], root: Path | None = None) -> nbformat.NotebookNode:
@@ -223,12 +239,6 @@ def scratch_dir(root: Path | None = None) -> Path:
 def _write_atomic(nb: nbformat.NotebookNode, target: Path, root: Path | None = None) -> None:
     scratch = scratch_dir(root) if root and target.resolve().is_relative_to(build_dir(root).resolve()) else None
     atomic.write_text(target, nbformat.writes(nb) + "\n", scratch=scratch)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def output_path(name: str, root: Path | None = None) -> Path:
