@@ -7,16 +7,14 @@ temporary folder, so nothing here needs the network or touches data/external/.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import os
 import shutil
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from browsing import serve as http_server  # noqa: F401 - the snapshot tests serve a mirror over http
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -70,21 +68,3 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.glob(".*.part")) if folder.exists() else []
 
 
-@contextmanager
-def http_server(folder: Path):
-    """Serve `folder` on 127.0.0.1 in a thread; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass

@@ -223,14 +223,14 @@ def test_a_release_killed_at_any_point_leaves_the_published_site(mini, released)
     points = [
         ("alpha running", rng.uniform(0.2, 2.0)),  # in a kernel
         ("book compiling", rng.uniform(0.2, 0.9) * compile_time),  # in Sphinx
-        ("site publishing", 0.0),  # putting the next site together, or swapping it in
-        ("site publishing", rng.uniform(0.0, 0.2)),
+        ("site publishing", rng.uniform(0.0, 0.1)),  # putting the next site together, or swapping it in
     ]
     states = []
     for trigger, delay in points:
         said, alive = _killed(root, argv, trigger, delay)
         states.append((f"killed {delay:.2f}s after {trigger!r} (seed {seed})", tree_digest(site), said, alive))
     assert sum(alive for *_, alive in states) >= len(points) - 1, "the kills must land while the release runs"
+    # (every step of the publishing itself is killed in turn by the next test)
 
     assert main(argv) == 0, "the next release must complete"
     after = tree_digest(site)

@@ -21,10 +21,23 @@ ROOT = Path(__file__).resolve().parents[1]
 BRIEF = "imumi-factsheet"
 
 
+def build_state() -> dict | None:
+    build = ROOT / "build"
+    return {p: p.stat().st_mtime_ns for p in build.rglob("*")} if build.exists() else None
+
+
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory):
+    """Every brief run once for the module, as `briefs check` runs them (the same function)."""
     work = tmp_path_factory.mktemp("fresh")
-    return {"snapshots": lock.fresh(ROOT, workdir=work), "runs": work}
+    before = build_state()
+    snapshots = lock.fresh(ROOT, workdir=work)
+    return {"snapshots": snapshots, "runs": work, "build_before": before, "build_after": build_state()}
+
+
+def test_a_fresh_run_for_the_check_writes_nothing_into_build(fresh):
+    assert fresh["build_after"] == fresh["build_before"], "briefs check must not write into build/"
+    assert sorted(p.stem for p in fresh["runs"].glob("*.ipynb")) == sorted(fresh["snapshots"])
 
 
 def _edit(path: Path, row_label: str, column: str, value: str) -> str:
@@ -107,13 +120,13 @@ def test_missing_brief_in_lock_is_stale(fresh, stale):
     assert not result.ok and result.report.changed_briefs[0].kind == "added"
 
 
-def test_briefs_check_fails_on_a_stale_lock_naming_the_claim(stale, capsys):
+def test_briefs_check_fails_on_a_stale_lock_naming_the_claim(fresh, stale, capsys, monkeypatch):
+    """The command's wiring and messages; its runs are the module's (the same `lock.fresh`)."""
     _edit(stale / BRIEF / "claims.csv", "share_men", "status", "contradicted")
-    build = ROOT / "build"
-    state = lambda: {p: p.stat().st_mtime_ns for p in build.rglob("*")} if build.exists() else None  # noqa: E731
-    before = state()
+    monkeypatch.setattr(lock, "fresh", lambda root=None, workdir=None, progress=None: fresh["snapshots"])
+    before = build_state()
     assert main(["check", "--dir", str(stale)]) == 1
     captured = capsys.readouterr()
     assert "share_men" in captured.out and "contradicted → holds" in captured.out
     assert f"{BRIEF}/claims.csv" in captured.err and "stale" in captured.err
-    assert state() == before, "briefs check must not write into build/"
+    assert build_state() == before, "briefs check must not write into build/"

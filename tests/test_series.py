@@ -46,6 +46,13 @@ def test_absent_series_load_as_none(root):
     assert "briefs data pull" in series.absent_note(US)
 
 
+def test_several_absent_series_are_named_in_one_sentence():
+    names = list(series.FILES)[:2]
+    note = series.absent_note(*names)
+    assert note.count("not available") == 1 and note.count("Fetch them") == 1
+    assert all(f"“{series.TITLES[n]}”" in note for n in names) and " and “" in note
+
+
 def test_unknown_series_is_a_usage_error(root):
     with pytest.raises(UsageError, match="no official series named 'nope'"):
         series.load("nope", root)

@@ -170,9 +170,11 @@ def want_pdf(requested: bool | None, say: Progress) -> bool:
     return requested
 
 
-def _execute(name: str, root: str) -> RunResult:
+def _execute(name: str, root: str, into: str | None = None) -> RunResult:
     """One brief in a worker (module-level so any concurrent.futures executor can pickle it)."""
-    return run_brief(name, root=Path(root))
+    if into is None:
+        return run_brief(name, root=Path(root))
+    return run_brief(name, root=Path(root), output=Path(into) / f"{name}.ipynb", failed=Path(into) / "failed" / f"{name}.ipynb")
 
 
 def default_executor(workers: int | None = None) -> Executor:
@@ -188,9 +190,15 @@ def run_briefs(
     workers: int | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    into: Path | None = None,
 ) -> tuple[list[RunResult], dict[str, str], list[str]]:
-    """Run the briefs whose inputs changed, in parallel; returns (runs, failures, unchanged)."""
+    """Run the briefs whose inputs changed, in parallel; returns (runs, failures, unchanged).
+
+    `into`: run every brief afresh into that folder (failed runs in its `failed/`), leaving
+    build/ and the cache alone, as a check of the published outputs must.
+    """
     say = progress or (lambda item, state: None)
+    force = force or into is not None
     runs: list[RunResult] = []
     failures: dict[str, str] = {}
     unchanged: list[str] = []
@@ -208,12 +216,14 @@ def run_briefs(
 
     def finish(name: str, outcome: RunResult | BaseException) -> None:
         if isinstance(outcome, BaseException):
-            cache.invalidate(name, root)
+            if into is None:
+                cache.invalidate(name, root)
             failures[name] = str(outcome) if isinstance(outcome, BriefsError) else f"{name}: {outcome!r}"
             say(name, f"failed: {failures[name]}")
             return
         runs.append(outcome)
-        cache.save(name, root, keys[name], outcome.notebook)
+        if into is None:
+            cache.save(name, root, keys[name], outcome.notebook)
         bad = len(outcome.contradicted)
         say(name, f"done, {len(outcome.claims)} claims" + (f", {bad} contradicted" if bad else ""))
 
@@ -221,14 +231,14 @@ def run_briefs(
         for brief in todo:  # one at a time, in this process: no pool to start, states exact
             say(brief.name, "running")
             try:
-                finish(brief.name, _execute(brief.name, str(root)))
+                finish(brief.name, _execute(brief.name, str(root), into and str(into)))
             except BriefsError as exc:
                 finish(brief.name, exc)
     elif todo:
         owned = executor is None
         pool = executor or default_executor(workers)
         try:
-            futures = {pool.submit(_execute, b.name, str(root)): b.name for b in todo}
+            futures = {pool.submit(_execute, b.name, str(root), into and str(into)): b.name for b in todo}
             for name in futures.values():
                 say(name, "running")
             for future in as_completed(futures):

@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 from . import catalog, snapshot
 from .diff import Report, compare
-from .errors import UsageError
+from .errors import BriefFailed, UsageError
 from .paths import project_root
 from .scrub import slug
 from .snapshot import Chart, Snapshot, Table
@@ -201,20 +201,18 @@ def lock(
 
 
 def fresh(root: Path | None = None, workdir: Path | None = None, progress: Progress | None = None) -> dict[str, Snapshot]:
-    """Every brief run anew into `workdir` (a temporary folder if None), never into build/."""
-    from .run import run_brief
+    """Every brief run anew (in parallel) into `workdir` (a temporary folder if None), never into build/."""
+    from .build import run_briefs
 
     root = root or project_root()
     with tempfile.TemporaryDirectory(prefix="briefs-check-") as tmp:
         work = Path(workdir or tmp)
-        snaps = {}
-        for brief in catalog.discover(root):
-            if progress:
-                progress(brief.name, "running")
-            result = run_brief(brief.name, root=root, output=work / f"{brief.name}.ipynb",
-                               failed=work / "failed" / f"{brief.name}.ipynb")
-            snaps[brief.name] = snapshot.read(result.notebook, brief.name)
-    return snaps
+        briefs = catalog.discover(root)
+        runs, failures, _ = run_briefs(briefs, root, progress=progress, into=work)
+        if failures:
+            raise BriefFailed("the briefs must all run to check the outputs lock: " + "; ".join(failures.values()))
+        done = {r.brief: r.notebook for r in runs}
+        return {b.name: snapshot.read(done[b.name], b.name) for b in briefs}
 
 
 @dataclass

@@ -114,9 +114,16 @@ def citation(name: str, root: Path | None = None) -> str:
     return describe(name, root).citation()
 
 
-def absent_note(name: str) -> str:
-    """What a brief prints in place of a check whose series has not been fetched."""
+def absent_note(name: str, *more: str) -> str:
+    """What a brief prints in place of a check whose series has not been fetched (one sentence for all)."""
+    if not more:
+        return (
+            f"The official series “{TITLES[name]}” is not available in this build, so this check was not made. "
+            "Fetch it with `briefs data pull` and rebuild."
+        )
+    names = [f"“{TITLES[n]}”" for n in (name, *more)]
+    listed = ", ".join(names[:-1]) + " and " + names[-1]
     return (
-        f"The official series “{TITLES[name]}” is not available in this build, so this check was not made. "
-        "Fetch it with `briefs data pull` and rebuild."
+        f"The official series {listed} are not available in this build, so these checks were not made. "
+        "Fetch them with `briefs data pull` and rebuild."
     )
