@@ -9,18 +9,16 @@ from the CSV files, so a brief that summed the wrong rows would fail here.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 
 from briefs import series
-from briefs.charts import CHART_MIME
 from briefs.data import load_package
-from briefs.run import ledger_of, run_brief
+from brief_helpers import by_id, chart_names, run_with
+from snapshot_helpers import shared_data
 
 REPO = Path(__file__).resolve().parents[1]
 BRIEF = "just-security-article"
@@ -37,45 +35,15 @@ CONTRADICTED = {"js_us_may_bp", "js_us_aug_bp", "js_us_may_over", "js_mx_2019_al
                 "js_mx_pace_series", "js_mpp_ohss_over"}
 
 
-def series_mirror() -> Path:
-    """The local copy of the official series: ../shared/data beside the repository (BRIEFS_SERIES_MIRROR overrides)."""
-    return Path(os.environ.get("BRIEFS_SERIES_MIRROR") or REPO.parent / "shared" / "data")
-
-
-def need_mirror() -> Path:
-    mirror = series_mirror()
-    if not mirror.is_dir():
-        pytest.skip(f"SERIES CHECKS NOT TESTED: no official series at {mirror} (expected ../shared/data beside the repository)")
-    return mirror
-
-
-def run_with(external: Path, out: Path, **params):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BRIEFS_EXTERNAL", str(external))
-        result = run_brief(BRIEF, params or None, root=REPO, output=out)
-    nb = nbformat.read(result.notebook, as_version=4)
-    return result, nb, ledger_of(nb)
-
-
-def by_id(result):
-    return {c["id"]: c for c in result.claims}
-
-
-def chart_names(nb) -> set[str]:
-    return {o["data"][CHART_MIME]["name"] for c in nb.cells if c.cell_type == "code"
-            for o in c.get("outputs", []) if CHART_MIME in o.get("data", {})}
-
-
 @pytest.fixture(scope="module")
 def absent(tmp_path_factory):
     empty = tmp_path_factory.mktemp("no-series")
-    return run_with(empty, tmp_path_factory.mktemp("out") / f"{BRIEF}.ipynb")
+    return run_with(BRIEF, empty, tmp_path_factory.mktemp("out") / f"{BRIEF}.ipynb")
 
 
 @pytest.fixture(scope="module")
 def present(tmp_path_factory):
-    mirror = need_mirror()
-    return run_with(mirror, tmp_path_factory.mktemp("out") / f"{BRIEF}.ipynb")
+    return run_with(BRIEF, shared_data(), tmp_path_factory.mktemp("out") / f"{BRIEF}.ipynb")
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +52,7 @@ def pkg():
 
 
 def load(name: str) -> pd.DataFrame:
-    return pd.read_csv(need_mirror() / series.FILES[name], keep_default_na=False, na_values=[""], dtype={"month": str})
+    return pd.read_csv(shared_data() / series.FILES[name], keep_default_na=False, na_values=[""], dtype={"month": str})
 
 
 # --- without the series -----------------------------------------------------------------------
@@ -166,11 +134,11 @@ def test_mpp_check_sums_cbp_book_outs_up_to_the_articles_month(present):
 
 def test_series_checks_are_independent_of_each_other(tmp_path):
     """With only the DHS table present, only its check is made and the other two say they were not."""
-    mirror = need_mirror()
+    mirror = shared_data()
     only = tmp_path / "only-ohss"
     only.mkdir()
     shutil.copy(mirror / series.FILES["ohss_enforcement_monthly"], only)
-    result, _, ledger = run_with(only, tmp_path / f"{BRIEF}.ipynb")
+    result, _, ledger = run_with(BRIEF, only, tmp_path / f"{BRIEF}.ipynb")
     assert set(by_id(result)) == ARTICLE_CLAIMS | MPP_CLAIMS
     assert ledger["values"]["us_check"] == series.absent_note("us_sw_border_encounters")
     assert ledger["values"]["mx_check"] == series.absent_note("mx_irregular_events_by_nationality")

@@ -8,17 +8,15 @@ the CSV files rather than trusting the brief's code.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 
 from briefs import series
-from briefs.charts import CHART_MIME
 from briefs.data import load_package
-from briefs.run import ledger_of, run_brief
+from brief_helpers import by_id, chart_names, run_with
+from snapshot_helpers import shared_data
 
 REPO = Path(__file__).resolve().parents[1]
 BRIEF = "nijc-fwd-chapter"
@@ -33,43 +31,14 @@ CONTRADICTED = {"nijc_mpp_ohss_over", "nijc_t42_ohss_july", "nijc_haiti_ratio_al
 T42 = "Repatriations:Title 42 Expulsions"
 
 
-def series_mirror() -> Path:
-    """The local copy of the official series: ../shared/data beside the repository (BRIEFS_SERIES_MIRROR overrides)."""
-    return Path(os.environ.get("BRIEFS_SERIES_MIRROR") or REPO.parent / "shared" / "data")
-
-
-def need_mirror() -> Path:
-    mirror = series_mirror()
-    if not mirror.is_dir():
-        pytest.skip(f"SERIES CHECKS NOT TESTED: no official series at {mirror} (expected ../shared/data beside the repository)")
-    return mirror
-
-
-def run_with(external: Path, out: Path):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BRIEFS_EXTERNAL", str(external))
-        result = run_brief(BRIEF, root=REPO, output=out)
-    nb = nbformat.read(result.notebook, as_version=4)
-    return result, nb, ledger_of(nb)
-
-
-def by_id(result):
-    return {c["id"]: c for c in result.claims}
-
-
-def chart_names(nb) -> set[str]:
-    return {o["data"][CHART_MIME]["name"] for c in nb.cells if c.cell_type == "code"
-            for o in c.get("outputs", []) if CHART_MIME in o.get("data", {})}
-
-
 @pytest.fixture(scope="module")
 def absent(tmp_path_factory):
-    return run_with(tmp_path_factory.mktemp("no-series"), tmp_path_factory.mktemp("out") / f"{BRIEF}.ipynb")
+    return run_with(BRIEF, tmp_path_factory.mktemp("no-series"), tmp_path_factory.mktemp("out") / f"{BRIEF}.ipynb")
 
 
 @pytest.fixture(scope="module")
 def present(tmp_path_factory):
-    return run_with(need_mirror(), tmp_path_factory.mktemp("out") / f"{BRIEF}.ipynb")
+    return run_with(BRIEF, shared_data(), tmp_path_factory.mktemp("out") / f"{BRIEF}.ipynb")
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +48,7 @@ def pkg():
 
 @pytest.fixture(scope="module")
 def ohss_months():
-    raw = pd.read_csv(need_mirror() / series.FILES["ohss_enforcement_monthly"], keep_default_na=False)
+    raw = pd.read_csv(shared_data() / series.FILES["ohss_enforcement_monthly"], keep_default_na=False)
     raw = raw[raw.Month != 0]
     raw = raw.assign(ym=raw["Calendar Year"] * 100 + raw.Month)
     return raw.set_index("ym").apply(pd.to_numeric, errors="coerce")
@@ -155,7 +124,7 @@ def test_mpp_total_counts_only_months_with_values(present, ohss_months):
 
 def test_haitian_ratio_is_recomputed_from_mexicos_table(present, pkg):
     result, _, ledger = present
-    ret = pd.read_csv(need_mirror() / series.FILES["mx_deportations_and_returns"], keep_default_na=False, dtype={"month": str})
+    ret = pd.read_csv(shared_data() / series.FILES["mx_deportations_and_returns"], keep_default_na=False, dtype={"month": str})
     hti = ret[ret.nationality_iso3 == "HTI"]
     per_year = hti.groupby(hti.month.str[:4])["people"].sum()
     claim = by_id(result)["nijc_haiti_ratio_all"]

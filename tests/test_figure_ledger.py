@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 
@@ -20,7 +19,7 @@ from briefs import catalog, series
 from briefs.build import toc
 from briefs.charts import CHART_MIME
 from briefs.data import load_package
-from briefs.run import ledger_of, run_brief
+from brief_helpers import by_id, outputs, run_with
 from briefs.tables import TABLE_MIME
 from snapshot_helpers import shared_data
 
@@ -44,35 +43,19 @@ MPP = "Southwest Border Book-outs/CBP:Migrant Protection Protocols"
 T42 = "Repatriations:Title 42 Expulsions"
 
 
-def run_with(external: Path, out: Path):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BRIEFS_EXTERNAL", str(external))
-        result = run_brief(PAGE, root=REPO, output=out)
-    nb = nbformat.read(result.notebook, as_version=4)
-    return result, nb, ledger_of(nb)
-
-
-def outputs(nb, mime):
-    return [o["data"][mime] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if mime in o.get("data", {})]
-
-
 def ledger_rows(nb) -> pd.DataFrame:
     (record,) = [t for t in outputs(nb, TABLE_MIME) if t["name"] == "figure-ledger"]
     return pd.DataFrame(record["data"], columns=record["columns"], index=pd.Index(record["index"], name=record["index_name"]))
 
 
-def by_id(result):
-    return {c["id"]: c for c in result.claims}
-
-
 @pytest.fixture(scope="module")
 def absent(tmp_path_factory):
-    return run_with(tmp_path_factory.mktemp("no-series"), tmp_path_factory.mktemp("out") / f"{PAGE}.ipynb")
+    return run_with(PAGE, tmp_path_factory.mktemp("no-series"), tmp_path_factory.mktemp("out") / f"{PAGE}.ipynb")
 
 
 @pytest.fixture(scope="module")
 def present(tmp_path_factory):
-    return run_with(shared_data(), tmp_path_factory.mktemp("out") / f"{PAGE}.ipynb")
+    return run_with(PAGE, shared_data(), tmp_path_factory.mktemp("out") / f"{PAGE}.ipynb")
 
 
 @pytest.fixture(scope="module")

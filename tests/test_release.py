@@ -263,7 +263,7 @@ def test_the_switcher_in_a_browser_lists_the_editions_and_opens_the_same_page(tw
 
 
 def test_provenance_on_the_page_and_in_the_manifest_match_the_data(two_editions):
-    site, root = two_editions.site, two_editions.root
+    site = two_editions.site
     for edition, day in ((OLD, "2026-10-01"), (NEW, "2026-11-01")):
         manifest = json.loads((site / edition / "manifest.json").read_text())
         assert manifest["edition"] == edition and manifest["date"] == day

@@ -11,7 +11,6 @@ import pytest
 from briefs import catalog, guides
 from briefs.build import build_book, toc
 from briefs.cli import main
-from briefs.data import load_package
 from briefs.errors import UsageError
 from briefs.run import run_brief
 from briefs.scaffold import new_brief, resource_name
