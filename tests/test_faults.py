@@ -14,6 +14,7 @@ import os
 import queue
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -192,10 +193,7 @@ SITE_OLD, SITE_NEW = "1.0", "1.1"
 
 
 def listed(site: Path) -> list[str]:
-    import json
-
-    path = site / "versions.json"
-    return [e["version"] for e in json.loads(path.read_text())] if path.exists() else []
+    return [e["version"] for e in editions.read_versions(site)]
 
 
 @pytest.fixture()
@@ -205,8 +203,6 @@ def released(mini, monkeypatch):
     monkeypatch.chdir(root)
     site = root / "site"
     if site.exists():
-        import shutil
-
         shutil.rmtree(site)
     assert main(["release", SITE_OLD, "--date", "2026-11-01"]) == 0
     return root, site, tree_digest(site)
@@ -275,8 +271,6 @@ def test_publishing_killed_at_each_step_leaves_the_old_site_or_the_new(released,
     """SIGKILL at every rename, exchange and removal of the publish step (and at some hard links):
     right after the kill `site/` is the old site or the new one (with renameat2), and after the
     next release's recovery it always is, with nothing left beside it."""
-    import shutil
-
     root, site, before = released
     edition = tmp_path / "edition"
     shutil.copytree(site / SITE_OLD, edition)

@@ -76,11 +76,14 @@ def _aside(target: Path) -> Path:
 
 
 def recover_dir(target: str | os.PathLike) -> None:
-    """Undo a crash between the two renames of `replace_dir`'s fallback: the old tree goes back."""
+    """Undo a crash inside `replace_dir`'s fallback: between its two renames the old tree goes
+    back; after them, the old tree it had not yet removed is removed."""
     target = Path(target)
     old = _aside(target)
     if old.is_dir() and not target.exists():
         os.replace(old, target)
+    elif old.exists():
+        shutil.rmtree(old)
 
 
 def replace_dir(new: str | os.PathLike, target: str | os.PathLike) -> None:
@@ -93,8 +96,6 @@ def replace_dir(new: str | os.PathLike, target: str | os.PathLike) -> None:
     new, target = Path(new), Path(target)
     recover_dir(target)
     old = _aside(target)
-    if old.exists():
-        shutil.rmtree(old)
     if not target.exists():
         os.replace(new, target)
         return

@@ -194,7 +194,4 @@ def recover(site: Path) -> list[Path]:
     leftovers = sorted(site.parent.glob(work_prefix(site) + "*")) if site.parent.exists() else []
     for folder in leftovers:
         shutil.rmtree(folder, ignore_errors=True)
-    old = site.with_name(site.name + ".old")
-    if old.is_dir() and site.is_dir():
-        shutil.rmtree(old, ignore_errors=True)
     return leftovers

@@ -9,9 +9,7 @@ import sys
 
 
 def main() -> None:
-    from .lazyimports import defer_iri_grammar
-
-    defer_iri_grammar()
+    # Importing this package (`briefs/__init__`) has already deferred the grammar.
     if sys.path and sys.path[0] == "":
         del sys.path[0]  # as ipykernel_launcher does: the working directory is not a package root
     from ipykernel import kernelapp
