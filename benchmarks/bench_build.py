@@ -46,7 +46,7 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
 
 def ours_cold(root: Path, workers: int | None = None):
     """`briefs build --no-pdf` from nothing: the anchor prints no PDFs either (they are timed apart)."""
-    from briefs.build import build_book
+    from briefs.book.build import build_book
 
     shutil.rmtree(root / "build", ignore_errors=True)
     return build_book(root, workers=workers, pdf=False)
@@ -54,8 +54,8 @@ def ours_cold(root: Path, workers: int | None = None):
 
 def pdfs(root: Path) -> float:
     """Printing every brief page of the built book to PDF, as `briefs build` does by default."""
-    from briefs import catalog
-    from briefs.pdf import print_pages
+    from briefs.project import catalog
+    from briefs.book.pdf import print_pages
 
     pages = {b.name: f"briefs/{b.name}.html" for b in catalog.discover(root)}
     out = root / "bench-pdf"
@@ -66,8 +66,8 @@ def pdfs(root: Path) -> float:
 
 def anchor(root: Path) -> None:
     """Jupyter Book executing the MyST notebooks itself (execute_notebooks: force), cold."""
-    from briefs import build as b
-    from briefs import catalog
+    from briefs.book import build as b
+    from briefs.project import catalog
 
     src = root / "anchor-src"
     shutil.rmtree(src, ignore_errors=True)
@@ -103,8 +103,8 @@ def clone_briefs(root: Path, n: int, template: str) -> None:
 
 
 def run_phase(root: Path, workers: int) -> float:
-    from briefs import catalog
-    from briefs.build import run_briefs
+    from briefs.project import catalog
+    from briefs.book.build import run_briefs
 
     shutil.rmtree(root / "build" / "cache" / "briefs", ignore_errors=True)
     seconds, (runs, failures, _) = timed(run_briefs, catalog.discover(root), root, force=True, workers=workers)
@@ -118,14 +118,14 @@ import time, sys
 t = time.perf_counter()
 from jupyter_client.manager import start_new_kernel
 km, kc = start_new_kernel(kernel_name="briefs")
-kc.execute_interactive("import pandas, altair, vl_convert\\nfrom briefs import charts, claims, tables, sources, data", timeout=120)
+kc.execute_interactive("import pandas, altair, vl_convert\\nfrom briefs.page import charts, claims, tables, sources; from briefs.data import package", timeout=120)
 print(time.perf_counter() - t)
 kc.stop_channels(); km.shutdown_kernel(now=True)
 """
 
 
 def floor() -> float:
-    from briefs.run import ensure_kernel
+    from briefs.execute.run import ensure_kernel
 
     ensure_kernel()
     proc = subprocess.run([sys.executable, "-c", FLOOR], capture_output=True, text=True, check=True)
@@ -162,7 +162,7 @@ def main() -> int:
     rows: list[tuple[str, str, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="briefs-bench-") as tmp:
         root = copy_project(Path(tmp) / "project")
-        from briefs import catalog
+        from briefs.project import catalog
 
         n_real = len(catalog.discover(root))
         ours, theirs = [], []
@@ -175,7 +175,7 @@ def main() -> int:
         rows.append((f"PDFs of the {n_real} brief pages (part of a default `briefs build`, not of the anchor)",
                      f"{printing:.1f} s", f"{printing / median(ours):.2f}x our cold build", "context"))
 
-        from briefs.build import build_book
+        from briefs.book.build import build_book
 
         noop = []
         for _ in range(args.repeat):

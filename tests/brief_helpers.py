@@ -11,8 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from briefs.charts import CHART_MIME
-from briefs.run import ledger_of, run_brief
+from briefs.page.charts import CHART_MIME
+from briefs.execute.run import ledger_of, run_brief
 from conftest import REPO
 
 

@@ -33,7 +33,7 @@ def copy_project(dest: Path, runs_from: Path | None = None) -> Path:
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory):
     """One copy of the project with every brief run and the book built (no PDFs), shared read-only."""
-    from briefs.build import build_book
+    from briefs.book.build import build_book
 
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
     states: list[tuple[str, str]] = []
@@ -45,7 +45,7 @@ def built_project(tmp_path_factory):
 @pytest.fixture(scope="session")
 def chromium() -> Path:
     """Debian's Chromium; its absence fails the browser tests (they are never skipped)."""
-    from briefs.pdf import chromium_path, unavailable
+    from briefs.book.pdf import chromium_path, unavailable
 
     reason = unavailable()
     if reason:
@@ -62,7 +62,7 @@ def browser(chromium):
     """One headless Chromium for the whole session (see tests/browsing.py)."""
     from playwright.sync_api import sync_playwright
 
-    from briefs.pdf import launch
+    from briefs.book.pdf import launch
 
     with sync_playwright() as pw:
         instance = launch(pw)

@@ -1,6 +1,6 @@
 """Reproducible policy briefs: data package -> parameterized notebooks -> a versioned Jupyter Book."""
 
-from .lazyimports import defer_iri_grammar as _defer_iri_grammar
+from briefs.lazyimports import defer_iri_grammar as _defer_iri_grammar
 
 __version__ = "0.1.0"
 

@@ -30,7 +30,7 @@ BUS_ROW = next(i for i, line in enumerate(_FIGURE_LINES, 1) if line.startswith("
 
 def _known_briefs() -> str:
     """The catalog's own order, as the error lists it."""
-    from briefs import catalog
+    from briefs.project import catalog
 
     return ", ".join(b.name for b in catalog.discover(_REPO))
 
@@ -111,7 +111,7 @@ def _drop_last_column(data: bytes) -> bytes:
 
 
 def _wrong_checksum(root: Path) -> str:
-    from briefs.data import sha256
+    from briefs.data.package import sha256
 
     return f"{NAT}: sha256 is {sha256(root / NAT)}, but the data package declares {'0' * 64}"
 

@@ -1,0 +1,193 @@
+"""Each brief as a PDF, printed offline from its built HTML page by headless Chromium.
+
+Jupyter Book's own PDF route (LaTeX) drops glued and custom outputs (jupyter-book #1539), so
+the charts and tables of a brief would be lost. Printing the built page keeps them: the print
+stylesheet (`assets/briefs.css`) shows each chart's static SVG, which Chromium writes as vector
+paths and text, and hides the navigation and the code. A PDF cannot follow the page's CSV
+links, so the data of every table and chart is attached to the PDF as a file instead.
+
+Chromium is Debian's (`apt-get install chromium`), driven through Playwright with
+`executable_path`; Playwright's own browser download is never used (it needs the network).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote_to_bytes
+
+from briefs.errors import BuildFailed
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Nothing in the browser may reach the network: no component updates, sync or first-run pings.
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+FOOTER = (
+    '<div style="font-size:8px;width:100%;padding:0 16mm;color:#444;font-family:Helvetica,Arial,sans-serif;">'
+    '<span class="title"></span><span style="float:right">page <span class="pageNumber"></span> of '
+    '<span class="totalPages"></span></span></div>'
+)
+
+
+def chromium_path() -> Path | None:
+    """Debian's Chromium, or the one $BRIEFS_CHROMIUM names."""
+    env = os.environ.get("BRIEFS_CHROMIUM")
+    candidates = [Path(env)] if env else [CHROMIUM, *(Path(p) for p in filter(None, [shutil.which("chromium")]))]
+    for path in candidates:
+        if path.is_file() and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def unavailable() -> str | None:
+    """Why PDFs cannot be printed here, or None if they can."""
+    if chromium_path() is None:
+        return f"no Chromium at {os.environ.get('BRIEFS_CHROMIUM') or CHROMIUM} (install it: apt-get install -y chromium)"
+    for module, package in (("playwright.sync_api", "playwright"), ("pypdf", "pypdf")):
+        try:
+            __import__(module)
+        except ImportError:
+            return f"the Python package {package} is missing (pip install -e '.[pdf]')"
+    return None
+
+
+def launch(playwright):
+    """One headless Chromium with no network chatter of its own."""
+    path = chromium_path()
+    if path is None:
+        raise BuildFailed(unavailable() or "no Chromium")
+    return playwright.chromium.launch(executable_path=str(path), args=LAUNCH_ARGS, headless=True)
+
+
+@dataclass
+class Attachment:
+    name: str
+    data: bytes
+
+
+def decode_data_uri(uri: str) -> bytes:
+    """The bytes of a data: URI (base64 or percent-encoded)."""
+    head, _, payload = uri.partition(",")
+    if head.endswith(";base64"):
+        return base64.b64decode(payload)
+    return unquote_to_bytes(payload)
+
+
+def page_attachments(page) -> list[Attachment]:
+    """The CSV files the page offers as downloads, named as the page names them."""
+    links = page.eval_on_selector_all(
+        "a.briefs-download[download]", "els => els.map(a => [a.getAttribute('download'), a.getAttribute('href')])"
+    )
+    out, seen = [], set()
+    for name, href in links:
+        if not href or not href.startswith("data:") or name in seen:
+            continue
+        seen.add(name)
+        out.append(Attachment(name, decode_data_uri(href)))
+    return out
+
+
+def attach(pdf: Path, attachments: list[Attachment], title: str) -> None:
+    """Embed the data files in the PDF and set its title; rewrite it in place."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(pdf)
+    producer = (reader.metadata or {}).get("/Producer")
+    writer = PdfWriter(clone_from=reader)
+    for item in attachments:
+        writer.add_attachment(item.name, item.data)
+    # Chromium stamps the moment of printing; the same page must give the same bytes, so the
+    # PDF carries the release's date (SOURCE_DATE_EPOCH) or no date at all.
+    writer.metadata = None
+    info = {"/Title": title, "/Creator": "briefs (headless Chromium)"}
+    if producer:
+        info["/Producer"] = str(producer)
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        stamp = time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"])))
+        info["/CreationDate"] = info["/ModDate"] = stamp
+    writer.add_metadata(info)
+    tmp = pdf.with_suffix(".tmp")
+    with open(tmp, "wb") as handle:
+        writer.write(handle)
+    os.replace(tmp, pdf)
+
+
+def print_pages(html: Path, pages: dict[str, str], out: Path) -> dict[str, Path]:
+    """Print each page (name -> path inside `html`) to out/NAME.pdf; raise BuildFailed on any problem.
+
+    Pages are opened from disk; any request that is not for a local file or inline data is
+    refused and fails the print, so a PDF never depends on, or hides, a call to the network.
+    Runs in a thread of its own: Playwright's sync API refuses a thread that already runs an
+    event loop (a notebook, or a test session driving its own browser).
+    """
+    result: dict = {}
+
+    def work():
+        try:
+            result["ok"] = _print_pages(html, pages, out)
+        except BaseException as exc:  # re-raised in the caller's thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=work, name="briefs-pdf")
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["ok"]
+
+
+def _print_pages(html: Path, pages: dict[str, str], out: Path) -> dict[str, Path]:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    with sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            context = browser.new_context(java_script_enabled=True)
+            outside: list[str] = []
+
+            def guard(route):
+                url = route.request.url
+                if url.startswith(("file:", "data:")):
+                    route.continue_()
+                else:
+                    outside.append(url)
+                    route.abort()
+
+            context.route("**/*", guard)
+            for name, rel in pages.items():
+                page = context.new_page()
+                target = out / f"{name}.pdf"
+                try:
+                    page.goto((html / rel).resolve().as_uri(), wait_until="load")
+                    page.emulate_media(media="print")
+                    title = page.title().split(" — ")[0].strip()
+                    page.pdf(
+                        path=str(target), format="A4", print_background=True, outline=True, tagged=True,
+                        display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,
+                        margin={"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
+                    )
+                    attach(target, page_attachments(page), title)
+                except PlaywrightError as exc:
+                    raise BuildFailed(f"printing {name} to PDF failed: {str(exc).splitlines()[0]}") from None
+                finally:
+                    page.close()
+                if outside:
+                    raise BuildFailed(f"printing {name} to PDF: the page asked for {outside[0]}; pages must work offline")
+                written[name] = target
+        finally:
+            browser.close()
+    return written

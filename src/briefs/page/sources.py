@@ -1,0 +1,92 @@
+"""The sources section that closes every brief.
+
+Readers must be able to trace every number: this lists the document, then
+each of its notes that a figure on the page came from, with the work the note
+cites, and the data resources (with sha256) the brief read. The same facts go
+out as JSON (SOURCES_MIME) beside the HTML, so a release can state each page's
+provenance from the executed notebook alone, without re-running the kernel.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from briefs.data.package import INPUTS, INPUTS_MIME, Package
+
+SOURCES_MIME = "application/vnd.briefs.sources+json"
+
+
+def note_anchor(document: str, note: int | None) -> str:
+    """The id of a note's entry in the sources section, for links from elsewhere on the page."""
+    return f"source-note-{document}-{note}" if note else f"source-doc-{document}"
+
+
+def record(pkg: Package, document: str) -> dict[str, Any]:
+    """What the page drew on: its document, the notes behind its figures, and each resource read."""
+    notes: dict[tuple, list[str]] = {}
+    for fig in pkg.cited.values():
+        key = (fig.document, fig.note if fig.note else 0, fig.cited_work or "")
+        notes.setdefault(key, []).append(fig.id)
+    resources = []
+    for name, digest in sorted(pkg.loaded.items()):
+        res = pkg.resource(name)
+        origins = [
+            {k: src[k] for k in ("title", "document", "note") if src.get(k) not in (None, "")}
+            for src in res.get("sources", []) if isinstance(src, dict)
+        ]
+        resources.append({"name": name, "path": res.get("path", ""), "sha256": digest, "sources": origins})
+    return {
+        "document": document,
+        "notes": [
+            {"document": doc, "note": note or None, "cited_work": work, "figures": ids}
+            for (doc, note, work), ids in sorted(notes.items(), key=lambda kv: (kv[0][0], kv[0][1]))
+        ],
+        "resources": resources,
+    }
+
+
+def _document_line(doc: dict, document: str) -> str:
+    title = html.escape(str(doc.get("title", document)))
+    return (
+        f'<p class="briefs-document"><em>{title}</em>, {html.escape(str(doc.get("publisher", "")))}, '
+        f'{html.escape(str(doc.get("published", "")))} (document {html.escape(document)}).</p>'
+    )
+
+
+def to_html(pkg: Package, document: str) -> str:
+    """`document` "" for a page that draws on several documents: every document it cited is listed."""
+    cited_docs = sorted({fig.document for fig in pkg.cited.values()}) if not document else [document]
+    head = "".join(_document_line(pkg.documents().get(d, {}), d) for d in cited_docs)
+    rec = record(pkg, document)
+    docs = pkg.documents()
+    items = []
+    for note in rec["notes"]:
+        name = html.escape(str(docs.get(note["document"], {}).get("short_name", note["document"])))
+        where = f"note {note['note']}" if note["note"] else "main text"
+        figs = ", ".join(f"<code>{html.escape(i)}</code>" for i in note["figures"])
+        anchor = note_anchor(note["document"], note["note"])
+        items.append(f'<li id="{anchor}">{name}, {where}: {html.escape(note["cited_work"])} — figures {figs}</li>')
+    res = "".join(
+        f'<li id="source-data-{html.escape(r["name"])}"><code>{html.escape(r["name"])}</code> ({html.escape(r["path"])}), '
+        f"sha256 <code>{r['sha256'][:16]}…</code>"
+        + "".join(f"; from {html.escape(str(o['title']))}" for o in r["sources"] if o.get("title"))
+        + "</li>"
+        for r in rec["resources"]
+    )
+    return (
+        f'<div class="briefs-sources">{head}<p>Notes behind the figures on this page:</p><ul>{"".join(items)}</ul>'
+        f"<p>Data resources read:</p><ul>{res}</ul></div>"
+    )
+
+
+def show(pkg: Package, document: str) -> None:
+    from IPython.display import display
+
+    inputs = {"files": {path: INPUTS[path] for path in sorted(INPUTS)}}
+    display(
+        {"text/html": to_html(pkg, document),
+         "text/plain": f"Sources for document {document}" if document else "Sources for several documents",
+         SOURCES_MIME: record(pkg, document), INPUTS_MIME: inputs},
+        raw=True,
+    )

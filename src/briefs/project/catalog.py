@@ -1,0 +1,96 @@
+"""Which briefs exist: every MyST notebook in `notebooks/` that declares a `briefs:` block.
+
+Adding a brief is adding a file; nothing in the core lists them, and the
+book's table of contents is generated from what is found here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jupytext
+
+from briefs.errors import UsageError
+from briefs.project.paths import project_root
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DEFAULT_PART = "Briefs"  # a page about one document; other pages name their part in `briefs: part:`
+
+
+@dataclass(frozen=True)
+class Brief:
+    name: str
+    path: Path
+    title: str
+    document: str
+    summary: str
+    order: int
+    headline: str | None = None  # a glue key shown on the landing page, see landing.py
+    headline_label: str = ""
+    part: str = DEFAULT_PART
+
+    def read(self):
+        """The notebook as nbformat, parsed from the MyST text."""
+        return jupytext.read(self.path, fmt="md:myst")
+
+
+def _shown(path: Path) -> str:
+    """Relative to the working directory when below it, as the data package's messages are."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _meta(path: Path) -> dict | None:
+    """The `briefs:` block of a notebook's front matter; a file that cannot be parsed is named, not traced back."""
+    try:
+        nb = jupytext.read(path, fmt="md:myst")
+    except Exception as exc:  # YAML, encoding and MyST errors all mean the same to an author
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise UsageError(f"{_shown(path)}: cannot read this notebook ({type(exc).__name__}: {first})") from None
+    meta = nb.metadata.get("briefs")
+    if meta is not None and not isinstance(meta, dict):
+        raise UsageError(f"{_shown(path)}: the front matter's briefs: block must be a mapping (title, document, order, summary)")
+    return meta
+
+
+def discover(root: Path | None = None) -> list[Brief]:
+    root = root or project_root()
+    found = []
+    for path in sorted((root / "notebooks").glob("*.md")):
+        meta = _meta(path)
+        if meta is None:
+            continue
+        name = path.stem
+        if not NAME.match(name):
+            raise UsageError(f"{path}: a brief's file name must be lower-case letters, digits and hyphens")
+        try:
+            order = int(meta.get("order", 100))
+        except (TypeError, ValueError):
+            raise UsageError(f"{_shown(path)}: briefs.order must be a whole number, got {meta.get('order')!r}") from None
+        found.append(
+            Brief(
+                name=name,
+                path=path,
+                title=str(meta.get("title", name)),
+                document=str(meta.get("document", "")),
+                summary=str(meta.get("summary", "")),
+                order=order,
+                headline=str(meta["headline"]) if meta.get("headline") else None,
+                headline_label=str(meta.get("headline_label", "")),
+                part=str(meta.get("part") or DEFAULT_PART),
+            )
+        )
+    return sorted(found, key=lambda b: (b.order, b.name))
+
+
+def get(name: str, root: Path | None = None) -> Brief:
+    briefs = discover(root)
+    for brief in briefs:
+        if brief.name == name:
+            return brief
+    names = ", ".join(b.name for b in briefs) or "(none)"
+    raise UsageError(f"unknown brief {name!r}; known briefs: {names}")

@@ -1,0 +1,132 @@
+"""The outputs lock: committed, current, deterministic, and `briefs check` names what went stale.
+
+The briefs run once for the module (`outputs_lock.fresh`, into a temporary folder),
+plus once more in the end-to-end test of `briefs check`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefs.review import outputs_lock
+from briefs.cli.main import main
+from briefs.errors import UsageError
+
+ROOT = Path(__file__).resolve().parents[2]
+BRIEF = "imumi-factsheet"
+
+
+def build_state() -> dict | None:
+    build = ROOT / "build"
+    return {p: p.stat().st_mtime_ns for p in build.rglob("*")} if build.exists() else None
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    """Every brief run once for the module, as `briefs check` runs them (the same function)."""
+    work = tmp_path_factory.mktemp("fresh")
+    before = build_state()
+    snapshots = outputs_lock.fresh(ROOT, workdir=work)
+    return {"snapshots": snapshots, "runs": work, "build_before": before, "build_after": build_state()}
+
+
+def test_a_fresh_run_for_the_check_writes_nothing_into_build(fresh):
+    assert fresh["build_after"] == fresh["build_before"], "briefs check must not write into build/"
+    assert sorted(p.stem for p in fresh["runs"].glob("*.ipynb")) == sorted(fresh["snapshots"])
+
+
+def _edit(path: Path, row_label: str, column: str, value: str) -> str:
+    """Set one cell of a lock CSV (row found by its first column); returns the old value."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    col = rows[0].index(column)
+    (row,) = [r for r in rows[1:] if r[0] == row_label]
+    old, row[col] = row[col], value
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return old
+
+
+@pytest.fixture
+def stale(tmp_path):
+    folder = tmp_path / "outputs"
+    shutil.copytree(ROOT / outputs_lock.LOCK_DIR, folder)
+    return folder
+
+
+def test_committed_lock_matches_a_fresh_run(fresh):
+    result = outputs_lock.compare_lock(fresh["snapshots"], ROOT / outputs_lock.LOCK_DIR)
+    assert result.ok, f"outputs/ is stale ({result.files}); run `briefs lock --run` and commit it"
+
+
+def test_lock_holds_every_claim_and_table(fresh):
+    snap = fresh["snapshots"][BRIEF]
+    files = outputs_lock.lock_files(snap)
+    claims = list(csv.DictReader(io.StringIO(files[f"{BRIEF}/claims.csv"])))
+    assert [c["id"] for c in claims] == [c["id"] for c in snap.claims] and len(claims) >= 10
+    total = next(c for c in claims if c["id"] == "total_returns")
+    assert (total["status"], total["value"], total["published"]) == ("holds", "19561", "19561")
+    table_files = sorted(f for f in files if "/tables/" in f)
+    assert len(table_files) == len(snap.tables) >= 3
+    nationality = list(csv.reader(io.StringIO(files[f"{BRIEF}/tables/returns-by-nationality.csv"])))
+    assert nationality[0][0] == "Nationality" and nationality[-1][0] == "Total" and nationality[-1][-1] == "19561"
+    values = dict(list(csv.reader(io.StringIO(files[f"{BRIEF}/values.csv"])))[1:])
+    assert "total_returns" not in values and "inm_may_sep" in values  # claims live in claims.csv only
+
+
+def test_lock_is_deterministic_and_rewrites_nothing_when_current(fresh, tmp_path):
+    folder = tmp_path / "outputs"
+    (folder / "old-brief" / "tables").mkdir(parents=True)
+    (folder / "old-brief" / "claims.csv").write_text("id\n", encoding="utf-8")
+    (folder / "old-brief" / "tables" / "gone.csv").write_text("x\n", encoding="utf-8")
+    (folder / "README.md").write_text("kept\n", encoding="utf-8")
+    written = outputs_lock.lock(ROOT, folder=folder, runs=fresh["runs"])
+    assert "old-brief/claims.csv" in written and not (folder / "old-brief").exists()
+    assert (folder / "README.md").read_text(encoding="utf-8") == "kept\n"
+    assert outputs_lock.lock(ROOT, folder=folder, runs=fresh["runs"]) == []
+    for rel, text in outputs_lock.read_files(ROOT / outputs_lock.LOCK_DIR).items():
+        assert (folder / rel).read_bytes() == text.encode("utf-8")
+
+
+def test_lock_refuses_a_brief_never_run(tmp_path):
+    with pytest.raises(UsageError, match=BRIEF):
+        outputs_lock.lock(ROOT, folder=tmp_path / "outputs", runs=tmp_path / "empty")
+
+
+def test_stale_claim_is_named(fresh, stale):
+    _edit(stale / BRIEF / "claims.csv", "total_returns", "value", "19000")
+    result = outputs_lock.compare_lock(fresh["snapshots"], stale)
+    assert not result.ok and result.files == [f"{BRIEF}/claims.csv"]
+    (brief,) = result.report.changed_briefs
+    assert [(c.id, c.fields) for c in brief.claims] == [("total_returns", ["value"])]
+
+
+def test_stale_table_cell_is_named(fresh, stale):
+    old = _edit(stale / BRIEF / "tables" / "returns-by-nationality.csv", "Venezuela", "Jun 2023", "1449")
+    result = outputs_lock.compare_lock(fresh["snapshots"], stale)
+    assert result.files == [f"{BRIEF}/tables/returns-by-nationality.csv"]
+    (table,) = result.report.changed_briefs[0].tables
+    assert [(c.row, c.column, c.old, c.new) for c in table.cells] == [("Venezuela", "Jun 2023", "1449", old)]
+
+
+def test_missing_brief_in_lock_is_stale(fresh, stale):
+    shutil.rmtree(stale / BRIEF)
+    result = outputs_lock.compare_lock(fresh["snapshots"], stale)
+    assert not result.ok and result.report.changed_briefs[0].kind == "added"
+
+
+def test_briefs_check_fails_on_a_stale_lock_naming_the_claim(fresh, stale, capsys, monkeypatch):
+    """The command's wiring and messages; its runs are the module's (the same `outputs_lock.fresh`)."""
+    _edit(stale / BRIEF / "claims.csv", "share_men", "status", "contradicted")
+    monkeypatch.setattr(lock, "fresh", lambda root=None, workdir=None, progress=None: fresh["snapshots"])
+    before = build_state()
+    assert main(["check", "--dir", str(stale)]) == 1
+    captured = capsys.readouterr()
+    assert "share_men" in captured.out and "contradicted → holds" in captured.out
+    assert f"{BRIEF}/claims.csv" in captured.err and "stale" in captured.err
+    assert build_state() == before, "briefs check must not write into build/"
