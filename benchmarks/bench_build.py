@@ -66,7 +66,7 @@ def pdfs(root: Path) -> float:
 
 def anchor(root: Path) -> None:
     """Jupyter Book executing the MyST notebooks itself (execute_notebooks: force), cold."""
-    from briefs.book import build as b
+    from briefs.book import stage as b
     from briefs.project import catalog
 
     src = root / "anchor-src"
@@ -104,7 +104,7 @@ def clone_briefs(root: Path, n: int, template: str) -> None:
 
 def run_phase(root: Path, workers: int) -> float:
     from briefs.project import catalog
-    from briefs.book.build import run_briefs
+    from briefs.execute.schedule import run_briefs
 
     shutil.rmtree(root / "build" / "cache" / "briefs", ignore_errors=True)
     seconds, (runs, failures, _) = timed(run_briefs, catalog.discover(root), root, force=True, workers=workers)

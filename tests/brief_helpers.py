@@ -11,8 +11,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from briefs.page.charts import CHART_MIME
-from briefs.execute.run import ledger_of, run_brief
+from briefs.media import CHART_MIME
+from briefs.execute import readback
+from briefs.execute.run import run_brief
 from conftest import REPO
 
 
@@ -22,7 +23,7 @@ def run_with(brief: str, external: Path, out: Path, **params):
         mp.setenv("BRIEFS_EXTERNAL", str(external))
         result = run_brief(brief, params or None, root=REPO, output=out)
     nb = nbformat.read(result.notebook, as_version=4)
-    return result, nb, ledger_of(nb)
+    return result, nb, readback.claims(nb)
 
 
 def by_id(result) -> dict[str, dict]:

@@ -43,8 +43,27 @@ class FetchFailed(BriefsError):
     exit_code = 1
 
 
+class PullFailed(BriefsError):
+    """Several snapshots could not be pulled; each reason is one line of the message."""
+
+    exit_code = 1
+
+    def __init__(self, report):  # a data.official.registry.PullReport
+        self.report = report
+        codes = {exc.exit_code for exc in report.failures.values()}
+        self.exit_code = 2 if codes == {2} else 1
+        lines = "; ".join(str(exc) for exc in report.failures.values())
+        super().__init__(f"{len(report.failures)} snapshots not pulled: {lines}")
+
+
 class BuildFailed(BriefsError):
     """The book could not be compiled from the executed briefs."""
+
+    exit_code = 1
+
+
+class StaleDocs(BriefsError):
+    """The committed reference page no longer matches the commands."""
 
     exit_code = 1
 

@@ -26,6 +26,7 @@ import pytest
 
 from briefs.project import catalog
 from briefs.book import landing
+from briefs.execute import readback
 from briefs.book.build import build_book
 from briefs.book.pdf import decode_data_uri
 from browsing import DESKTOP, Visit, new_context, open_visit, serve
@@ -354,7 +355,7 @@ def test_vega_matches_altair(book, shared):
     import altair as alt
     import vl_convert as vlc
 
-    from briefs.page.charts import VL_VERSION
+    from briefs.media import VL_VERSION
 
     _, html_dir, _ = book
     bundle = (html_dir / "_static" / "vega-bundle.js").read_text(encoding="utf-8")
@@ -640,7 +641,7 @@ def test_landing_page_presents_each_brief_with_summary_and_headline(book, shared
         if brief.headline:
             import nbformat
 
-            glued = landing.glued_values(nbformat.read(root / "build" / "runs" / f"{brief.name}.ipynb", as_version=4))
+            glued = readback.glued(nbformat.read(root / "build" / "runs" / f"{brief.name}.ipynb", as_version=4))
             assert card["value"] == glued[brief.headline], brief.name
             assert "{" not in card["label"] and card["label"].strip(), brief.name
     imumi = next(c for b, c in zip(briefs, cards) if b.name == IMUMI)

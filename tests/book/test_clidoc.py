@@ -12,7 +12,7 @@ from briefs.cli.main import main, parser
 
 def test_committed_reference_matches_the_commands(repo):
     committed = (repo / clidoc.PAGE).read_text(encoding="utf-8")
-    assert committed == clidoc.render(), f"{clidoc.PAGE} is stale: run `{clidoc.REGENERATE}` and commit it"
+    assert committed == clidoc.render(parser()), f"{clidoc.PAGE} is stale: run `{clidoc.REGENERATE}` and commit it"
 
 
 def test_every_command_and_argument_says_what_it_is_for():
@@ -40,7 +40,7 @@ def _with_extra_command(help_text: str | None) -> argparse.ArgumentParser:
 
 def test_a_new_command_changes_the_page_and_an_unexplained_one_is_caught():
     fresh = clidoc.render(_with_extra_command("how hard"))
-    assert fresh != clidoc.render()
+    assert fresh != clidoc.render(parser())
     assert "## `briefs frobnicate`" in fresh and "| `--level LEVEL` | how hard |" in fresh
     assert clidoc.undocumented(_with_extra_command(None)) == ["briefs frobnicate --level LEVEL"]
 
@@ -57,13 +57,13 @@ def test_check_fails_on_a_stale_page_and_writing_fixes_it(project, capsys, monke
     assert main(["docs", "cli", "--check"]) == 0
     page.unlink()
     with pytest.raises(clidoc.StaleDocs, match="is missing"):
-        clidoc.write(project, check=True)
+        clidoc.write(parser(), project, check=True)
 
 
 def test_exit_statuses_come_from_the_error_classes():
     from briefs import errors
 
-    page = clidoc.render()
+    page = clidoc.render(parser())
     for name in ("UsageError", "DataError", "BriefFailed", "ClaimContradicted", "BuildFailed"):
         cls = getattr(errors, name)
         assert f"| {cls.exit_code} | `{name}` |" in page

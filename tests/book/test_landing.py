@@ -9,7 +9,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from briefs.book import build
+from briefs import media
+from briefs.execute import readback
+from briefs.book import build, stage
 from briefs.project import catalog
 from briefs.book import landing, sphinxext
 from briefs.errors import BuildFailed, UsageError
@@ -18,8 +20,8 @@ from briefs.errors import BuildFailed, UsageError
 def glue_output(name: str, text: str):
     return new_output(
         "display_data",
-        data={landing.RECORD_PREFIX + "text/plain": repr(text)},
-        metadata={"scrapbook": {"mime_prefix": landing.RECORD_PREFIX, "name": name}},
+        data={media.GLUE_PREFIX + "text/plain": repr(text)},
+        metadata={"scrapbook": {"mime_prefix": media.GLUE_PREFIX, "name": name}},
     )
 
 
@@ -38,7 +40,7 @@ def brief(**changes) -> catalog.Brief:
 
 def test_glued_values_read_back_the_text_the_page_shows(tmp_path):
     nb = nbformat.read(executed(tmp_path, {"total": "19,561", "start": "11 May 2023"}), as_version=4)
-    assert landing.glued_values(nb) == {"total": "19,561", "start": "11 May 2023"}
+    assert readback.glued(nb) == {"total": "19,561", "start": "11 May 2023"}
 
 
 def test_headline_label_takes_its_placeholders_from_the_glue():
@@ -53,32 +55,29 @@ def test_a_headline_naming_an_unknown_key_is_refused():
         landing.headline(brief(headline="total", headline_label="to {end}"), {"start": "x"})
 
 
-def test_catalog_lists_built_briefs_with_summary_headline_pdf_and_ledger(tmp_path):
+def test_catalog_lists_built_briefs_with_summary_headline_and_pdf(tmp_path):
     run = executed(tmp_path, {"total": "1,234"})
     b = brief(headline="total", headline_label="people <counted>")
-    text = landing.catalog_markdown([b, brief(name="unbuilt")], {"demo": run}, ledger="ledger", pdf=True)
+    text = landing.catalog_markdown([b, brief(name="unbuilt")], {"demo": run}, pdf=True)
     assert "{doc}`A demo brief <briefs/demo>`" in text
     assert "unbuilt" not in text
     assert '<span class="briefs-headline-value">1,234</span>' in text
     assert "people &lt;counted&gt;" in text
     assert "What the demo shows, in one line." in text and "Document 009" in text
     assert 'href="pdf/demo.pdf"' in text
-    assert "{doc}`figure ledger <ledger>`" in text
     plain = landing.catalog_markdown([b], {"demo": run})
-    assert "pdf/" not in plain and "ledger" not in plain
+    assert "pdf/" not in plain
 
 
-def test_stage_links_a_ledger_page_when_the_book_has_one(project, tmp_path):
+def test_stage_lists_the_built_briefs_and_says_whether_pdfs_are_printed(project, tmp_path):
     briefs = catalog.discover(project)
     run = executed(tmp_path, {"total_returns": "1", "window_start": "a", "window_end": "b"})
     notebooks = {"imumi-factsheet": run}  # the glued values above are that brief's headline keys
-    src = build.stage(project, briefs, notebooks, tmp_path / "plain")
-    assert "ledger" not in (src / "_toc.yml").read_text()
-    assert "ledger" not in (src / landing.CATALOG_FILE).read_text()
-    (project / "book" / "ledger.md").write_text("# Figure ledger\n")
-    src = build.stage(project, briefs, notebooks, tmp_path / "with-ledger", pdf=True)
-    assert "- file: ledger" in (src / "_toc.yml").read_text()
-    assert "<ledger>" in (src / landing.CATALOG_FILE).read_text()
+    src = stage.stage(project, briefs, notebooks, tmp_path / "plain")
+    assert "- file: briefs/imumi-factsheet" in (src / "_toc.yml").read_text()
+    assert "briefs_pdf: false" in (src / "_config.yml").read_text()
+    src = stage.stage(project, briefs, notebooks, tmp_path / "with-pdf", pdf=True)
+    assert 'href="pdf/imumi-factsheet.pdf"' in (src / landing.CATALOG_FILE).read_text()
     assert "briefs_pdf: true" in (src / "_config.yml").read_text()
     assert "_catalog.md" in (src / "intro.md").read_text()
 

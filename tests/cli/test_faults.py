@@ -27,7 +27,7 @@ import pytest
 import miniproject
 from briefs import atomic
 from briefs.publish import editions
-from briefs.book.build import build_book, swap_in
+from briefs.book.build import build_book
 from briefs.cli.main import main
 from trees import tree_digest
 
@@ -156,7 +156,7 @@ def test_a_swap_cut_between_its_renames_is_undone(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", crash_on_second)
     with pytest.raises(KeyboardInterrupt):
-        swap_in(new, target)
+        atomic.replace_dir(new, target)
     monkeypatch.setattr(os, "replace", real_replace)
     assert not target.exists()  # the moment a reader could see no book at all
     atomic.recover_dir(target)

@@ -8,7 +8,7 @@ import pytest
 
 from briefs.execute import cache
 from briefs.project import catalog
-from briefs.book.build import run_briefs
+from briefs.execute.schedule import run_briefs
 
 TINY = '''---
 jupytext:

@@ -9,7 +9,8 @@ import nbformat
 import pytest
 
 from briefs.errors import BriefFailed, ClaimContradicted, DataError, UsageError
-from briefs.execute.run import ledger_of, run_brief
+from briefs.execute import readback
+from briefs.execute.run import run_brief
 
 BRIEF = "imumi-factsheet"
 
@@ -154,6 +155,6 @@ def test_a_raising_brief_fails_with_cell_and_error(default_run):
 
 def test_ledger_is_readable_from_the_executed_notebook(default_run):
     _, result = default_run
-    ledger = ledger_of(nbformat.read(result.notebook, as_version=4))
+    ledger = readback.claims(nbformat.read(result.notebook, as_version=4))
     assert ledger["brief"] == BRIEF
     assert json.dumps(ledger)  # plain JSON

@@ -37,10 +37,10 @@ def result(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def ledger(result):
-    from briefs.execute.run import ledger_of
+    from briefs.execute import readback
     import nbformat
 
-    return ledger_of(nbformat.read(result.notebook, as_version=4))
+    return readback.claims(nbformat.read(result.notebook, as_version=4))
 
 
 @pytest.fixture(scope="module")

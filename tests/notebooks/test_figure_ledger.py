@@ -17,11 +17,10 @@ import pytest
 
 from briefs.project import catalog
 from briefs.data.official import series
-from briefs.book.build import toc
-from briefs.page.charts import CHART_MIME
+from briefs.book.stage import toc
+from briefs.media import CHART_MIME, TABLE_MIME
 from briefs.data.package import load_package
 from brief_helpers import by_id, outputs, run_with
-from briefs.page.tables import TABLE_MIME
 from snapshot_helpers import shared_data
 
 REPO = Path(__file__).resolve().parents[2]

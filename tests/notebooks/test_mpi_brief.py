@@ -21,7 +21,8 @@ import pandas as pd
 import pytest
 
 from briefs.data.official import series
-from briefs.execute.run import ledger_of, run_brief
+from briefs.execute import readback
+from briefs.execute.run import run_brief
 
 ROOT = Path(__file__).resolve().parents[2]
 BRIEF = "mpi-brief"
@@ -36,7 +37,7 @@ def run(tmp_path: Path, monkeypatch, external: Path, root: Path = ROOT) -> dict:
     monkeypatch.setenv("BRIEFS_EXTERNAL", str(external))
     result = run_brief(BRIEF, root=root, output=tmp_path / "out" / f"{BRIEF}.ipynb",
                        failed=tmp_path / "failed" / f"{BRIEF}.ipynb")
-    ledger = ledger_of(nbformat.read(result.notebook, as_version=4))
+    ledger = readback.claims(nbformat.read(result.notebook, as_version=4))
     return {"result": result, "ledger": ledger, "claims": {c["id"]: c for c in result.claims}}
 
 

@@ -25,6 +25,7 @@ from types import SimpleNamespace
 import pytest
 
 import briefs.publish.release as rel
+from briefs.publish import serve
 from briefs.publish import editions
 from briefs.cli.main import main
 from briefs.errors import BuildFailed, UsageError
@@ -115,7 +116,7 @@ def two_editions(tmp_path_factory):
     noon = dt.datetime(2026, 11, 1, 12, tzinfo=dt.timezone.utc)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", str(int(noon.timestamp())))
-        mp.setattr(rel, "changes_hook", lambda: fake_changes)
+        mp.setattr(rel, "changes_page", fake_changes)
         second = rel.release(NEW, root=root)
     return SimpleNamespace(
         root=root, site=site, first=first, second=second, before=before, after=snapshot(site),
@@ -301,9 +302,21 @@ def test_the_changes_page_hook_gets_both_editions_notebooks(two_editions):
 # --- refusals and failures leave the site as it was -----------------------------
 
 
-@pytest.mark.parametrize(
-    "name", ["", ".", "..", "../up", "a/b", "a\\b", "two words", ".hidden", "-rc1", "latest", "Latest", "index.html", "x" * 65]
-)
+BAD_NAMES = ["", ".", "..", "../up", "a/b", "a\\b", "two words", ".hidden", "-rc1", "latest", "Latest", "index.html", "x" * 65]
+
+
+def test_every_released_edition_has_the_pdfs_briefs_build_makes_and_links_them(two_editions):
+    """A release runs the build's own steps, PDFs included (Chromium is installed wherever the tests run)."""
+    site = two_editions.site
+    for edition in (OLD, NEW):
+        pdf = site / edition / "pdf" / f"{BRIEF}.pdf"
+        assert pdf.read_bytes().startswith(b"%PDF"), f"{edition} has no PDF of {BRIEF}"
+        assert 'href="../pdf/imumi-factsheet.pdf"' in (site / edition / PAGE).read_text()
+        assert 'href="pdf/imumi-factsheet.pdf"' in (site / edition / "index.html").read_text()
+        assert json.loads((site / edition / "manifest.json").read_text())["pdfs"] == [f"pdf/{BRIEF}.pdf"]
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
 def test_bad_edition_names_are_refused_and_nothing_is_written(project, name):
     before = sorted(p.relative_to(project).as_posix() for p in project.rglob("*"))
     with pytest.raises(UsageError) as err:
@@ -439,7 +452,7 @@ def test_the_release_date_is_given_or_from_source_date_epoch(monkeypatch):
 
 
 def test_serve_previews_the_site_on_loopback(two_editions):
-    server = rel.make_server(two_editions.site, port=0)
+    server = serve.make_server(two_editions.site, port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -457,7 +470,7 @@ def test_serve_previews_the_site_on_loopback(two_editions):
 
 def test_serve_refuses_a_folder_with_no_site(tmp_path):
     with pytest.raises(UsageError, match="release an edition first"):
-        rel.make_server(tmp_path / "site")
+        serve.make_server(tmp_path / "site")
 
 
 def test_every_shared_name_is_a_reserved_edition_name():

@@ -23,7 +23,7 @@ from briefs.review import report as breport
 from briefs.execute import normalize
 from briefs.cli.main import main
 from briefs.execute.run import run_brief
-from briefs.review.digest import Chart, Snapshot, Table, collect
+from briefs.review.digest import Chart, Digest, Table, collect
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parents[1] / "golden"
@@ -264,8 +264,8 @@ NASTY = '<script>alert("x")</script> | *bold* [link](http://x) `code` {glue}`k` 
 
 
 def _nasty_pair() -> tuple[dict, dict]:
-    def snap(value: int) -> Snapshot:
-        return Snapshot(
+    def snap(value: int) -> Digest:
+        return Digest(
             name="nasty", title=NASTY, origin="memory",
             claims=[{"id": "c1", "statement": NASTY, "value": value, "text": f"{value}", "status": "holds", "rule": NASTY}],
             values={"k": f"{NASTY} {value}"},
@@ -387,8 +387,8 @@ def test_chart_rows_are_matched_on_their_labels_or_else_compared_as_a_multiset()
 
 
 def test_briefs_added_and_removed_count_as_changes():
-    a = Snapshot(name="a", title="A", origin="x")
-    b = Snapshot(name="b", title="B", origin="y")
+    a = Digest(name="a", title="A", origin="x")
+    b = Digest(name="b", title="B", origin="y")
     report = bdiff.compare({"a": a}, {"b": b})
     assert report.changed and [(x.name, x.kind) for x in report.briefs] == [("a", "removed"), ("b", "added")]
     assert "brief added" in breport.to_markdown(report) and "brief removed" in breport.to_markdown(report)

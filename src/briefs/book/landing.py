@@ -22,30 +22,13 @@ import nbformat
 
 from briefs.project import catalog
 from briefs.errors import UsageError
-from briefs.book.sphinxext import BRIEFS_DIR, PDF_DIR
+from briefs.execute import readback
+from briefs.media import BRIEFS_DIR, PDF_DIR
 
 CATALOG_FILE = "_catalog.md"
-RECORD_PREFIX = "application/papermill.record/"
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
 
 
-def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
-    """Every value a notebook glued, as the text a `{glue:text}` role would show."""
-    out: dict[str, str] = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            text = output.get("data", {}).get(RECORD_PREFIX + "text/plain")
-            if name is None or text is None:
-                continue
-            try:
-                value = ast.literal_eval(text)
-            except (ValueError, SyntaxError):
-                value = text
-            out[name] = value if isinstance(value, str) else str(value)
-    return out
 
 
 def headline(brief: catalog.Brief, values: dict[str, str]) -> tuple[str, str] | None:
@@ -106,7 +89,7 @@ def catalog_markdown(
     for brief in briefs:
         if brief.name not in notebooks:
             continue
-        values = glued_values(nbformat.read(notebooks[brief.name], as_version=4))
+        values = readback.glued(nbformat.read(notebooks[brief.name], as_version=4))
         cards.append(card(brief, values, pdf))
     if cards:
         lines = [":::::{grid} 1 1 2 2", ":gutter: 3", "", "\n\n".join(cards), ":::::", ""]

@@ -13,6 +13,7 @@ Chromium is Debian's (`apt-get install chromium`), driven through Playwright wit
 from __future__ import annotations
 
 import base64
+import io
 import os
 import shutil
 import threading
@@ -21,7 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
+from briefs import atomic
 from briefs.errors import BuildFailed
+from briefs.media import BRIEFS_DIR, PDF_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Nothing in the browser may reach the network: no component updates, sync or first-run pings.
@@ -117,10 +120,15 @@ def attach(pdf: Path, attachments: list[Attachment], title: str) -> None:
         stamp = time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"])))
         info["/CreationDate"] = info["/ModDate"] = stamp
     writer.add_metadata(info)
-    tmp = pdf.with_suffix(".tmp")
-    with open(tmp, "wb") as handle:
-        writer.write(handle)
-    os.replace(tmp, pdf)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    atomic.write_bytes(pdf, buffer.getvalue())
+
+
+def print_briefs(html: Path, briefs: list[str], say=lambda item, state: None) -> dict[str, Path]:
+    """Print every built brief page of a book to html/pdf/NAME.pdf."""
+    say("pdf", f"printing {len(briefs)} brief(s) with {chromium_path()}")
+    return print_pages(html, {name: f"{BRIEFS_DIR}/{name}.html" for name in briefs}, html / PDF_DIR)
 
 
 def print_pages(html: Path, pages: dict[str, str], out: Path) -> dict[str, Path]:

@@ -17,8 +17,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-PDF_DIR = "pdf"  # inside the built HTML folder: pdf/NAME.pdf
-BRIEFS_DIR = "briefs"  # the staged folder of executed briefs, see build.stage
+from briefs.media import BRIEFS_DIR, PDF_DIR
+
 
 
 def pdf_href(pagename: str, brief: str) -> str:

@@ -10,19 +10,13 @@ from __future__ import annotations
 import argparse
 import os
 
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
-from rich.table import Table
-
-from briefs.data.official.registry import PullProgress, pull, status
-
-console = Console(stderr=True, highlight=False)
+from briefs.cli.console import console
 
 
-class RichPull(PullProgress):
-    """One progress bar per file, and one line per outcome above the bars."""
+class RichPull:
+    """One progress bar per file, and one line per outcome above the bars (a registry.PullProgress)."""
 
-    def __init__(self, bars: Progress):
+    def __init__(self, bars):
         self.bars = bars
         self.tasks: dict[str, int] = {}
 
@@ -40,6 +34,10 @@ class RichPull(PullProgress):
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    from briefs.data.official.registry import pull
+
     bars = Progress(
         TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
         console=console, transient=True,
@@ -56,6 +54,11 @@ def cmd_pull(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from briefs.data.official.registry import status
+
     table = Table(title="Official series", title_justify="left")
     table.add_column("series", no_wrap=True)
     table.add_column("state", no_wrap=True)

@@ -10,7 +10,6 @@ of surfacing later as a wrong number on a published page.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import math
@@ -24,17 +23,16 @@ from typing import Any
 import pandas as pd
 
 from briefs.errors import DataError
+from briefs.files import sha256
+from briefs.media import ABSENT
 from briefs.project.paths import default_package
 
 FIGURES_SCHEMA = "schemas/figures.json"
-
-INPUTS_MIME = "application/vnd.briefs.inputs+json"
 
 # Every file this process read as data, with its sha256: the build cache and the provenance
 # block read it back from the executed notebook (see sources.show), so a brief's data
 # dependencies are what it actually read, not what someone remembered to declare.
 INPUTS: dict[str, str] = {}
-ABSENT = "absent"  # recorded for an optional input (an official series) that was not there
 
 
 def record_input(path: str | os.PathLike, digest: str | None = None) -> str:
@@ -50,14 +48,6 @@ _PANDAS_TYPES = {"integer": "Int64", "number": "float64", "string": "string", "b
 MAX_BYTES = 64 * 2**20
 # Integer columns become pandas Int64: a larger number would crash the read, not fail validation.
 INT64_MAX = 2**63 - 1
-
-
-def sha256(path: str | os.PathLike) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _display_path(path: Path) -> str:

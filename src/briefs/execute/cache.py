@@ -21,8 +21,11 @@ from typing import Any
 
 import nbformat
 
-from briefs.data.package import ABSENT, INPUTS_MIME, sha256
-from briefs.project.paths import build_dir
+from briefs import atomic
+from briefs.files import sha256
+from briefs.media import ABSENT
+from briefs.execute import readback
+from briefs.project import paths
 
 
 @lru_cache(maxsize=1)
@@ -53,38 +56,22 @@ def key(notebook: Path, parameters: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def inputs_of(nb: nbformat.NotebookNode) -> dict[str, str] | None:
-    """The data files an executed brief read, as {path: sha256}, or None if it did not say."""
-    for cell in nb.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            data = output.get("data", {})
-            if INPUTS_MIME in data:
-                return dict(data[INPUTS_MIME].get("files", {}))
-    return None
-
-
-def record_path(name: str, root: Path) -> Path:
-    return build_dir(root) / "cache" / "briefs" / f"{name}.json"
 
 
 def save(name: str, root: Path, run_key: str, notebook: Path) -> None:
-    files = inputs_of(nbformat.read(notebook, as_version=4))
+    files = readback.inputs(nbformat.read(notebook, as_version=4))
     if files is None:
         return  # nothing known about its data: never treat it as fresh
-    target = record_path(name, root)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"key": run_key, "files": files}, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, target)
+    atomic.write_text(paths.run_record(name, root), json.dumps({"key": run_key, "files": files}, indent=1, sort_keys=True))
 
 
 def invalidate(name: str, root: Path) -> None:
-    record_path(name, root).unlink(missing_ok=True)
+    paths.run_record(name, root).unlink(missing_ok=True)
 
 
 def stale_reason(name: str, root: Path, run_key: str, notebook: Path) -> str | None:
     """Why the brief must run again, or None when its executed notebook is up to date."""
-    record = record_path(name, root)
+    record = paths.run_record(name, root)
     if not notebook.exists():
         return "no executed notebook"
     if not record.exists():
@@ -111,7 +98,7 @@ def stale_reason(name: str, root: Path, run_key: str, notebook: Path) -> str | N
 def book_key(root: Path, notebooks: dict[str, Path]) -> str:
     """Everything the compiled book depends on: book/, the executed notebooks, library, environment."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in (root / "book").rglob("*") if p.is_file()):
+    for path in sorted(p for p in paths.book_sources(root).rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(root)).encode() + b"\0" + sha256(path).encode())
     for name in sorted(notebooks):
         digest.update(name.encode() + b"\0" + sha256(notebooks[name]).encode())
@@ -120,7 +107,7 @@ def book_key(root: Path, notebooks: dict[str, Path]) -> str:
 
 
 def book_is_current(root: Path, book: str, html: Path) -> bool:
-    path = build_dir(root) / "cache" / "book.json"
+    path = paths.book_record(root)
     try:
         return html.joinpath("index.html").exists() and json.loads(path.read_text())["key"] == book
     except (OSError, ValueError, KeyError):
@@ -128,8 +115,4 @@ def book_is_current(root: Path, book: str, html: Path) -> bool:
 
 
 def save_book(root: Path, book: str) -> None:
-    path = build_dir(root) / "cache" / "book.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"key": book}), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic.write_text(paths.book_record(root), json.dumps({"key": book}))

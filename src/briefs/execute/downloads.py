@@ -15,18 +15,14 @@ from collections import Counter
 import nbformat
 
 from briefs.errors import BriefFailed
+from briefs.execute import readback
 
 DOWNLOAD = re.compile(r'<a class="briefs-download" download="([^"]+)"')
 
 
 def offered(nb: nbformat.NotebookNode) -> list[str]:
     """The file names of every download link in an executed brief, in page order."""
-    names = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            markup = output.get("data", {}).get("text/html", "")
-            names += DOWNLOAD.findall("".join(markup) if isinstance(markup, list) else markup)
-    return names
+    return [name for markup in readback.html_outputs(nb) for name in DOWNLOAD.findall(markup)]
 
 
 def clashes(nb: nbformat.NotebookNode) -> list[str]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from briefs.media import CHART_MIME
+
 # vl-convert numbers clip paths and gradients with a counter that lives as long as the
 # kernel ("clip1", "gradient_0"), so a chart's SVG changed whenever another chart was drawn
 # before it. Ids are renamed per chart instead: unique on a page, stable across runs.
@@ -45,8 +47,6 @@ def slug(text: str) -> str:
 
 def output(out: dict, label: str, root: Path | None = None) -> None:
     """Make one output stable in place. `label` names it when it carries no name of its own."""
-    from briefs.page.charts import CHART_MIME
-
     data = out.get("data")
     if isinstance(data, dict):
         svg = data.get("image/svg+xml")

@@ -24,10 +24,10 @@ import nbformat
 
 from briefs import atomic
 from briefs.project import catalog
-from briefs.execute import downloads
-from briefs.page.claims import LEDGER_MIME
+from briefs.execute import downloads, readback
 from briefs.errors import BriefFailed, ClaimContradicted, DataError, UsageError
-from briefs.project.paths import build_dir, default_package, project_root
+from briefs.project import paths
+from briefs.project.paths import default_package, project_root
 
 KERNEL = "briefs"
 
@@ -223,28 +223,11 @@ def normalize(nb: nbformat.NotebookNode, parameters: dict[str, Any], root: Path 
     return nb
 
 
-def ledger_of(nb: nbformat.NotebookNode) -> dict | None:
-    """The claims ledger a brief displayed, read back from its outputs."""
-    for cell in nb.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            data = output.get("data", {})
-            if LEDGER_MIME in data:
-                return data[LEDGER_MIME]
-    return None
-
-
-def scratch_dir(root: Path | None = None) -> Path:
-    """Where half-written files live until renamed into place; cleared at the start of a build."""
-    return build_dir(root) / "tmp"
 
 
 def _write_atomic(nb: nbformat.NotebookNode, target: Path, root: Path | None = None) -> None:
-    scratch = scratch_dir(root) if root and target.resolve().is_relative_to(build_dir(root).resolve()) else None
+    scratch = paths.scratch_dir(root) if root and target.resolve().is_relative_to(paths.build_dir(root).resolve()) else None
     atomic.write_text(target, nbformat.writes(nb) + "\n", scratch=scratch)
-
-
-def output_path(name: str, root: Path | None = None) -> Path:
-    return build_dir(root) / "runs" / f"{name}.ipynb"
 
 
 def run_brief(
@@ -265,7 +248,7 @@ def run_brief(
 
     root = root or project_root()
     brief = catalog.get(name, root)
-    target = output or output_path(name, root)
+    target = output or paths.run_path(name, root)
     nb = brief.read()
     nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python (briefs)", "language": "python"}
     nb.metadata.setdefault("briefs", {})["name"] = name  # so a renamed copy is still matched by `briefs diff`
@@ -292,7 +275,7 @@ def run_brief(
             )
         except PapermillExecutionError as exc:
             if executed.exists():
-                failed = failed or build_dir(root) / "failed" / f"{name}.ipynb"
+                failed = failed or paths.failed_path(name, root)
                 atomic.write_bytes(failed, executed.read_bytes())
             reason = str(exc.evalue).strip().splitlines()[0] if exc.evalue else exc.ename
             if exc.ename == "ClaimContradicted":
@@ -305,7 +288,7 @@ def run_brief(
         result_nb = normalize(nbformat.read(executed, as_version=4), params, root)
     downloads.check_unique(result_nb, name)  # before it replaces the last good run
     _write_atomic(result_nb, target, root)
-    ledger = ledger_of(result_nb) or {}
+    ledger = readback.claims(result_nb) or {}
     return RunResult(brief=name, notebook=target, parameters=params, claims=ledger.get("claims", []))
 
 

@@ -15,10 +15,9 @@ import json
 import altair as alt
 import pandas as pd
 
+from briefs.media import CHART_MIME, VL_VERSION
 from briefs.page.tables import download_link, to_csv
 
-VL_VERSION = "6.4"  # the Vega-Lite minor version Altair 6 targets; vl-convert bundles it
-CHART_MIME = "application/vnd.briefs.chart+json"
 
 PALETTE = ["#1f5c99", "#d9822b", "#3a8f5c", "#b8403a", "#7a5ba6", "#8c6d46", "#c2649a", "#6b6b6b"]
 FONT = "Helvetica, Arial, sans-serif"

@@ -17,8 +17,8 @@ from typing import Any
 
 from briefs.data.package import Figure
 from briefs.errors import ClaimContradicted
+from briefs.media import CLAIMS_MIME
 
-LEDGER_MIME = "application/vnd.briefs.ledger+json"
 HOLDS = "holds"
 CONTRADICTED = "contradicted"
 
@@ -239,4 +239,4 @@ class Ledger:
         """Display the ledger: a table for readers, JSON for `briefs diff` and the outputs lock."""
         from IPython.display import display
 
-        display({"text/html": self.to_html(), "text/plain": self.to_text(), LEDGER_MIME: self.record()}, raw=True)
+        display({"text/html": self.to_html(), "text/plain": self.to_text(), CLAIMS_MIME: self.record()}, raw=True)

@@ -17,7 +17,8 @@ import pandas as pd
 
 from briefs.data.official import series
 from briefs.page.claims import Ledger
-from briefs.data.package import Figure, sha256
+from briefs.data.package import Figure
+from briefs.files import sha256
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from briefs.data.package import INPUTS, INPUTS_MIME, Package
+from briefs.data.package import INPUTS, Package
+from briefs.media import INPUTS_MIME, SOURCES_MIME, note_anchor
 
-SOURCES_MIME = "application/vnd.briefs.sources+json"
-
-
-def note_anchor(document: str, note: int | None) -> str:
-    """The id of a note's entry in the sources section, for links from elsewhere on the page."""
-    return f"source-note-{document}-{note}" if note else f"source-doc-{document}"
 
 
 def record(pkg: Package, document: str) -> dict[str, Any]:

@@ -16,8 +16,9 @@ from typing import Iterable
 
 import pandas as pd
 
+from briefs.media import TABLE_MIME
+
 TOTAL = "Total"
-TABLE_MIME = "application/vnd.briefs.table+json"
 
 
 def period_label(start: pd.Timestamp, end: pd.Timestamp) -> str:

@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import jupytext
-
 from briefs.errors import UsageError
+from briefs.project import paths
 from briefs.project.paths import project_root
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -33,6 +32,8 @@ class Brief:
 
     def read(self):
         """The notebook as nbformat, parsed from the MyST text."""
+        import jupytext
+
         return jupytext.read(self.path, fmt="md:myst")
 
 
@@ -44,14 +45,31 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _meta(path: Path) -> dict | None:
-    """The `briefs:` block of a notebook's front matter; a file that cannot be parsed is named, not traced back."""
+def front_matter(path: Path) -> dict:
+    """The YAML block between a MyST notebook's opening `---` lines (what jupytext reads as its
+    metadata), read without parsing the notebook: listing the briefs stays fast."""
+    import yaml
+
     try:
-        nb = jupytext.read(path, fmt="md:myst")
-    except Exception as exc:  # YAML, encoding and MyST errors all mean the same to an author
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{_shown(path)}: cannot read this notebook ({type(exc).__name__}: {exc})") from None
+    if not text.startswith("---\n"):
+        return {}
+    end = text.find("\n---", 3)
+    if end < 0:
+        raise UsageError(f"{_shown(path)}: cannot read this notebook (its front matter has no closing ---)")
+    try:
+        meta = yaml.safe_load(text[4:end])
+    except yaml.YAMLError as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise UsageError(f"{_shown(path)}: cannot read this notebook ({type(exc).__name__}: {first})") from None
-    meta = nb.metadata.get("briefs")
+    return meta if isinstance(meta, dict) else {}
+
+
+def _meta(path: Path) -> dict | None:
+    """The `briefs:` block of a notebook's front matter; a file that cannot be parsed is named, not traced back."""
+    meta = front_matter(path).get("briefs")
     if meta is not None and not isinstance(meta, dict):
         raise UsageError(f"{_shown(path)}: the front matter's briefs: block must be a mapping (title, document, order, summary)")
     return meta
@@ -60,7 +78,7 @@ def _meta(path: Path) -> dict | None:
 def discover(root: Path | None = None) -> list[Brief]:
     root = root or project_root()
     found = []
-    for path in sorted((root / "notebooks").glob("*.md")):
+    for path in sorted(paths.notebooks_dir(root).glob("*.md")):
         meta = _meta(path)
         if meta is None:
             continue

@@ -1,8 +1,9 @@
-"""Where the project's folders are.
+"""Where everything of a project is: its folders, and every path under `build/` and `site/`.
 
 Notebooks are executed with the project root as working directory, but an
 author may also open one from `notebooks/` in Jupyter; both must find the data
 package, so the root is found by walking up to the folder that holds it.
+Every generated path is defined here once; the layers ask for them by name.
 """
 
 from __future__ import annotations
@@ -27,10 +28,92 @@ def project_root(start: str | os.PathLike | None = None) -> Path:
     raise UsageError(f"no briefs project (pyproject.toml and data/datapackage.json) at or above {here}")
 
 
+def _root(root: Path | None) -> Path:
+    return Path(root) if root else project_root()
+
+
+# --- committed sources ---------------------------------------------------------
+
+
 def default_package(root: Path | None = None) -> Path:
-    return (root or project_root()) / "data" / "datapackage.json"
+    return _root(root) / "data" / "datapackage.json"
+
+
+def description_path(root: Path | None = None) -> Path:
+    """`data/external.json`: the official series, described (never the files themselves)."""
+    return _root(root) / "data" / "external.json"
+
+
+def external_dir(root: Path | None = None) -> Path:
+    """Where official series snapshots live: $BRIEFS_EXTERNAL, else data/external/ (gitignored)."""
+    env = os.environ.get("BRIEFS_EXTERNAL")
+    return Path(env) if env else _root(root) / "data" / "external"
+
+
+def notebooks_dir(root: Path | None = None) -> Path:
+    return _root(root) / "notebooks"
+
+
+def book_sources(root: Path | None = None) -> Path:
+    """`book/`: the book's config, landing page and guides."""
+    return _root(root) / "book"
+
+
+def lock_dir(root: Path | None = None) -> Path:
+    """`outputs/`: the committed outputs lock."""
+    return _root(root) / "outputs"
+
+
+# --- generated: build/ and site/ ------------------------------------------------
 
 
 def build_dir(root: Path | None = None) -> Path:
     """Generated files; never committed."""
-    return (root or project_root()) / "build"
+    return _root(root) / "build"
+
+
+def runs_dir(root: Path | None = None) -> Path:
+    """The last good executed notebook of every brief."""
+    return build_dir(root) / "runs"
+
+
+def run_path(name: str, root: Path | None = None) -> Path:
+    return runs_dir(root) / f"{name}.ipynb"
+
+
+def failed_path(name: str, root: Path | None = None) -> Path:
+    """A failed run's notebook, kept for the author to read."""
+    return build_dir(root) / "failed" / f"{name}.ipynb"
+
+
+def scratch_dir(root: Path | None = None) -> Path:
+    """Where half-written files live until renamed into place; cleared at the start of a build."""
+    return build_dir(root) / "tmp"
+
+
+def cache_dir(root: Path | None = None) -> Path:
+    return build_dir(root) / "cache"
+
+
+def run_record(name: str, root: Path | None = None) -> Path:
+    """The cache's record of a brief's last successful run: its key and the files it read."""
+    return cache_dir(root) / "briefs" / f"{name}.json"
+
+
+def book_record(root: Path | None = None) -> Path:
+    return cache_dir(root) / "book.json"
+
+
+def book_work_dir(root: Path | None = None) -> Path:
+    """Scratch for compiling: the staged source (`src/`) and Sphinx's output (`out/`)."""
+    return build_dir(root) / "book"
+
+
+def html_dir(root: Path | None = None) -> Path:
+    """The last good book."""
+    return build_dir(root) / "html"
+
+
+def site_dir(root: Path | None = None) -> Path:
+    """The published editions, side by side."""
+    return _root(root) / "site"

@@ -28,10 +28,11 @@ import nbformat
 
 from briefs import __version__
 from briefs.project import catalog
-from briefs.data.package import sha256
+from briefs.files import sha256
 from briefs.errors import UsageError
-from briefs.execute.run import ledger_of, parameters_of
-from briefs.page.sources import SOURCES_MIME, note_anchor
+from briefs.execute import readback
+from briefs.execute.run import parameters_of
+from briefs.media import note_anchor
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOOLS = ("jupyter-book", "sphinx", "myst-nb", "papermill", "pandas", "altair", "frictionless")
@@ -97,14 +98,6 @@ def tool_versions() -> dict[str, str]:
     return found
 
 
-def sources_of(nb: nbformat.NotebookNode) -> dict | None:
-    """The sources record a brief displayed (`sources.show`), read back from its outputs."""
-    for cell in nb.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            data = output.get("data", {})
-            if SOURCES_MIME in data:
-                return data[SOURCES_MIME]
-    return None
 
 
 def effective_parameters(notebook: Path, nb: nbformat.NotebookNode) -> dict[str, Any]:
@@ -123,8 +116,8 @@ def effective_parameters(notebook: Path, nb: nbformat.NotebookNode) -> dict[str,
 def brief_facts(brief: catalog.Brief, notebook: Path) -> dict[str, Any]:
     """One brief's entry of the manifest, from its executed notebook."""
     nb = nbformat.read(notebook, as_version=4)
-    record = sources_of(nb) or {"resources": [], "notes": []}
-    ledger = ledger_of(nb) or {}
+    record = readback.sources(nb) or {"resources": [], "notes": []}
+    ledger = readback.claims(nb) or {}
     claims = ledger.get("claims", [])
     return {
         "name": brief.name,

@@ -12,36 +12,37 @@ edition is something readers cite, so replacing it must be a deliberate act (for
 instance to fix a release nobody has seen yet). A forced release keeps the
 edition's place in the list.
 
-If the module `briefs.diff` provides `changes_page(old, new) -> str`, the release
-calls it with the folder of the previous edition's executed notebooks and the
-folder of this edition's, and adds the Markdown it returns as a "What changed"
-page (an empty string means no page). Without that module the hook is skipped.
+An edition is made by the same steps as `briefs build` (the one scheduler,
+`execute.schedule.run_briefs`, then `book.build.assemble`: staging, compiling and a
+PDF of every brief), plus what only a release adds: the edition switcher, each
+page's provenance and, against the previous edition, a "What changed" page
+(`review.diff.changes_page`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import importlib
 import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import yaml
 
 from briefs import __version__
 from briefs.project import catalog
 from briefs.publish import editions, provenance
-from briefs.book.build import compile_book, stage
+from briefs.book.build import assemble, want_pdf
 from briefs.errors import BuildFailed, UsageError
-from briefs.project.paths import default_package, project_root
-from briefs.execute.run import run_brief
+from briefs.execute.schedule import Progress, run_briefs
+from briefs.media import BRIEFS_DIR, PDF_DIR
+from briefs.project import paths
+from briefs.review.diff import changes_page
 
-Progress = Callable[[str, str], None]
 CHANGES_PAGE = "changes"
 SIDEBAR = ["navbar-logo.html", "briefs-editions.html", "icon-links.html", "search-button-field.html", "sbt-sidebar-nav.html"]
 
@@ -54,21 +55,6 @@ class ReleaseResult:
     date: str
     manifest: dict[str, Any] = field(default_factory=dict)
     replaced: bool = False
-
-
-def site_dir(root: Path | None = None) -> Path:
-    return (root or project_root()) / "site"
-
-
-def changes_hook() -> Callable[[Path, Path], str] | None:
-    """`briefs.diff.changes_page` if that module exists, else None."""
-    try:
-        module = importlib.import_module(".diff", __package__)
-    except ModuleNotFoundError as exc:
-        if exc.name in (f"{__package__}.diff",):
-            return None
-        raise
-    return getattr(module, "changes_page", None)
 
 
 def _edition_config(source: Path, edition: dict[str, Any], known: list[dict[str, Any]]) -> None:
@@ -115,46 +101,47 @@ def build_edition(
     *,
     previous: Path | None = None,
     strict: bool = False,
+    pdf: bool = False,
     say: Progress = lambda item, state: None,
 ) -> tuple[Path, dict[str, Any]]:
-    """Run every brief, compile the book with switcher and provenance; returns (edition folder, manifest).
+    """Run every brief afresh, then the build's own staging, compile and PDF steps with the edition's
+    switcher, provenance and "what changed" page; returns (edition folder, manifest).
 
-    Everything is written under `work`; outside it only build/cache (the Vega bundle) and, for a
-    brief that fails, build/failed/ change. A brief that fails fails the release: an edition is
-    complete or absent.
+    Everything is written under `work`; outside it only build/cache (the Vega bundle) changes. A
+    brief that fails fails the release: an edition is complete or absent.
     """
     briefs = catalog.discover(root)
     if not briefs:
-        raise BuildFailed(f"no briefs in {root / 'notebooks'}: nothing to release")
+        raise BuildFailed(f"no briefs in {paths.notebooks_dir(root)}: nothing to release")
     runs = work / "runs"
-    notebooks: dict[str, Path] = {}
-    for brief in briefs:
-        say(brief.name, "running")
-        result = run_brief(brief.name, root=root, strict=strict, output=runs / f"{brief.name}.ipynb")
-        notebooks[brief.name] = result.notebook
-        bad = len(result.contradicted)
-        say(brief.name, f"done, {len(result.claims)} claims" + (f", {bad} contradicted" if bad else ""))
+    results, failures, _ = run_briefs(briefs, root, into=runs, strict=strict, progress=say)
+    if failures:
+        raise BuildFailed("an edition needs every brief; these failed: " + "; ".join(failures.values()))
+    notebooks = {r.brief: r.notebook for r in results}
     facts = [provenance.brief_facts(b, notebooks[b.name]) for b in briefs]
-    say("book", "compiling")
-    source = stage(root, briefs, notebooks, work / "src")
-    _edition_config(source, edition, known)
-    for brief, fact in zip(briefs, facts):
-        provenance.decorate(source / "briefs" / f"{brief.name}.ipynb", fact, edition)
-    hook = changes_hook()
     changes = None
-    if hook is not None and previous is not None and (previous / "notebooks").is_dir():
-        text = hook(previous / "notebooks", runs)
-        if text and text.strip():
-            _add_changes_page(source, text)
-            changes = f"{CHANGES_PAGE}.html"
-    html = compile_book(source, work / "out")
+
+    def prepare(source: Path) -> None:
+        nonlocal changes
+        _edition_config(source, edition, known)
+        for brief, fact in zip(briefs, facts):
+            provenance.decorate(source / BRIEFS_DIR / f"{brief.name}.ipynb", fact, edition)
+        if previous is not None and (previous / "notebooks").is_dir():
+            text = changes_page(previous / "notebooks", runs)
+            if text and text.strip():
+                _add_changes_page(source, text)
+                changes = f"{CHANGES_PAGE}.html"
+
+    say("book", "compiling")
+    html = assemble(root, briefs, notebooks, work, pdf=pdf, prepare=prepare, say=say)
     folder = work / "edition"
     html.rename(folder)
     (folder / "notebooks").mkdir()
     for name, path in notebooks.items():
         shutil.copyfile(path, folder / "notebooks" / f"{name}.ipynb")
-    data = provenance.manifest(edition, facts, default_package(root), root)
+    data = provenance.manifest(edition, facts, paths.default_package(root), root)
     data["changes_page"] = changes
+    data["pdfs"] = sorted(f"{PDF_DIR}/{name}.pdf" for name in notebooks) if pdf else []
     (folder / "manifest.json").write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     return folder, data
 
@@ -167,18 +154,24 @@ def release(
     date: str | None = None,
     force: bool = False,
     strict: bool = False,
+    pdf: bool | None = None,
     progress: Progress | None = None,
 ) -> ReleaseResult:
-    """Build the book as edition `name` into `site/NAME/` and update the shared files."""
+    """Build the book as edition `name` into `site/NAME/` and update the shared files.
+
+    `pdf` as for `briefs build`: None prints every brief whenever Chromium is there.
+    """
     editions.check_name(name)
-    root = Path(root) if root else project_root()
-    site = Path(site) if site else site_dir(root)
+    root = Path(root) if root else paths.project_root()
+    site = Path(site) if site else paths.site_dir(root)
     say = progress or (lambda item, state: None)
+    with_pdf = want_pdf(pdf, say)
     with exclusive(site):
-        return _release(name, root, site, date, force, strict, say)
+        return _release(name, root, site, date, force, strict, with_pdf, say)
 
 
-def _release(name: str, root: Path, site: Path, date: str | None, force: bool, strict: bool, say: Progress) -> ReleaseResult:
+def _release(name: str, root: Path, site: Path, date: str | None, force: bool, strict: bool, pdf: bool,
+             say: Progress) -> ReleaseResult:
     day, day_source = provenance.release_date(date)
     listed = editions.read_versions(site)
     order = [e["version"] for e in listed]
@@ -190,7 +183,7 @@ def _release(name: str, root: Path, site: Path, date: str | None, force: bool, s
         raise UsageError(f"edition {name!r} already exists in {site}; releasing it again needs --force")
     new_order = order if name in order else [name, *order]
     previous = next((site / v for v in order if v != name and (site / v).is_dir()), None)
-    code = {**provenance.git_state(root, exclude=(site, root / "build")), "briefs_version": __version__}
+    code = {**provenance.git_state(root, exclude=(site, paths.build_dir(root))), "briefs_version": __version__}
     edition = {"name": name, "date": day, "date_source": day_source, "code": code}
     known = [
         {"version": v, "pages": [] if v == name else editions.html_pages(site / v)}
@@ -199,7 +192,7 @@ def _release(name: str, root: Path, site: Path, date: str | None, force: bool, s
     ]
     with tempfile.TemporaryDirectory(prefix=editions.work_prefix(site), dir=site.parent) as tmp:
         work = Path(tmp)
-        folder, data = build_edition(root, edition, known, work, previous=previous, strict=strict, say=say)
+        folder, data = build_edition(root, edition, known, work, previous=previous, strict=strict, pdf=pdf, say=say)
         say("site", "publishing")
         editions.publish(site, name, folder, new_order, work)
     return ReleaseResult(name=name, site=site, edition=site / name, date=day, manifest=data, replaced=exists)
@@ -220,28 +213,3 @@ def exclusive(site: Path) -> Iterator[None]:
             raise UsageError(f"another release of {site} is running; wait for it to finish") from None
         editions.recover(site)
         yield
-
-
-# --- preview ---------------------------------------------------------------
-
-
-def make_server(site: Path, port: int = 8000, host: str = "127.0.0.1"):
-    """An HTTP server for `site/` on the loopback interface only (port 0 picks a free one)."""
-    import functools
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    if not (site / "index.html").exists():
-        raise UsageError(f"nothing to serve in {site}: release an edition first (briefs release VERSION)")
-
-    class Handler(SimpleHTTPRequestHandler):
-        def end_headers(self) -> None:
-            self.send_header("Cache-Control", "no-cache")  # a preview shows the latest release at once
-            super().end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    try:
-        return ThreadingHTTPServer((host, port), functools.partial(Handler, directory=str(site)))
-    except OSError as exc:
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

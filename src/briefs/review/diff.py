@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from briefs.review.digest import Chart, Snapshot, Table, collect
+from briefs.review.digest import Chart, Digest, Table, collect
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 CLAIM_FIELDS = ("value", "text", "status", "published", "published_text", "rule", "statement", "source")
@@ -314,7 +314,7 @@ def _paired(old: dict, new: dict) -> list[tuple[str, Any, Any]]:
     return [(n, old.get(n), new.get(n)) for n in names]
 
 
-def compare_brief(old: Snapshot | None, new: Snapshot | None) -> BriefDiff:
+def compare_brief(old: Digest | None, new: Digest | None) -> BriefDiff:
     present = new or old
     if old is None or new is None:
         return BriefDiff(present.name, present.title, ADDED if old is None else REMOVED)
@@ -330,7 +330,7 @@ def compare_brief(old: Snapshot | None, new: Snapshot | None) -> BriefDiff:
     return out
 
 
-def compare(old: dict[str, Snapshot], new: dict[str, Snapshot], old_label: str = "old", new_label: str = "new") -> Report:
+def compare(old: dict[str, Digest], new: dict[str, Digest], old_label: str = "old", new_label: str = "new") -> Report:
     briefs = [compare_brief(a, b) for _, a, b in sorted(_paired(old, new), key=lambda t: t[0])]
     return Report(old_label, new_label, briefs)
 
@@ -475,8 +475,8 @@ def brief_sentences(b: BriefDiff) -> list[str]:
 
 
 def changes_page(
-    old: str | Path | dict[str, Snapshot],
-    new: str | Path | dict[str, Snapshot],
+    old: str | Path | dict[str, Digest],
+    new: str | Path | dict[str, Digest],
     *,
     title: str = "What changed in this edition",
     intro: str | None = None,

@@ -21,12 +21,9 @@ from typing import Any
 import nbformat
 
 from briefs.execute import normalize
-from briefs.page.charts import CHART_MIME
-from briefs.page.claims import LEDGER_MIME
 from briefs.errors import UsageError
-from briefs.page.tables import TABLE_MIME
-
-GLUE_PREFIX = "application/papermill.record/"
+from briefs.execute import readback
+from briefs.media import CHART_MIME, CLAIMS_MIME, TABLE_MIME
 
 
 @dataclass
@@ -52,8 +49,8 @@ class Chart:
 
 
 @dataclass
-class Snapshot:
-    """One executed brief, reduced to what a reader or reviewer could see change."""
+class Digest:
+    """One executed brief, reduced to what a reader or reviewer could see change: its digest."""
 
     name: str
     title: str
@@ -123,7 +120,7 @@ def _text_of(output: dict) -> str | None:
     if kind == "error":
         return f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"
     data = output.get("data", {})
-    if any(key.startswith(GLUE_PREFIX) for key in data):
+    if readback.is_glue(output):
         return None  # a glued value: the ledger's `values` carries it
     if "text/html" in data:
         return html_text(str(data["text/html"]))
@@ -145,45 +142,42 @@ def _unique(name: str, taken: dict) -> str:
     return f"{name} ({n})"
 
 
-def from_notebook(nb: nbformat.NotebookNode, name: str, origin: str) -> Snapshot:
+def from_notebook(nb: nbformat.NotebookNode, name: str, origin: str) -> Digest:
     meta = nb.get("metadata", {}).get("briefs", {}) or {}
-    snap = Snapshot(
+    snap = Digest(
         name=name, title=str(meta.get("title", name)), origin=origin,
         parameters=dict(meta.get("parameters", {}) or {}),
     )
-    for cell_index, cell in enumerate(nb.get("cells", [])):
-        if cell.get("cell_type") != "code":
-            continue
-        for position, output in enumerate(cell.get("outputs", [])):
-            normalize.output(output, f"cell-{cell_index:03d}-{position}")
-            data = output.get("data", {})
-            if LEDGER_MIME in data:
-                ledger = data[LEDGER_MIME]
-                snap.claims = list(ledger.get("claims", []))
-                snap.values = dict(ledger.get("values", {}))
-            elif TABLE_MIME in data:
-                rec = data[TABLE_MIME]
-                key = _unique(str(rec.get("name", f"table-{len(snap.tables) + 1}")), snap.tables)
-                snap.tables[key] = Table(
-                    name=key, caption=str(rec.get("caption", "")), index_name=str(rec.get("index_name") or ""),
-                    index=[str(i) for i in rec.get("index", [])], columns=[str(c) for c in rec.get("columns", [])],
-                    data=[list(row) for row in rec.get("data", [])],
-                )
-            elif CHART_MIME in data:
-                rec = data[CHART_MIME]
-                key = _unique(str(rec.get("name", f"chart-{len(snap.charts) + 1}")), snap.charts)
-                snap.charts[key] = Chart(
-                    name=key, title=str(rec.get("title", "")), description=str(rec.get("description", "")),
-                    data=[dict(row) for row in rec.get("data", [])], svg=data.get("image/svg+xml"),
-                )
-            else:
-                text = _text_of(output)
-                if text:
-                    snap.texts.append(text)
+    for cell_index, position, output in readback.outputs(nb):
+        normalize.output(output, f"cell-{cell_index:03d}-{position}")
+        data = output.get("data", {})
+        if CLAIMS_MIME in data:
+            ledger = data[CLAIMS_MIME]
+            snap.claims = list(ledger.get("claims", []))
+            snap.values = dict(ledger.get("values", {}))
+        elif TABLE_MIME in data:
+            rec = data[TABLE_MIME]
+            key = _unique(str(rec.get("name", f"table-{len(snap.tables) + 1}")), snap.tables)
+            snap.tables[key] = Table(
+                name=key, caption=str(rec.get("caption", "")), index_name=str(rec.get("index_name") or ""),
+                index=[str(i) for i in rec.get("index", [])], columns=[str(c) for c in rec.get("columns", [])],
+                data=[list(row) for row in rec.get("data", [])],
+            )
+        elif CHART_MIME in data:
+            rec = data[CHART_MIME]
+            key = _unique(str(rec.get("name", f"chart-{len(snap.charts) + 1}")), snap.charts)
+            snap.charts[key] = Chart(
+                name=key, title=str(rec.get("title", "")), description=str(rec.get("description", "")),
+                data=[dict(row) for row in rec.get("data", [])], svg=data.get("image/svg+xml"),
+            )
+        else:
+            text = _text_of(output)
+            if text:
+                snap.texts.append(text)
     return snap
 
 
-def read(path: Path, name: str | None = None) -> Snapshot:
+def read(path: Path, name: str | None = None) -> Digest:
     """The snapshot of one executed notebook; its name comes from `metadata.briefs.name`, else the file stem."""
     path = Path(path)
     try:
@@ -215,7 +209,7 @@ def _notebooks(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def collect(path: str | Path) -> dict[str, Snapshot]:
+def collect(path: str | Path) -> dict[str, Digest]:
     """Every executed brief at `path`: one notebook, a run folder, or an edition folder searched below.
 
     Copies of one brief (an edition may hold the notebook and the copy the book
@@ -230,7 +224,7 @@ def collect(path: str | Path) -> dict[str, Snapshot]:
             raise UsageError(f"{path}: not a notebook (.ipynb) nor a folder of executed briefs")
         snap = read(path)
         return {snap.name: snap}
-    found: dict[str, Snapshot] = {}
+    found: dict[str, Digest] = {}
     for nb_path in _notebooks(path):
         if not is_brief(nb_path):
             continue

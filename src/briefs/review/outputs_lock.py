@@ -22,24 +22,20 @@ import io
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+from briefs import atomic
 from briefs.project import catalog
 from briefs.review import digest
 from briefs.review.diff import Report, compare
 from briefs.errors import BriefFailed, UsageError
-from briefs.project.paths import project_root
+from briefs.execute.schedule import Progress, run_briefs
+from briefs.project import paths
 from briefs.execute.normalize import slug
-from briefs.review.digest import Chart, Snapshot, Table
+from briefs.review.digest import Chart, Digest, Table
 
-LOCK_DIR = "outputs"
 CLAIM_COLUMNS = ["id", "status", "text", "value", "published", "rule", "statement", "source"]
 
-Progress = Callable[[str, str], None]
-
-
-def lock_dir(root: Path | None = None) -> Path:
-    return (root or project_root()) / LOCK_DIR
 
 
 def cell(value: Any) -> str:
@@ -74,7 +70,7 @@ def _file_names(names: list[str]) -> dict[str, str]:
     return out
 
 
-def lock_files(snap: Snapshot) -> dict[str, str]:
+def lock_files(snap: Digest) -> dict[str, str]:
     """The lock's files for one brief, as {path relative to outputs/: text}."""
     files = {
         f"{snap.name}/claims.csv": csv_text(CLAIM_COLUMNS, [[c.get(k) for k in CLAIM_COLUMNS] for c in snap.claims]),
@@ -90,7 +86,7 @@ def lock_files(snap: Snapshot) -> dict[str, str]:
     return files
 
 
-def all_files(snapshots: dict[str, Snapshot]) -> dict[str, str]:
+def all_files(snapshots: dict[str, Digest]) -> dict[str, str]:
     files: dict[str, str] = {}
     for snap in snapshots.values():
         files.update(lock_files(snap))
@@ -120,12 +116,12 @@ def _rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
 
-def parse(files: dict[str, str]) -> dict[str, Snapshot]:
+def parse(files: dict[str, str]) -> dict[str, Digest]:
     """Lock files back into snapshots (every value a string), so two locks compare like two runs."""
-    snaps: dict[str, Snapshot] = {}
+    snaps: dict[str, Digest] = {}
     for rel, text in sorted(files.items()):
         parts = rel.split("/")
-        snap = snaps.setdefault(parts[0], Snapshot(name=parts[0], title=parts[0], origin=rel))
+        snap = snaps.setdefault(parts[0], Digest(name=parts[0], title=parts[0], origin=rel))
         rows = _rows(text)
         header, body = (rows[0], rows[1:]) if rows else ([], [])
         if parts[1] == "claims.csv":
@@ -142,7 +138,7 @@ def parse(files: dict[str, str]) -> dict[str, Snapshot]:
     return snaps
 
 
-def write(snapshots: dict[str, Snapshot], folder: Path) -> list[str]:
+def write(snapshots: dict[str, Digest], folder: Path) -> list[str]:
     """Make `folder` hold exactly the lock of `snapshots`; returns the paths it created, changed or removed."""
     files = all_files(snapshots)
     present = read_files(folder)
@@ -154,7 +150,7 @@ def write(snapshots: dict[str, Snapshot], folder: Path) -> list[str]:
         if present.get(rel) != text:
             path = folder / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="\n")
+            atomic.write_text(path, text)
             touched.append(rel)
     for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
         if not any(sub.iterdir()):
@@ -162,15 +158,13 @@ def write(snapshots: dict[str, Snapshot], folder: Path) -> list[str]:
     return sorted(touched)
 
 
-def from_runs(root: Path | None = None, runs: Path | None = None) -> dict[str, Snapshot]:
+def from_runs(root: Path | None = None, runs: Path | None = None) -> dict[str, Digest]:
     """Snapshots of every brief's executed notebook in `runs` (build/runs); a brief never run is an error."""
-    from briefs.execute.run import output_path
-
-    root = root or project_root()
+    root = root or paths.project_root()
     snaps = {}
     missing = []
     for brief in catalog.discover(root):
-        path = runs / f"{brief.name}.ipynb" if runs else output_path(brief.name, root)
+        path = runs / f"{brief.name}.ipynb" if runs else paths.run_path(brief.name, root)
         if not path.exists():
             missing.append(brief.name)
             continue
@@ -189,23 +183,19 @@ def lock(
     run: bool = False,
     progress: Progress | None = None,
 ) -> list[str]:
-    """(Re)write the outputs lock from build/runs (or `runs`), running every brief there first if `run`."""
-    from briefs.execute.run import run_brief
-
-    root = root or project_root()
+    """(Re)write the outputs lock from build/runs (or `runs`), running the briefs there first if `run`
+    (through the build's scheduler: in parallel, and only the briefs whose inputs changed)."""
+    root = root or paths.project_root()
     if run:
-        for brief in catalog.discover(root):
-            if progress:
-                progress(brief.name, "running")
-            run_brief(brief.name, root=root, output=runs / f"{brief.name}.ipynb" if runs else None)
-    return write(from_runs(root, runs), folder or lock_dir(root))
+        _, failures, _ = run_briefs(catalog.discover(root), root, progress=progress, into=runs)
+        if failures:
+            raise BriefFailed("the briefs must all run to lock their outputs: " + "; ".join(failures.values()))
+    return write(from_runs(root, runs), folder or paths.lock_dir(root))
 
 
-def fresh(root: Path | None = None, workdir: Path | None = None, progress: Progress | None = None) -> dict[str, Snapshot]:
+def fresh(root: Path | None = None, workdir: Path | None = None, progress: Progress | None = None) -> dict[str, Digest]:
     """Every brief run anew (in parallel) into `workdir` (a temporary folder if None), never into build/."""
-    from briefs.book.build import run_briefs
-
-    root = root or project_root()
+    root = root or paths.project_root()
     with tempfile.TemporaryDirectory(prefix="briefs-check-") as tmp:
         work = Path(workdir or tmp)
         briefs = catalog.discover(root)
@@ -226,7 +216,7 @@ class CheckResult:
         return not self.files
 
 
-def compare_lock(snapshots: dict[str, Snapshot], folder: Path) -> CheckResult:
+def compare_lock(snapshots: dict[str, Digest], folder: Path) -> CheckResult:
     """The committed lock against fresh snapshots: which files differ, and what moved inside them."""
     expected = all_files(snapshots)
     actual = read_files(folder)
@@ -236,5 +226,5 @@ def compare_lock(snapshots: dict[str, Snapshot], folder: Path) -> CheckResult:
 
 
 def check(root: Path | None = None, *, folder: Path | None = None, progress: Progress | None = None) -> CheckResult:
-    root = root or project_root()
-    return compare_lock(fresh(root, progress=progress), folder or lock_dir(root))
+    root = root or paths.project_root()
+    return compare_lock(fresh(root, progress=progress), folder or paths.lock_dir(root))

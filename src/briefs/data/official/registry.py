@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from briefs import __version__
-from briefs.data.package import sha256
-from briefs.errors import BriefsError, DataError, FetchFailed, UsageError
+from briefs.files import sha256
+from briefs.errors import BriefsError, DataError, FetchFailed, PullFailed, UsageError
 from briefs.project.paths import project_root
 from briefs.data.official.schema import display_path, read_checked
 
@@ -262,17 +262,6 @@ class PullReport:
     outcomes: dict[str, str] = field(default_factory=dict)  # name -> what happened
     failures: dict[str, BriefsError] = field(default_factory=dict)
     recorded: list[str] = field(default_factory=list)  # names whose hash was rewritten in the description
-
-
-class PullFailed(BriefsError):
-    """Several snapshots could not be pulled; each reason is one line of the message."""
-
-    def __init__(self, report: PullReport):
-        self.report = report
-        codes = {exc.exit_code for exc in report.failures.values()}
-        self.exit_code = 2 if codes == {2} else 1
-        lines = "; ".join(str(exc) for exc in report.failures.values())
-        super().__init__(f"{len(report.failures)} snapshots not pulled: {lines}")
 
 
 def pull(

@@ -21,7 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from briefs.data.official import registry
-from briefs.data.package import ABSENT, record_input
+from briefs.data.package import record_input
+from briefs.media import ABSENT
 from briefs.errors import DataError, UsageError
 from briefs.data.official.schema import display_path
 

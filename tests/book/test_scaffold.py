@@ -10,11 +10,12 @@ import pytest
 
 from briefs.project import catalog
 from briefs.book import guides
-from briefs.book.build import build_book, toc
+from briefs.book.build import build_book
+from briefs.book.stage import toc
 from briefs.cli.main import main
 from briefs.errors import UsageError
 from briefs.execute.run import run_brief
-from briefs.project.scaffold import new_brief, resource_name
+from briefs.book.scaffold import new_brief, resource_name
 from briefs.data.verdicts import validate
 
 NAME = "test-brief"

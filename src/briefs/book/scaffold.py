@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from briefs import atomic
 from briefs.project import catalog
 from briefs.data.package import load_package
 from briefs.errors import UsageError
@@ -53,10 +53,7 @@ def _write_new(path: Path, text: str) -> None:
 
 def _write_json(path: Path, descriptor: dict) -> None:
     """Rewrite datapackage.json in its committed layout (2-space indent, UTF-8), atomically."""
-    fd, tmp = tempfile.mkstemp(prefix=".datapackage.", suffix=".json", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
+    atomic.write_text(path, json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
 
 
 def new_brief(name: str, document: str, title: str | None = None, root: Path | None = None) -> NewBrief:

@@ -1,0 +1,67 @@
+"""`briefs list|run|build`: the briefs, one run, the whole book."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.markup import escape
+
+from briefs.cli.console import console
+from briefs.cli.console import BuildDisplay
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from briefs.project import catalog
+
+    for brief in catalog.discover():
+        print(f"{brief.name}\t{brief.document}\t{brief.title}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from briefs.execute.run import parse_cli_parameters, run_brief
+
+    params = parse_cli_parameters(args.parameter)
+    with console.status(f"running {escape(args.name)}"):
+        result = run_brief(args.name, params, strict=args.strict, output=Path(args.output) if args.output else None)
+    bad = result.contradicted
+    console.print(f"[green]{escape(args.name)}[/green]: {len(result.claims)} claims, {len(bad)} contradicted -> {escape(str(result.notebook))}")
+    for claim in bad:
+        console.print(f"  [red]contradicted[/red] {escape(claim['id'])}: computed {escape(claim['text'])}, {escape(claim['rule'])}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from briefs.book.build import build_book
+
+    with BuildDisplay() as display:
+        result = build_book(progress=display, run=not args.no_run, force=args.force, workers=args.workers, pdf=args.pdf)
+    if result.failures:
+        console.print(f"[red]{len(result.failures)} brief(s) failed[/red] (their last good pages were kept):")
+        for name, reason in result.failures.items():
+            line = reason if reason.startswith(f"{name}: ") else f"{name}: {reason}"
+            console.print(f"  {escape(line)}", soft_wrap=True)
+        return 1
+    console.print(f"[green]book built[/green]: {escape(str(result.html / 'index.html'))}")
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("list", help="list the briefs", description="List the briefs found in notebooks/.")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("run", help="execute one brief with papermill", description="Execute one brief with papermill into build/runs/NAME.ipynb.")
+    p.add_argument("name", help="the brief's name (see `briefs list`)")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("KEY", "VALUE"), help="set a parameter of the brief (repeatable)")
+    p.add_argument("--strict", action="store_true", help="fail if any claim is contradicted")
+    p.add_argument("-o", "--output", help="write the executed notebook here instead")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("build", help="run every brief and build the book", description="Run every brief, then compile the book to build/html (offline).")
+    p.add_argument("--no-run", action="store_true", help="reuse the executed notebooks already in build/runs")
+    p.add_argument("--force", action="store_true", help="re-run every brief and recompile, even if nothing changed")
+    p.add_argument("-j", "--workers", type=int, default=None, help="briefs run at once (default: one per core)")
+    p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
+                   help="print every brief to PDF with headless Chromium (default: when Chromium is installed)")
+    p.set_defaults(func=cmd_build)

@@ -1,0 +1,76 @@
+"""The one reader of executed notebooks: what a brief recorded, read back from its outputs.
+
+A brief displays its records beside what a reader sees (see `briefs.media` for their
+MIME types): its claims and glued values, each table and chart with its data, the
+sources it cited and the data files it read. Everything downstream (the cache, the
+landing page, provenance, the outputs lock, `briefs diff`) reads them through here.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, Iterator
+
+from briefs.media import CLAIMS_MIME, GLUE_PREFIX, INPUTS_MIME, SOURCES_MIME
+
+
+def outputs(nb: Any) -> Iterator[tuple[int, int, dict]]:
+    """(cell index, output position, output) of every code cell's outputs, in page order."""
+    for index, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") != "code":
+            continue
+        for position, output in enumerate(cell.get("outputs", [])):
+            yield index, position, output
+
+
+def first(nb: Any, mime: str) -> Any | None:
+    """The first payload a notebook displayed under `mime`, or None."""
+    for _, _, output in outputs(nb):
+        data = output.get("data", {})
+        if mime in data:
+            return data[mime]
+    return None
+
+
+def claims(nb: Any) -> dict | None:
+    """The claims record (`claims`, `values`) a brief displayed, or None if it showed none."""
+    return first(nb, CLAIMS_MIME)
+
+
+def sources(nb: Any) -> dict | None:
+    """The sources record (`sources.show`): its document, the notes behind its figures, the resources read."""
+    return first(nb, SOURCES_MIME)
+
+
+def inputs(nb: Any) -> dict[str, str] | None:
+    """The data files the brief read, as {path: sha256}, or None if it did not say."""
+    record = first(nb, INPUTS_MIME)
+    return None if record is None else dict(record.get("files", {}))
+
+
+def is_glue(output: dict) -> bool:
+    return any(key.startswith(GLUE_PREFIX) for key in output.get("data", {}))
+
+
+def glued(nb: Any) -> dict[str, str]:
+    """Every value the notebook glued, as the text a `{glue:text}` role shows."""
+    out: dict[str, str] = {}
+    for _, _, output in outputs(nb):
+        name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+        text = output.get("data", {}).get(GLUE_PREFIX + "text/plain")
+        if name is None or text is None:
+            continue
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            value = text
+        out[name] = value if isinstance(value, str) else str(value)
+    return out
+
+
+def html_outputs(nb: Any) -> Iterator[str]:
+    """The HTML of every output, as one string each."""
+    for _, _, output in outputs(nb):
+        markup = output.get("data", {}).get("text/html")
+        if markup is not None:
+            yield "".join(markup) if isinstance(markup, list) else markup

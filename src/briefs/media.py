@@ -1,0 +1,27 @@
+"""Names that several layers share and that must cost nothing to import.
+
+The MIME types under which a brief's outputs carry their records (claims, tables,
+charts, sources, data inputs), the prefix myst-nb gives glued values, the Vega-Lite
+release the charts target, and the folders of the built book. Orchestration (running,
+building, reviewing, publishing) reads these without importing pandas or Altair.
+"""
+
+from __future__ import annotations
+
+CLAIMS_MIME = "application/vnd.briefs.ledger+json"  # a brief's claims and glued values (page.claims)
+TABLE_MIME = "application/vnd.briefs.table+json"
+CHART_MIME = "application/vnd.briefs.chart+json"
+SOURCES_MIME = "application/vnd.briefs.sources+json"
+INPUTS_MIME = "application/vnd.briefs.inputs+json"  # the data files the kernel read, with their sha256
+ABSENT = "absent"  # recorded for an optional input (an official series) that was not there
+GLUE_PREFIX = "application/papermill.record/"  # myst-nb's glue: this prefix + the MIME type of the value
+
+VL_VERSION = "6.4"  # the Vega-Lite minor version Altair 6 targets; vl-convert bundles it
+
+BRIEFS_DIR = "briefs"  # the book's folder of executed briefs: briefs/NAME.html
+PDF_DIR = "pdf"  # inside the built HTML folder: pdf/NAME.pdf
+
+
+def note_anchor(document: str, note: int | None) -> str:
+    """The id of a note's entry in a page's sources section, for links from elsewhere on the page."""
+    return f"source-note-{document}-{note}" if note else f"source-doc-{document}"
