@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from briefs.project import paths
 from briefs.review import outputs_lock
 from briefs.cli.main import main
 from briefs.errors import UsageError
@@ -55,12 +56,12 @@ def _edit(path: Path, row_label: str, column: str, value: str) -> str:
 @pytest.fixture
 def stale(tmp_path):
     folder = tmp_path / "outputs"
-    shutil.copytree(ROOT / outputs_lock.LOCK_DIR, folder)
+    shutil.copytree(paths.lock_dir(ROOT), folder)
     return folder
 
 
 def test_committed_lock_matches_a_fresh_run(fresh):
-    result = outputs_lock.compare_lock(fresh["snapshots"], ROOT / outputs_lock.LOCK_DIR)
+    result = outputs_lock.compare_lock(fresh["snapshots"], paths.lock_dir(ROOT))
     assert result.ok, f"outputs/ is stale ({result.files}); run `briefs lock --run` and commit it"
 
 
@@ -89,7 +90,7 @@ def test_lock_is_deterministic_and_rewrites_nothing_when_current(fresh, tmp_path
     assert "old-brief/claims.csv" in written and not (folder / "old-brief").exists()
     assert (folder / "README.md").read_text(encoding="utf-8") == "kept\n"
     assert outputs_lock.lock(ROOT, folder=folder, runs=fresh["runs"]) == []
-    for rel, text in outputs_lock.read_files(ROOT / outputs_lock.LOCK_DIR).items():
+    for rel, text in outputs_lock.read_files(paths.lock_dir(ROOT)).items():
         assert (folder / rel).read_bytes() == text.encode("utf-8")
 
 
