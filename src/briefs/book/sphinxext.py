@@ -15,6 +15,7 @@ Loaded from `book/_config.yml`. What the theme stack does not get right on its o
 from __future__ import annotations
 
 import html
+from importlib import resources
 from pathlib import Path
 
 from briefs.media import BRIEFS_DIR, PDF_DIR
@@ -69,7 +70,7 @@ def add_pdf_link(body: str, pagename: str) -> str:
 
 
 def on_config_inited(app, config) -> None:
-    config.templates_path = [str(Path(__file__).parent / "templates"), *config.templates_path]
+    config.templates_path = [str(resources.files("briefs") / "templates"), *config.templates_path]
     config.html_context = {"default_mode": "light", **(config.html_context or {})}
 
 

@@ -68,10 +68,10 @@ def _edition_config(source: Path, edition: dict[str, Any], known: list[dict[str,
     config_path = source / "_config.yml"
     config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
-    paths = list(sphinx.get("templates_path", []))
-    if "_templates" not in paths:
-        paths.append("_templates")
-    sphinx["templates_path"] = paths
+    template_dirs = list(sphinx.get("templates_path", []))
+    if "_templates" not in template_dirs:
+        template_dirs.append("_templates")
+    sphinx["templates_path"] = template_dirs
     sphinx["html_sidebars"] = {"**": SIDEBAR}
     sphinx["version"] = sphinx["release"] = edition["name"]
     context = dict(sphinx.get("html_context", {}))
