@@ -3,9 +3,8 @@
 A mismatch between a document and the official record is a finding, so a
 check has to show both numbers and the gap rather than a verdict alone; and a
 series that was not fetched must leave a sentence on the page saying that the
-check was not made, never a silent gap or a number from nowhere. Window sums
-report the months they covered, because a file that stops early would
-otherwise pass off a partial sum as the document's period.
+check was not made, never a silent gap or a number from nowhere. The window
+sums themselves are in `periods`.
 """
 
 from __future__ import annotations
@@ -41,42 +40,6 @@ class Gap:
         return f"{sign}{fmt.format(abs(self.difference))} ({sign}{abs(self.relative):.1%})"
 
 
-@dataclass(frozen=True)
-class WindowSum:
-    """A monthly measure summed over a window, with the months that actually had a value."""
-
-    total: float
-    first: pd.Timestamp | None
-    last: pd.Timestamp | None
-    months: int
-    requested: int
-
-    @property
-    def complete(self) -> bool:
-        return self.months == self.requested
-
-    def rounding_bound(self, step: float) -> float:
-        """Largest distance from the unrounded sum when every month was rounded to `step`."""
-        return self.months * step / 2
-
-
-def month_start(day) -> pd.Timestamp:
-    return pd.Timestamp(day).to_period("M").start_time
-
-
-def sum_months(values: pd.Series, start, end) -> WindowSum:
-    """Sum a Series indexed by month (Timestamp) over the months from `start` to `end`, both included."""
-    lo, hi = month_start(start), month_start(end)
-    inside = values[(values.index >= lo) & (values.index <= hi)].dropna()
-    return WindowSum(
-        total=float(inside.sum()),
-        first=inside.index.min() if len(inside) else None,
-        last=inside.index.max() if len(inside) else None,
-        months=int(inside.index.nunique()),
-        requested=len(pd.period_range(lo, hi, freq="M")),
-    )
-
-
 def against(figure: Figure, name: str, where: str) -> str:
     """A ledger source for a series check: the document's figure, then the series and window it was set against."""
     return f"{figure.citation()}; checked against {series.TITLES[name]}, {where}"
@@ -101,11 +64,6 @@ def glue_absent(ledger: Ledger, key: str, name: str) -> None:
 def not_checked(name: str) -> str:
     """The short form of the absent note, for a page's key findings."""
     return f"Not checked against “{series.TITLES[name]}”, which this build does not have."
-
-
-def covers(values: pd.Series, start, end) -> bool:
-    """Whether a monthly Series has every month from `start` to `end`."""
-    return sum_months(values, start, end).complete
 
 
 def coverage(name: str) -> str:
