@@ -40,6 +40,20 @@ def test_months_in_counts_every_calendar_month_touched():
         periods.months_in("2019-02-01", "2019-01-01")
 
 
+def test_years_in_and_months_between_count_calendar_units():
+    assert periods.years_in(date(2017, 1, 1), date(2019, 12, 31)) == 3
+    assert periods.years_in("2019-12-31", "2020-01-01") == 2
+    assert periods.months_between("2021-07-31", "2021-07-01") == 0
+    assert periods.months_between(date(2020, 1, 31), pd.Timestamp("2021-03-01")) == 14
+    assert periods.months_between("2021-03-01", "2020-01-31") == -14
+
+
+def test_month_end_of_this_month_or_another():
+    assert periods.month_end("2024-02-01") == pd.Timestamp("2024-02-29")
+    assert periods.month_end(date(2021, 7, 31), -1) == pd.Timestamp("2021-06-30")
+    assert periods.month_end("2020-12-15", 2) == pd.Timestamp("2021-02-28")
+
+
 def test_average_months_is_days_over_an_average_month():
     assert periods.average_months("2021-01-01", "2021-12-31") == pytest.approx(365 * 12 / 365.25)
     assert round(periods.average_months("2021-01-20", "2021-06-19")) == 5

@@ -69,6 +69,18 @@ def months_in(start, end) -> int:
     return len(pd.period_range(start, end, freq="M"))
 
 
+def years_in(start, end) -> int:
+    """Calendar years the window touches ('2017 to 2019' is 3)."""
+    start, end = _ordered(start, end)
+    return end.year - start.year + 1
+
+
+def months_between(earlier, later) -> int:
+    """Calendar months from `earlier`'s month to `later`'s: 0 in the same month, negative when `later` comes first."""
+    a, b = pd.Timestamp(earlier), pd.Timestamp(later)
+    return (b.year - a.year) * 12 + b.month - a.month
+
+
 def average_months(start, end) -> float:
     """The window's length in average months (its days over DAYS_PER_MONTH)."""
     days = window_days(start, end)
@@ -102,6 +114,11 @@ def parse_window(text: str, parameter: str = "window") -> tuple[pd.Timestamp, pd
 def month_start(day) -> pd.Timestamp:
     """The first day of the calendar month `day` falls in."""
     return pd.Timestamp(day).to_period("M").start_time
+
+
+def month_end(day, offset: int = 0) -> pd.Timestamp:
+    """The last day of the calendar month `day` falls in, or of the month `offset` months away (-1: the month before)."""
+    return (pd.Timestamp(day).to_period("M") + offset).end_time.normalize()
 
 
 # --- how a window is written ----------------------------------------------------------------
