@@ -16,6 +16,8 @@ INPUTS_MIME = "application/vnd.briefs.inputs+json"  # the data files the kernel 
 ABSENT = "absent"  # recorded for an optional input (an official series) that was not there
 GLUE_PREFIX = "application/papermill.record/"  # myst-nb's glue: this prefix + the MIME type of the value
 
+BRIEF_ENV = "BRIEFS_BRIEF"  # the running brief's name, set by execute.run for its kernel (page.context reads it)
+
 VL_VERSION = "6.4"  # the Vega-Lite minor version Altair 6 targets; vl-convert bundles it
 
 BRIEFS_DIR = "briefs"  # the book's folder of executed briefs: briefs/NAME.html

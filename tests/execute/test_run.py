@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import nbformat
@@ -11,6 +12,7 @@ import pytest
 from briefs.errors import BriefFailed, ClaimContradicted, DataError, UsageError
 from briefs.execute import readback
 from briefs.execute.run import run_brief
+from briefs.media import SOURCES_MIME
 
 BRIEF = "imumi-factsheet"
 
@@ -158,3 +160,21 @@ def test_ledger_is_readable_from_the_executed_notebook(default_run):
     ledger = readback.claims(nbformat.read(result.notebook, as_version=4))
     assert ledger["brief"] == BRIEF
     assert json.dumps(ledger)  # plain JSON
+
+
+def test_a_brief_learns_its_name_and_document_from_the_run(default_run, tmp_path, monkeypatch):
+    root, _ = default_run
+    assert "BRIEFS_BRIEF" not in os.environ  # the default run restored what it found: nothing
+    monkeypatch.setenv("BRIEFS_BRIEF", "left-alone")
+    copy = root / "notebooks" / "renamed-copy.md"
+    copy.write_text((root / "notebooks" / f"{BRIEF}.md").read_text())
+    try:
+        result = run_brief("renamed-copy", root=root, output=tmp_path / "renamed-copy.ipynb")
+    finally:
+        copy.unlink()
+    nb = nbformat.read(result.notebook, as_version=4)
+    assert readback.claims(nb)["brief"] == "renamed-copy"  # from the run, not typed in the notebook
+    documents = [o["data"][SOURCES_MIME]["document"] for c in nb.cells if c.cell_type == "code"
+                 for o in c.get("outputs", []) if SOURCES_MIME in o.get("data", {})]
+    assert documents == ["001"]  # from the front matter
+    assert os.environ["BRIEFS_BRIEF"] == "left-alone"

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefs.page import claims, tables
+from briefs.page import claims, periods, tables
 
 settings.register_profile("briefs", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("briefs")
@@ -63,7 +63,7 @@ def test_row_order_changes_no_total(frame, rng):
 @given(tidy(), st.booleans())
 def test_crosstab_then_melt_gives_back_the_counts(frame, totals):
     long = tables.melt(tables.crosstab(frame, "category", totals=totals))
-    label = {s: tables.period_label(s, e) for s, e in zip(frame.period_start, frame.period_end)}
+    label = {s: periods.period_label(s, e) for s, e in zip(frame.period_start, frame.period_end)}
     summed = frame.assign(column=frame.period_start.map(label)).groupby(["category", "column"])["people"].sum()
     got = long.set_index(["category", "column"])["people"]
     assert len(got) == frame["category"].nunique() * frame["period_start"].nunique()  # the full grid

@@ -1,57 +1,13 @@
-"""Window sums over official series, and the OHSS table's quirks (fiscal-year totals, "X" cells)."""
+"""Series checks: the gap to a document's figure, and what a page says when a check cannot be made."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from briefs.page import seriescheck
-from briefs.data.official import ohss, series
+from briefs.data.official import series
 from briefs.page.claims import Ledger
-
-
-def ohss_raw() -> pd.DataFrame:
-    """A miniature OHSS table: a fiscal-year total row (Month 0), "X" where a measure did not apply."""
-    return pd.DataFrame({
-        "Calendar Year": [2018, 2018, 2019, 2019, 2019],
-        "Fiscal Year": [2019, 2019, 2019, 2019, 2019],
-        "Month": [0, 12, 1, 2, 3],
-        "Repatriations:Total": ["999", "100", "110", "120", "130"],
-        "Book-outs:MPP": ["X", "X", "X", "X", "370"],
-    })
-
-
-def test_monthly_drops_fiscal_year_totals_and_keeps_x_as_missing():
-    m = ohss.monthly(ohss_raw())
-    assert list(m.index) == list(pd.to_datetime(["2018-12-01", "2019-01-01", "2019-02-01", "2019-03-01"]))
-    assert m["Repatriations:Total"].sum() == 460  # the 999 fiscal-year total is not counted again
-    assert m["Book-outs:MPP"].isna().sum() == 3  # "X" is not zero
-
-
-def test_window_reports_the_months_it_actually_covered():
-    m = ohss.monthly(ohss_raw())
-    w = ohss.window(m, "Book-outs:MPP", "2019-01-15", "2019-03-31")
-    assert (w.total, w.months, w.requested, w.complete) == (370, 1, 3, False)
-    assert w.first == pd.Timestamp("2019-03-01")
-    assert w.rounding_bound(ohss.ROUNDING) == 5
-    full = ohss.window(m, "Repatriations:Total", "2018-12-01", "2019-03-01")
-    assert full.complete and full.total == 460
-
-
-def test_window_refuses_an_unknown_measure():
-    with pytest.raises(KeyError, match="no measure"):
-        ohss.window(ohss.monthly(ohss_raw()), "Repatriations:Nothing", "2019-01-01", "2019-02-01")
-
-
-def test_monthly_refuses_a_table_without_the_ohss_keys():
-    with pytest.raises(ValueError, match="not the OHSS monthly table"):
-        ohss.monthly(pd.DataFrame({"month": ["2019-01"], "events": [1]}))
-
-
-def test_covers_needs_every_month():
-    values = pd.Series([1.0, 2.0], index=pd.to_datetime(["2019-01-01", "2019-03-01"]))
-    assert not seriescheck.covers(values, "2019-01-01", "2019-03-31")
-    assert seriescheck.covers(values, "2019-03-01", "2019-03-31")
+from briefs.errors import UsageError
 
 
 def test_gap_is_signed_towards_the_series():
@@ -61,7 +17,65 @@ def test_gap_is_signed_towards_the_series():
 
 def test_glued_passages_are_recorded_and_keys_stay_unique():
     ledger = Ledger("test")
-    seriescheck.glue_absent(ledger, "x_check", "ohss_enforcement_monthly")
-    assert ledger.values["x_check"] == series.absent_note("ohss_enforcement_monthly")
+    seriescheck.glue_md(ledger, "x_check", "*once*")
+    assert ledger.values["x_check"] == "*once*"
     with pytest.raises(ValueError, match="used twice"):
         seriescheck.glue_md(ledger, "x_check", "again")
+
+
+OH, US = "ohss_enforcement_monthly", "us_sw_border_encounters"
+
+
+@pytest.fixture()
+def external(tmp_path, monkeypatch):
+    """An empty folder of official series; `fetched(name)` puts a (stand-in) file there."""
+    monkeypatch.setenv("BRIEFS_EXTERNAL", str(tmp_path))
+
+    def fetched(name):
+        series.path_of(name).write_text("stand-in\n")
+
+    return fetched
+
+
+def test_an_absent_series_glues_the_absent_note_and_its_short_form(external):
+    ledger = Ledger("test")
+    state = seriescheck.readiness(ledger, "mpp", OH, covered=True, window=("2019-01-01", "2020-01-31"),
+                                  not_covered="never shown: the series is absent")
+    assert state.state == seriescheck.ABSENT and not state.ready and state.missing == (OH,)
+    assert ledger.values["mpp_check"] == series.absent_note(OH)
+    assert ledger.values["mpp_finding"] == f"Not checked against “{series.TITLES[OH]}”, which this build does not have."
+
+
+def test_a_series_short_of_the_window_says_which_months_and_the_briefs_own_finding(external):
+    external(OH)
+    ledger = Ledger("test")
+    state = seriescheck.readiness(ledger, ("mpp", "t42"), OH, covered=False, window=("2019-01-01", "2021-07-31"),
+                                  not_covered="The DHS table does not cover the chapter's period.")
+    assert state.state == seriescheck.NOT_COVERED and not state.ready
+    for key in ("mpp", "t42"):
+        assert ledger.values[f"{key}_check"] == (
+            f"The official series “{series.TITLES[OH]}” in this build does not cover every month from "
+            "January 2019 to July 2021, so this check was not made.")
+        assert ledger.values[f"{key}_finding"] == "The DHS table does not cover the chapter's period."
+
+
+def test_a_ready_check_glues_nothing_so_the_brief_can_say_what_it_found(external):
+    external(OH)
+    ledger = Ledger("test")
+    state = seriescheck.readiness(ledger, "mpp", OH, covered=True, window=("2019-01-01", "2020-01-31"))
+    assert state.ready and state.note() == "" and ledger.values == {}
+
+
+def test_readiness_of_several_series_names_only_the_missing_ones(external):
+    external(OH)
+    state = seriescheck.Readiness.of(OH, US)
+    assert state.state == seriescheck.ABSENT and state.missing == (US,)
+    assert state.note() == series.absent_note(US)
+    external(US)
+    assert seriescheck.Readiness.of(OH, US).ready
+
+
+def test_not_covered_without_a_window_is_refused(external):
+    external(OH)
+    with pytest.raises(UsageError, match="needs the window"):
+        seriescheck.Readiness.of(OH, covered=False).note()

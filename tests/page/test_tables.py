@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from briefs.page import tables
+from briefs.page import periods, tables
 from briefs.data.package import load_package
 
 CASES = [("nationality", "nationality"), ("sex", "sex"), ("age", "age_group")]
@@ -35,17 +35,11 @@ def test_a_transcription_slip_shows_as_a_difference(pkg):
 
 
 def test_partial_window_compares_only_monthly_totals(pkg):
-    frame = tables.within(pkg.table("inm_returns_by_nationality"), "2023-06-01", "2023-10-31")
+    frame = periods.within(pkg.table("inm_returns_by_nationality"), "2023-06-01", "2023-10-31")
     wide = tables.crosstab(frame, "nationality")
     checks = tables.compare_totals(wide, pkg.table("inm_returns_published_totals"), "nationality")
     assert set(checks["margin"]) == {"month"} and len(checks) == 5
     assert (checks["difference"] == 0).all()
-
-
-def test_period_labels_mark_partial_months():
-    assert tables.period_label(pd.Timestamp("2023-05-11"), pd.Timestamp("2023-05-31")) == "May 2023 (11–31)"
-    assert tables.period_label(pd.Timestamp("2023-06-01"), pd.Timestamp("2023-06-30")) == "Jun 2023"
-    assert tables.period_days(pd.Timestamp("2023-05-11"), pd.Timestamp("2023-11-24")) == 198
 
 
 def test_html_escapes_labels():

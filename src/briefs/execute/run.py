@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import sys
 import tempfile
@@ -25,6 +26,7 @@ import nbformat
 from briefs import atomic
 from briefs.project import catalog
 from briefs.execute import downloads, readback
+from briefs.media import BRIEF_ENV
 from briefs.errors import BriefFailed, ClaimContradicted, DataError, UsageError
 from briefs.project import paths
 from briefs.project.paths import default_package, project_root
@@ -262,6 +264,8 @@ def run_brief(
         params = check_parameters(name, declared, given)
         preflight(declared, params, root)
         executed = Path(tmpdir) / f"{name}.out.ipynb"
+        before = os.environ.get(BRIEF_ENV)
+        os.environ[BRIEF_ENV] = name  # the kernel inherits it: the brief learns its own name (briefs.page.context)
         try:
             papermill.execute_notebook(
                 str(source),
@@ -285,6 +289,11 @@ def run_brief(
             if exc.ename == "UsageError":
                 raise UsageError(f"{name}: {reason}") from None
             raise BriefFailed(f"{name}: cell {exc.cell_index} raised {exc.ename}: {reason}") from None
+        finally:
+            if before is None:
+                os.environ.pop(BRIEF_ENV, None)
+            else:
+                os.environ[BRIEF_ENV] = before
         result_nb = normalize(nbformat.read(executed, as_version=4), params, root)
     downloads.check_unique(result_nb, name)  # before it replaces the last good run
     _write_atomic(result_nb, target, root)

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from briefs.data.package import Figure
+from briefs.page import context
 from briefs.errors import ClaimContradicted
 from briefs.media import CLAIMS_MIME
 
@@ -129,9 +130,13 @@ def _number(value: Any) -> float:
 
 @dataclass
 class Ledger:
-    """Every claim and glued value of one brief, in the order they were made."""
+    """Every claim and glued value of one brief, in the order they were made.
 
-    brief: str
+    The brief's name comes from the run (`context.brief_name`); pass it only to
+    use a ledger outside a brief, as tests do.
+    """
+
+    brief: str = field(default_factory=context.brief_name)
     strict: bool = False
     claims: list[Claim] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)

@@ -1,157 +1,20 @@
-"""Figures from different documents put on one footing, so that their disagreements can be measured.
+"""The figure ledger's rows: each quantity as one source states it, its daily rate, and its gap to a reference.
 
-Two documents rarely count the same thing over the same days: one gives a
-total over four months, another over seventeen, a third a monthly ceiling, a
-fourth no period at all. Set side by side as printed, the larger window always
-looks like the larger number. Spread over its own window, each becomes a daily
-rate that can be compared; a figure whose document gave no window, or only one
-end of it, has no rate, and the reason travels with it so the page can say so
-instead of guessing a period. A table of part-months (INM's, for instance) set
-against a window that cuts through its rows gives a floor and a ceiling, never
-a prorated guess.
+The rates themselves (a count over its own window, a monthly ceiling over an
+average month, or the reason there is none) come from `periods`; this module
+only lays them out as rows, so the ledger page can show every value beside
+what it is set against.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 
-from briefs.page.seriescheck import Gap
 from briefs.data.package import Figure
-
-DAYS_PER_MONTH = 365.25 / 12  # an average month: a monthly ceiling as a daily one
-
-# Why a figure has no daily rate: the page shows these words in place of the number.
-NO_VALUE = "no rate: the document prints no value"
-NO_PERIOD = "no rate: the document states no period"
-NO_START = "no rate: the document states when the count ends but not when it starts"
-NO_END = "no rate: the document states when the count starts but not when it ends"
-STOCK = "no rate: a level at one moment, not a flow"
-DURATION = "no rate: a length of time, not a count"
-DURATION_UNITS = {"days", "weeks", "months", "years"}
-
-
-def window_days(start, end) -> int | None:
-    """Days from `start` to `end`, both included; None when either end is missing."""
-    if _missing(start) or _missing(end):
-        return None
-    days = (pd.Timestamp(end) - pd.Timestamp(start)).days + 1
-    if days < 1:
-        raise ValueError(f"a window cannot end ({end}) before it starts ({start})")
-    return int(days)
-
-
-def _missing(value) -> bool:
-    if value is None or value is pd.NaT:  # NaT passes for a date in isinstance checks
-        return True
-    return not isinstance(value, (str, date)) and bool(pd.isna(value))
-
-
-@dataclass(frozen=True)
-class Rate:
-    """A figure as a number per day, or the reason it cannot be one."""
-
-    per_day: float | None
-    days: int | None  # the window the figure was spread over; None for a figure already stated as a rate
-    basis: str  # how the rate was obtained, or why there is none
-
-    @property
-    def known(self) -> bool:
-        return self.per_day is not None
-
-    def text(self, fmt: str = "{:,.1f}") -> str:
-        return fmt.format(self.per_day) if self.known else self.basis
-
-
-def rate_over(total: float, start, end) -> Rate:
-    """A total counted over [start, end] as a number per day."""
-    days = window_days(start, end)
-    if days is None:
-        return Rate(None, None, NO_PERIOD if _missing(start) and _missing(end) else (NO_START if _missing(start) else NO_END))
-    return Rate(float(total) / days, days, f"over its own window of {days:,} days")
-
-
-def daily_rate(figure: Figure, *, stock: bool = False) -> Rate:
-    """A document's figure per day: stated per day, a monthly figure over an average month, or a count over its own window.
-
-    `stock` marks a level (troops in a force, people on a list at one date) that
-    no window turns into a flow.
-    """
-    if figure.value is None or (isinstance(figure.value, float) and math.isnan(figure.value)):
-        return Rate(None, None, NO_VALUE)
-    unit = figure.unit.strip().lower()
-    if unit.endswith(" per day"):
-        return Rate(float(figure.value), None, "stated per day")
-    if unit.endswith(" per month"):
-        return Rate(float(figure.value) / DAYS_PER_MONTH, None, "stated per month, over an average month")
-    if unit in DURATION_UNITS:
-        return Rate(None, None, DURATION)
-    if stock:
-        return Rate(None, None, STOCK)
-    return rate_over(figure.value, figure.period_start, figure.period_end)
-
-
-def period_text(start, end) -> str:
-    """'11 May 2023 – 24 Nov 2023', 'to 31 Jan 2020', 'from 1 Mar 2020' or 'not stated'."""
-    if _missing(start) and _missing(end):
-        return "not stated"
-    if _missing(start):
-        return f"to {pd.Timestamp(end):%-d %b %Y}"
-    if _missing(end):
-        return f"from {pd.Timestamp(start):%-d %b %Y}"
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    return f"{start:%-d %b %Y}" if start == end else f"{start:%-d %b %Y} – {end:%-d %b %Y}"
-
-
-@dataclass(frozen=True)
-class Bracket:
-    """A count from a table of periods over a window its rows do not fit exactly.
-
-    `low` sums the rows wholly inside the window, `high` every row that
-    overlaps it: the count for the window itself lies between them, and
-    nothing in the table says where.
-    """
-
-    low: float
-    high: float
-    start: pd.Timestamp
-    end: pd.Timestamp
-    inner: tuple[pd.Timestamp, pd.Timestamp] | None  # span of the rows inside
-    outer: tuple[pd.Timestamp, pd.Timestamp] | None  # span of the rows that overlap
-    covered: bool  # the table's rows reach both ends of the window
-
-    @property
-    def exact(self) -> bool:
-        return self.covered and self.low == self.high
-
-    def holds(self, value: float) -> bool:
-        return self.low <= value <= self.high
-
-
-def bracket(frame: pd.DataFrame, start, end, value: str = "people") -> Bracket:
-    """Bound the count over [start, end] in a table with `period_start`, `period_end` and a `value` column."""
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    if end < start:
-        raise ValueError(f"a window cannot end ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d})")
-    inside = frame[(frame["period_start"] >= start) & (frame["period_end"] <= end)]
-    touching = frame[(frame["period_end"] >= start) & (frame["period_start"] <= end)]
-
-    def span(rows: pd.DataFrame):
-        return (rows["period_start"].min(), rows["period_end"].max()) if len(rows) else None
-
-    covered = bool(len(frame)) and frame["period_start"].min() <= start and frame["period_end"].max() >= end
-    return Bracket(
-        low=float(inside[value].sum()),
-        high=float(touching[value].sum()),
-        start=start,
-        end=end,
-        inner=span(inside),
-        outer=span(touching),
-        covered=bool(covered),
-    )
+from briefs.page.periods import Rate, daily_rate, period_text
+from briefs.page.seriescheck import Gap
 
 
 def gap(value: float, reference: float) -> Gap:

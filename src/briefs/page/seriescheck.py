@@ -3,9 +3,10 @@
 A mismatch between a document and the official record is a finding, so a
 check has to show both numbers and the gap rather than a verdict alone; and a
 series that was not fetched must leave a sentence on the page saying that the
-check was not made, never a silent gap or a number from nowhere. Window sums
-report the months they covered, because a file that stops early would
-otherwise pass off a partial sum as the document's period.
+check was not made, never a silent gap or a number from nowhere. `readiness`
+tells a brief which of three states a check is in (a series absent, present
+but not covering the window, or ready) and glues the first two itself. The
+window sums themselves are in `periods`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pandas as pd
 from briefs.data.official import series
 from briefs.page.claims import Ledger
 from briefs.data.package import Figure
+from briefs.errors import UsageError
 from briefs.files import sha256
 
 
@@ -42,42 +44,6 @@ class Gap:
         return f"{sign}{fmt.format(abs(self.difference))} ({sign}{abs(self.relative):.1%})"
 
 
-@dataclass(frozen=True)
-class WindowSum:
-    """A monthly measure summed over a window, with the months that actually had a value."""
-
-    total: float
-    first: pd.Timestamp | None
-    last: pd.Timestamp | None
-    months: int
-    requested: int
-
-    @property
-    def complete(self) -> bool:
-        return self.months == self.requested
-
-    def rounding_bound(self, step: float) -> float:
-        """Largest distance from the unrounded sum when every month was rounded to `step`."""
-        return self.months * step / 2
-
-
-def month_start(day) -> pd.Timestamp:
-    return pd.Timestamp(day).to_period("M").start_time
-
-
-def sum_months(values: pd.Series, start, end) -> WindowSum:
-    """Sum a Series indexed by month (Timestamp) over the months from `start` to `end`, both included."""
-    lo, hi = month_start(start), month_start(end)
-    inside = values[(values.index >= lo) & (values.index <= hi)].dropna()
-    return WindowSum(
-        total=float(inside.sum()),
-        first=inside.index.min() if len(inside) else None,
-        last=inside.index.max() if len(inside) else None,
-        months=int(inside.index.nunique()),
-        requested=len(pd.period_range(lo, hi, freq="M")),
-    )
-
-
 def against(figure: Figure, name: str, where: str) -> str:
     """A ledger source for a series check: the document's figure, then the series and window it was set against."""
     return f"{figure.citation()}; checked against {series.TITLES[name]}, {where}"
@@ -92,21 +58,6 @@ def glue_md(ledger: Ledger, key: str, text: str) -> None:
         raise ValueError(f"{ledger.brief}: glue key {key!r} used twice")
     ledger.values[key] = text
     glue(key, Markdown(text), display=False)
-
-
-def glue_absent(ledger: Ledger, key: str, name: str) -> None:
-    """Glue the plain statement that a series is missing, in place of the check it would have allowed."""
-    glue_md(ledger, key, series.absent_note(name))
-
-
-def not_checked(name: str) -> str:
-    """The short form of the absent note, for a page's key findings."""
-    return f"Not checked against “{series.TITLES[name]}”, which this build does not have."
-
-
-def covers(values: pd.Series, start, end) -> bool:
-    """Whether a monthly Series has every month from `start` to `end`."""
-    return sum_months(values, start, end).complete
 
 
 def coverage(name: str) -> str:
@@ -148,11 +99,70 @@ def show_series_used(names: list[str]) -> None:
     display({"text/html": series_used_html(names), "text/plain": f"Official series: {text}"}, raw=True)
 
 
-def glue_not_covered(ledger: Ledger, key: str, name: str, start, end) -> None:
-    """Glue the statement that a series is present but stops short of the window a check needs."""
-    glue_md(
-        ledger,
-        key,
-        f"The official series “{series.TITLES[name]}” in this build does not cover every month from "
-        f"{pd.Timestamp(start):%B %Y} to {pd.Timestamp(end):%B %Y}, so this check was not made.",
-    )
+ABSENT = "absent"  # a series the check needs was not fetched
+NOT_COVERED = "not covered"  # every series is there, but one stops short of the window the check needs
+READY = "ready"
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    quoted = [f"“{series.TITLES[n]}”" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether a check against official series can be made: a series is absent, present but short of the window, or ready."""
+
+    names: tuple[str, ...]
+    state: str
+    missing: tuple[str, ...] = ()
+    window: tuple | None = None  # the first and last day the check needs every month of
+
+    @classmethod
+    def of(cls, *names: str, covered: bool = True, window: tuple | None = None) -> "Readiness":
+        """Absent when a series has not been fetched; else not covered unless `covered` (computed by the brief)."""
+        missing = tuple(n for n in names if not series.available(n))
+        state = ABSENT if missing else (READY if covered else NOT_COVERED)
+        return cls(tuple(names), state, missing, window)
+
+    @property
+    def ready(self) -> bool:
+        return self.state == READY
+
+    def note(self) -> str:
+        """The Markdown a page shows in place of the check: which series is missing or short, so the check was not made."""
+        if self.state == ABSENT:
+            return series.absent_note(*self.missing)
+        if self.state == NOT_COVERED:
+            if not self.window:
+                raise UsageError(f"a check against {', '.join(self.names)} that the series do not cover needs the window it needs")
+            start, end = (pd.Timestamp(day) for day in self.window)
+            verb = "does" if len(self.names) == 1 else "do"
+            return (f"The official series {_listed(self.names)} in this build {verb} not cover every month from "
+                    f"{start:%B %Y} to {end:%B %Y}, so this check was not made.")
+        return ""
+
+    def short(self) -> str:
+        """The note's short form for a page's key findings (the absent one: it names what this build lacks)."""
+        if self.state == ABSENT:
+            return f"Not checked against {_listed(self.missing)}, which this build does not have."
+        return self.note()
+
+
+def readiness(ledger: Ledger, key: str | tuple[str, ...], *names: str, covered: bool = True,
+              window: tuple | None = None, not_covered: str | None = None) -> Readiness:
+    """Decide whether the check `key` against the series `names` can be made; when it cannot, glue why.
+
+    Absent (a series was not fetched): `KEY_check` gets the absent note and
+    `KEY_finding` its short form. Not covered (`covered` is false): `KEY_check`
+    says which months the series lacks (`window`) and `KEY_finding` gets
+    `not_covered`, the brief's own words for what was left unchecked. Ready:
+    nothing is glued, and the brief glues both keys with what the check found.
+    `key` may be several keys that share one set of series.
+    """
+    state = Readiness.of(*names, covered=covered, window=window)
+    if not state.ready:
+        for k in (key,) if isinstance(key, str) else key:
+            glue_md(ledger, f"{k}_check", state.note())
+            ledger.glue(f"{k}_finding", state.short() if state.state == ABSENT or not not_covered else not_covered)
+    return state

@@ -14,6 +14,7 @@ from typing import Any
 
 from briefs.data.package import INPUTS, Package
 from briefs.media import INPUTS_MIME, SOURCES_MIME, note_anchor
+from briefs.page import context
 
 
 
@@ -75,9 +76,12 @@ def to_html(pkg: Package, document: str) -> str:
     )
 
 
-def show(pkg: Package, document: str) -> None:
+def show(pkg: Package, document: str | None = None) -> None:
+    """Display the sources section; `document` defaults to the one in the running brief's front matter."""
     from IPython.display import display
 
+    if document is None:
+        document = context.document_id()
     inputs = {"files": {path: INPUTS[path] for path in sorted(INPUTS)}}
     display(
         {"text/html": to_html(pkg, document),

@@ -17,31 +17,9 @@ from typing import Iterable
 import pandas as pd
 
 from briefs.media import TABLE_MIME
+from briefs.page.periods import period_label
 
 TOTAL = "Total"
-
-
-def period_label(start: pd.Timestamp, end: pd.Timestamp) -> str:
-    """'Jun 2023', or 'May 2023 (11–31)' when the period covers part of a month."""
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    month = start.strftime("%b %Y")
-    if start.month == end.month and start.year == end.year:
-        if start.day != 1 or end.day != end.days_in_month:
-            return f"{month} ({start.day}–{end.day})"
-        return month
-    return f"{start:%d %b %Y} – {end:%d %b %Y}"
-
-
-def period_days(start: pd.Timestamp, end: pd.Timestamp) -> int:
-    """Days in a closed period, both ends included."""
-    return int((pd.Timestamp(end) - pd.Timestamp(start)).days) + 1
-
-
-def within(frame: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Timestamp) -> pd.DataFrame:
-    """Rows whose whole period lies inside [start, end]."""
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    mask = (frame["period_start"] >= start) & (frame["period_end"] <= end)
-    return frame[mask].reset_index(drop=True)
 
 
 def crosstab(
