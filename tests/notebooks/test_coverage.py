@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from brief_helpers import outputs, run_with
+from briefs.book.build import toc
 from briefs.errors import DataError
+from briefs.project import catalog
 from briefs.execute.run import run_brief
 from briefs.page.charts import CHART_MIME
 from briefs.page.tables import TABLE_MIME
@@ -106,3 +108,10 @@ def test_a_bad_audit_row_stops_the_run_naming_file_row_and_column(tmp_path, stat
     assert f"data/coverage.csv: row {row}, {message}" in text
     assert "\n" not in text
     assert not (tmp_path / "out.ipynb").exists()
+
+
+def test_the_page_spans_the_documents_and_follows_the_figure_ledger():
+    page, ledger = catalog.get(PAGE, REPO), catalog.get("figure-ledger", REPO)
+    assert page.document == "" and page.part == ledger.part and page.order > ledger.order
+    lines = toc(catalog.discover(REPO)).splitlines()
+    assert lines.index(f"      - file: briefs/{PAGE}") == lines.index("      - file: briefs/figure-ledger") + 1
