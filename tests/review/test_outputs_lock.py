@@ -123,7 +123,7 @@ def test_missing_brief_in_lock_is_stale(fresh, stale):
 def test_briefs_check_fails_on_a_stale_lock_naming_the_claim(fresh, stale, capsys, monkeypatch):
     """The command's wiring and messages; its runs are the module's (the same `outputs_lock.fresh`)."""
     _edit(stale / BRIEF / "claims.csv", "share_men", "status", "contradicted")
-    monkeypatch.setattr(lock, "fresh", lambda root=None, workdir=None, progress=None: fresh["snapshots"])
+    monkeypatch.setattr(outputs_lock, "fresh", lambda root=None, workdir=None, progress=None: fresh["snapshots"])
     before = build_state()
     assert main(["check", "--dir", str(stale)]) == 1
     captured = capsys.readouterr()

@@ -11,7 +11,6 @@ inputs give the same bytes and reviewers diff only what changed.
 from __future__ import annotations
 
 import ast
-import json
 import re
 import sys
 import tempfile
@@ -45,27 +44,22 @@ class RunResult:
 
 
 def ensure_kernel() -> str:
-    """A kernelspec named 'briefs' that runs this interpreter, so runs never pick another environment."""
+    """A kernelspec named 'briefs' that runs this interpreter, so runs never pick another environment.
+
+    Registered the ordinary way, as `python -m ipykernel install --prefix <this environment> --name briefs`
+    would: the kernel is `python -m ipykernel_launcher`.
+    """
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     try:
-        spec = KernelSpecManager().get_kernel_spec(KERNEL)
-        if Path(spec.argv[0]).resolve() == Path(sys.executable).resolve() and spec.argv[1:3] == ["-m", "briefs.execute.kernel"]:
+        argv = KernelSpecManager().get_kernel_spec(KERNEL).argv
+        if Path(argv[0]).resolve() == Path(sys.executable).resolve() and argv[argv.index("-m") + 1] == "ipykernel_launcher":
             return KERNEL
     except (NoSuchKernel, OSError, ValueError, IndexError):
-        pass  # absent, or left half-installed by a killed run: install it again
-    import tempfile as _tempfile
+        pass  # absent, another environment's, or left half-installed by a killed run: install it again
+    from ipykernel.kernelspec import install
 
-    from ipykernel.kernelspec import write_kernel_spec
-
-    with _tempfile.TemporaryDirectory() as tmp:
-        # The kernel's own log (a warning about TCP transport on every start) is noise to authors.
-        path = write_kernel_spec(Path(tmp) / KERNEL, overrides={"display_name": "Python (briefs)"})
-        spec_file = Path(path) / "kernel.json"
-        spec = json.loads(spec_file.read_text())
-        spec["argv"] = [sys.executable, "-m", "briefs.execute.kernel", "-f", "{connection_file}", "--log-level=ERROR"]
-        spec_file.write_text(json.dumps(spec, indent=1))
-        KernelSpecManager().install_kernel_spec(str(path), KERNEL, prefix=sys.prefix)
+    install(kernel_name=KERNEL, display_name="Python (briefs)", prefix=sys.prefix)
     return KERNEL
 
 
