@@ -43,23 +43,41 @@ class RunResult:
         return [c for c in self.claims if c["status"] != "holds"]
 
 
+def _registered_kernel():
+    """The kernelspec Jupyter finds under the name 'briefs', or None (absent, or left half-written by a killed run)."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        return KernelSpecManager().get_kernel_spec(KERNEL)
+    except (NoSuchKernel, OSError, ValueError):
+        return None
+
+
+def _runs_here(argv: list[str]) -> bool:
+    """Whether a kernel command is this interpreter running ipykernel's launcher."""
+    try:
+        return Path(argv[0]).resolve() == Path(sys.executable).resolve() and argv[argv.index("-m") + 1] == "ipykernel_launcher"
+    except (ValueError, IndexError, TypeError):
+        return False
+
+
 def ensure_kernel() -> str:
     """A kernelspec named 'briefs' that runs this interpreter, so runs never pick another environment.
 
     Registered the ordinary way, as `python -m ipykernel install --prefix <this environment> --name briefs`
-    would: the kernel is `python -m ipykernel_launcher`.
+    does: the kernel is `python -m ipykernel_launcher`.
     """
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        argv = KernelSpecManager().get_kernel_spec(KERNEL).argv
-        if Path(argv[0]).resolve() == Path(sys.executable).resolve() and argv[argv.index("-m") + 1] == "ipykernel_launcher":
-            return KERNEL
-    except (NoSuchKernel, OSError, ValueError, IndexError):
-        pass  # absent, another environment's, or left half-installed by a killed run: install it again
+    spec = _registered_kernel()
+    if spec is not None and _runs_here(spec.argv):
+        return KERNEL
     from ipykernel.kernelspec import install
 
     install(kernel_name=KERNEL, display_name="Python (briefs)", prefix=sys.prefix)
+    spec = _registered_kernel()
+    if spec is None or not _runs_here(spec.argv):  # another 'briefs' kernel comes first in Jupyter's search path
+        found = f"{spec.resource_dir} runs {spec.argv[0] if spec.argv else 'nothing'}" if spec else "cannot be read"
+        raise UsageError(f"the Jupyter kernel {KERNEL!r} found first ({found}) is not this environment's "
+                         f"({sys.executable}); remove that kernel folder and run again")
     return KERNEL
 
 
@@ -279,6 +297,8 @@ def run_brief(
                 str(executed),
                 parameters=params,
                 kernel_name=ensure_kernel(),
+                # The kernel's own log (a warning about TCP transport on every start) is noise to authors.
+                extra_arguments=["--log-level=ERROR"],
                 cwd=str(root),
                 progress_bar=False,
                 log_output=False,
