@@ -299,3 +299,34 @@ def build_book(
     cache.save_book(root, book)
     say("book", f"written to {result.html}")
     return result
+
+
+@dataclass
+class StageResult:
+    source: Path
+    runs: list[RunResult] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def stage_book(
+    root: Path | None = None,
+    *,
+    progress: Progress | None = None,
+    run: bool = True,
+    force: bool = False,
+    workers: int | None = None,
+) -> StageResult:
+    """Run the briefs whose inputs changed and write the book's source to build/book/src, without compiling it.
+
+    The folder is an ordinary Jupyter Book (`_config.yml`, `_toc.yml`, the executed notebooks), so
+    `jupyter-book build build/book/src` builds it with Jupyter Book's own command; PDFs are not printed.
+    """
+    root = root or project_root()
+    briefs = catalog.discover(root)
+    result = StageResult(source=build_dir(root) / "book" / "src")
+    if run:
+        result.runs, result.failures, result.unchanged = run_briefs(briefs, root, force=force, workers=workers, progress=progress)
+    notebooks = {b.name: output_path(b.name, root) for b in briefs if output_path(b.name, root).exists()}
+    stage(root, briefs, notebooks, result.source, pdf=False)
+    return result
