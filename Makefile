@@ -37,11 +37,13 @@ setup: $(TEST_ENV) chromium $(AXE)
 # The book needs only what building it needs; the tests add their tools to the same versions
 # (requirements/book.txt is requirements/test.txt less the test tools). pip refuses any package
 # that is not in the file with a matching hash; the project itself is then built with the
-# locked setuptools, so nothing unpinned is downloaded.
+# locked setuptools, so nothing unpinned is downloaded. The briefs' kernel is registered in the
+# environment the ordinary way (briefs.execute.run.ensure_kernel does the same if it is missing).
 define install
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --require-hashes --only-binary :all: -r $(1)
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	$(VENV)/bin/python -m ipykernel install --prefix $(VENV) --name briefs --display-name "Python (briefs)" >/dev/null
 	touch $@
 endef
 
