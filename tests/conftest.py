@@ -51,7 +51,7 @@ def chromium() -> Path:
     if reason:
         pytest.fail(
             f"the browser tests need Debian's Chromium and Playwright: {reason}. "
-            "Run `make setup` (as root it installs chromium with apt-get; Playwright comes with .[test]).",
+            "Run `make setup` (it installs chromium with apt-get, through sudo when not root; Playwright comes with requirements/test.txt).",
             pytrace=False,
         )
     return chromium_path()

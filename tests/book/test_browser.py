@@ -25,7 +25,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from briefs.project import catalog
-from briefs.book import landing
 from briefs.execute import readback
 from briefs.book.build import build_book
 from briefs.book.pdf import decode_data_uri

@@ -7,7 +7,6 @@ outputs of an earlier build in place: they must come out byte-identical.
 
 from __future__ import annotations
 
-import hashlib
 import resource
 from pathlib import Path
 

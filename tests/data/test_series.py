@@ -126,15 +126,15 @@ def test_a_returned_frame_can_be_changed_without_touching_the_next_load(pulled):
 # spreadsheet row k + 1) and expects the error to name that row and column.
 
 CORRUPTIONS = [
-    (US, 7, lambda l: l[: l.rindex(",")] + ",12x", 8, "encounters", "'12x' is not a valid integer"),
-    (US, 20, lambda l: l[: l.rindex(",")] + ",-5", 21, "encounters", "'-5' is below the minimum 0"),
-    (US, 3, lambda l: "2017-13" + l[7:], 4, "month", "'2017-13' is not a valid month (YYYY-MM)"),
-    (US, 9, lambda l: l.replace("Title 8", "Title 9"), 10, "authority", "'Title 9' is not a known category"),
-    (US, 12, lambda l: l[: l.rindex(",")] + ",", 13, "encounters", "is blank but a value is required"),
-    (DEPORT, 2, lambda l: l.replace("BLZ", "Belize"), 3, "nationality_iso3", "'Belize' does not match the pattern"),
-    (OHSS, 4, lambda l: l.replace("2013,2014,12", "2013,2013,12"), 5, "Fiscal Year", "does not fit calendar year 2013, month 12"),
-    (OHSS, 6, lambda l: l.replace(",X,", ",x,", 1), 7, "Repatriations:Title 42 Expulsions", "'x' is not a valid integer"),
-    (CBP, 2, lambda l: l.replace(",OCT,", ",OCTOBER,"), 3, "Month (abbv)", "'OCTOBER' is not a known category"),
+    (US, 7, lambda ln: ln[: ln.rindex(",")] + ",12x", 8, "encounters", "'12x' is not a valid integer"),
+    (US, 20, lambda ln: ln[: ln.rindex(",")] + ",-5", 21, "encounters", "'-5' is below the minimum 0"),
+    (US, 3, lambda ln: "2017-13" + ln[7:], 4, "month", "'2017-13' is not a valid month (YYYY-MM)"),
+    (US, 9, lambda ln: ln.replace("Title 8", "Title 9"), 10, "authority", "'Title 9' is not a known category"),
+    (US, 12, lambda ln: ln[: ln.rindex(",")] + ",", 13, "encounters", "is blank but a value is required"),
+    (DEPORT, 2, lambda ln: ln.replace("BLZ", "Belize"), 3, "nationality_iso3", "'Belize' does not match the pattern"),
+    (OHSS, 4, lambda ln: ln.replace("2013,2014,12", "2013,2013,12"), 5, "Fiscal Year", "does not fit calendar year 2013, month 12"),
+    (OHSS, 6, lambda ln: ln.replace(",X,", ",x,", 1), 7, "Repatriations:Title 42 Expulsions", "'x' is not a valid integer"),
+    (CBP, 2, lambda ln: ln.replace(",OCT,", ",OCTOBER,"), 3, "Month (abbv)", "'OCTOBER' is not a known category"),
 ]
 
 
@@ -154,14 +154,14 @@ def test_a_damaged_file_is_refused_naming_row_and_column(pulled, name, line, edi
 
 def test_a_row_with_an_extra_cell_is_refused_at_its_row(pulled):
     path = series.path_of(SEX_AGE, pulled)
-    replace_line(path, 10, lambda l: l + ",1")
+    replace_line(path, 10, lambda ln: ln + ",1")
     with pytest.raises(DataError, match=rf"{re.escape(path.name)}: row 11: the row has 5 cells but the header has 4"):
         series.load(SEX_AGE, pulled)
 
 
 def test_a_renamed_column_is_refused_at_the_header(pulled):
     path = series.path_of(SEX_AGE, pulled)
-    replace_line(path, 0, lambda l: l.replace("events", "count"))
+    replace_line(path, 0, lambda ln: ln.replace("events", "count"))
     with pytest.raises(DataError, match=r"row 1: header does not match .*missing column\(s\) 'events'.*unexpected column\(s\) 'count'"):
         series.load(SEX_AGE, pulled)
 
@@ -186,7 +186,7 @@ def test_a_valid_file_that_is_not_the_recorded_snapshot_is_refused(pulled):
 def test_a_file_damaged_after_loading_is_caught_on_the_next_load(pulled):
     assert series.load(SEX_AGE, pulled) is not None
     path = series.path_of(SEX_AGE, pulled)
-    replace_line(path, 1, lambda l: l.replace(",273", ",-273"))
+    replace_line(path, 1, lambda ln: ln.replace(",273", ",-273"))
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     with pytest.raises(DataError, match="row 2, column events: '-273' is below the minimum 0"):

@@ -40,6 +40,14 @@ class BuildResult:
         return not self.failures
 
 
+@dataclass
+class StageResult:
+    source: Path
+    runs: list[RunResult] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+
+
 def want_pdf(requested: bool | None, say: Progress) -> bool:
     """PDFs are printed when asked, or by default whenever Chromium is there; asked for and impossible fails."""
     from briefs.book.pdf import unavailable
@@ -116,4 +124,27 @@ def build_book(
     shutil.rmtree(work / "out", ignore_errors=True)
     cache.save_book(root, book)
     say("book", f"written to {result.html}")
+    return result
+
+
+def stage_book(
+    root: Path | None = None,
+    *,
+    progress: Progress | None = None,
+    run: bool = True,
+    force: bool = False,
+    workers: int | None = None,
+) -> StageResult:
+    """Run the briefs whose inputs changed and write the book's source to build/book/src, without compiling it.
+
+    The folder is an ordinary Jupyter Book (`_config.yml`, `_toc.yml`, the executed notebooks), so
+    `jupyter-book build build/book/src` builds it with Jupyter Book's own command; PDFs are not printed.
+    """
+    root = root or paths.project_root()
+    briefs = catalog.discover(root)
+    result = StageResult(source=paths.book_work_dir(root) / "src")
+    if run:
+        result.runs, result.failures, result.unchanged = run_briefs(briefs, root, force=force, workers=workers, progress=progress)
+    notebooks = {b.name: paths.run_path(b.name, root) for b in briefs if paths.run_path(b.name, root).exists()}
+    stage(root, briefs, notebooks, result.source, pdf=False)
     return result

@@ -13,7 +13,6 @@ come from the run as well. `book/intro.md` includes the generated file (`CATALOG
 
 from __future__ import annotations
 
-import ast
 import html
 import re
 from pathlib import Path

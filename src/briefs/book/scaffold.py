@@ -10,7 +10,6 @@ provenance, so the first thing the author does is transcribe figures into it.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html
 from importlib import resources
-from pathlib import Path
 
 from briefs.media import BRIEFS_DIR, PDF_DIR
 

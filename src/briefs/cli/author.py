@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from rich.markup import escape
 
 from briefs.cli.console import console
 

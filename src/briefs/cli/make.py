@@ -47,6 +47,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stage(args: argparse.Namespace) -> int:
+    from briefs.book.build import stage_book
+
+    with BuildDisplay() as display:
+        result = stage_book(progress=display, run=not args.no_run, force=args.force, workers=args.workers)
+    for name, reason in result.failures.items():
+        console.print(f"[red]failed[/red] {escape(reason if reason.startswith(f'{name}: ') else f'{name}: {reason}')}", soft_wrap=True)
+    source = result.source.relative_to(Path.cwd()) if result.source.is_relative_to(Path.cwd()) else result.source
+    console.print(f"[green]book source written[/green]: {escape(str(source))}; build it with `jupyter-book build {escape(str(source))}`",
+                  soft_wrap=True)
+    return 1 if result.failures else 0
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("list", help="list the briefs", description="List the briefs found in notebooks/.")
     p.set_defaults(func=cmd_list)
@@ -65,3 +78,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
                    help="print every brief to PDF with headless Chromium (default: when Chromium is installed)")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("stage", help="write the book's source for jupyter-book, without compiling it",
+                       description="Run the briefs whose inputs changed, then write the book's source (configuration, generated "
+                                   "table of contents, executed notebooks) to build/book/src without compiling it: "
+                                   "`jupyter-book build build/book/src` then builds the pages with Jupyter Book's own command.")
+    p.add_argument("--no-run", action="store_true", help="reuse the executed notebooks already in build/runs")
+    p.add_argument("--force", action="store_true", help="re-run every brief, even if nothing changed")
+    p.add_argument("-j", "--workers", type=int, default=None, help="briefs run at once (default: one per core)")
+    p.set_defaults(func=cmd_stage)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rich.markup import escape
 
 from briefs.cli.console import console
 from briefs.cli.console import progress

@@ -24,7 +24,6 @@ import pandas as pd
 
 from briefs.errors import DataError
 from briefs.files import sha256
-from briefs.media import ABSENT
 from briefs.project.paths import default_package
 
 FIGURES_SCHEMA = "schemas/figures.json"

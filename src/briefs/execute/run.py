@@ -11,7 +11,6 @@ inputs give the same bytes and reviewers diff only what changed.
 from __future__ import annotations
 
 import ast
-import json
 import os
 import re
 import sys
@@ -46,28 +45,41 @@ class RunResult:
         return [c for c in self.claims if c["status"] != "holds"]
 
 
-def ensure_kernel() -> str:
-    """A kernelspec named 'briefs' that runs this interpreter, so runs never pick another environment."""
+def _registered_kernel():
+    """The kernelspec Jupyter finds under the name 'briefs', or None (absent, or left half-written by a killed run)."""
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     try:
-        spec = KernelSpecManager().get_kernel_spec(KERNEL)
-        if Path(spec.argv[0]).resolve() == Path(sys.executable).resolve() and spec.argv[1:3] == ["-m", "briefs.execute.kernel"]:
-            return KERNEL
-    except (NoSuchKernel, OSError, ValueError, IndexError):
-        pass  # absent, or left half-installed by a killed run: install it again
-    import tempfile as _tempfile
+        return KernelSpecManager().get_kernel_spec(KERNEL)
+    except (NoSuchKernel, OSError, ValueError):
+        return None
 
-    from ipykernel.kernelspec import write_kernel_spec
 
-    with _tempfile.TemporaryDirectory() as tmp:
-        # The kernel's own log (a warning about TCP transport on every start) is noise to authors.
-        path = write_kernel_spec(Path(tmp) / KERNEL, overrides={"display_name": "Python (briefs)"})
-        spec_file = Path(path) / "kernel.json"
-        spec = json.loads(spec_file.read_text())
-        spec["argv"] = [sys.executable, "-m", "briefs.execute.kernel", "-f", "{connection_file}", "--log-level=ERROR"]
-        spec_file.write_text(json.dumps(spec, indent=1))
-        KernelSpecManager().install_kernel_spec(str(path), KERNEL, prefix=sys.prefix)
+def _runs_here(argv: list[str]) -> bool:
+    """Whether a kernel command is this interpreter running ipykernel's launcher."""
+    try:
+        return Path(argv[0]).resolve() == Path(sys.executable).resolve() and argv[argv.index("-m") + 1] == "ipykernel_launcher"
+    except (ValueError, IndexError, TypeError):
+        return False
+
+
+def ensure_kernel() -> str:
+    """A kernelspec named 'briefs' that runs this interpreter, so runs never pick another environment.
+
+    Registered the ordinary way, as `python -m ipykernel install --prefix <this environment> --name briefs`
+    does: the kernel is `python -m ipykernel_launcher`.
+    """
+    spec = _registered_kernel()
+    if spec is not None and _runs_here(spec.argv):
+        return KERNEL
+    from ipykernel.kernelspec import install
+
+    install(kernel_name=KERNEL, display_name="Python (briefs)", prefix=sys.prefix)
+    spec = _registered_kernel()
+    if spec is None or not _runs_here(spec.argv):  # another 'briefs' kernel comes first in Jupyter's search path
+        found = f"{spec.resource_dir} runs {spec.argv[0] if spec.argv else 'nothing'}" if spec else "cannot be read"
+        raise UsageError(f"the Jupyter kernel {KERNEL!r} found first ({found}) is not this environment's "
+                         f"({sys.executable}); remove that kernel folder and run again")
     return KERNEL
 
 
@@ -272,6 +284,8 @@ def run_brief(
                 str(executed),
                 parameters=params,
                 kernel_name=ensure_kernel(),
+                # The kernel's own log (a warning about TCP transport on every start) is noise to authors.
+                extra_arguments=["--log-level=ERROR"],
                 cwd=str(root),
                 progress_bar=False,
                 log_output=False,

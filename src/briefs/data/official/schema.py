@@ -206,7 +206,7 @@ def _check_field(
             limit = constraints[bound]
             beyond = (values < limit) if below else (values > limit)
             word = "below the minimum" if below else "above the maximum"
-            problems += _problem(checked & beyond.fillna(False).to_numpy(dtype=bool), text, position, name, lambda cell, _, w=word, l=limit: f"{cell!r} is {w} {l}")
+            problems += _problem(checked & beyond.fillna(False).to_numpy(dtype=bool), text, position, name, lambda cell, _, w=word, lim=limit: f"{cell!r} is {w} {lim}")
     if constraints.get("unique"):
         repeated = text.where(checked).duplicated(keep="first").to_numpy() & checked
         problems += _problem(repeated, text, position, name, lambda cell, i: f"{cell!r} repeats row {_earlier(text, i) + 2}")
