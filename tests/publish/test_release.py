@@ -312,7 +312,7 @@ def test_every_released_edition_has_the_pdfs_briefs_build_makes_and_links_them(t
         pdf = site / edition / "pdf" / f"{BRIEF}.pdf"
         assert pdf.read_bytes().startswith(b"%PDF"), f"{edition} has no PDF of {BRIEF}"
         assert 'href="../pdf/imumi-factsheet.pdf"' in (site / edition / PAGE).read_text()
-        assert 'href="pdf/imumi-factsheet.pdf"' in (site / edition / "index.html").read_text()
+        assert 'href="pdf/imumi-factsheet.pdf"' in (site / edition / "intro.html").read_text()
         assert json.loads((site / edition / "manifest.json").read_text())["pdfs"] == [f"pdf/{BRIEF}.pdf"]
 
 

@@ -20,7 +20,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote, unquote_to_bytes
 
 from briefs import atomic
 from briefs.errors import BuildFailed
@@ -101,13 +101,68 @@ def page_attachments(page) -> list[Attachment]:
     return out
 
 
-def attach(pdf: Path, attachments: list[Attachment], title: str) -> None:
-    """Embed the data files in the PDF and set its title; rewrite it in place."""
+def relative_links(writer, html: Path, folder: Path) -> None:
+    """Links to the book's own files as addresses relative to the PDF's folder.
+
+    Chromium writes a link as the absolute `file://` address the page was printed from (a
+    scratch folder), which means nothing to a reader and differs from build to build; relative
+    to the PDF they lead to the same files wherever the book is published, and give the same bytes.
+    """
+    from pypdf.generic import NameObject, TextStringObject
+
+    base = html.resolve().as_uri().rstrip("/") + "/"
+    for page in writer.pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A")
+            uri = action.get_object().get("/URI") if action is not None else None
+            if isinstance(uri, str) and uri.startswith(base):
+                rel = os.path.relpath(html / unquote(uri[len(base):]), folder)
+                action.get_object()[NameObject("/URI")] = TextStringObject(Path(rel).as_posix())
+
+
+def stable_structure_ids(writer) -> None:
+    """Number the tagged PDF's structure elements in document order.
+
+    Chromium names each element of the structure tree after its DOM node (`node00000068`), and
+    node numbers depend on the order in which the page's scripts happened to create nodes, so
+    the same page could print to different bytes. Table headers are referred to by these names
+    (`/Headers`), so both are renamed together.
+    """
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    objects = [obj for obj in writer._objects if isinstance(obj, DictionaryObject)]
+    elements = [obj for obj in objects if obj.get("/Type") == "/StructElem"]
+    # In the order of the old names, so the ID tree (a name tree: sorted keys) stays sorted.
+    old = sorted({str(element["/ID"]) for element in elements if "/ID" in element})
+    names = {name: f"e{n:05d}" for n, name in enumerate(old, start=1)}
+
+    def renamed(value):
+        return TextStringObject(names[str(value)]) if str(value) in names else value
+
+    for element in elements:
+        if "/ID" in element:
+            element[NameObject("/ID")] = renamed(element["/ID"])
+        attributes = element.get("/A")
+        for attr in attributes if isinstance(attributes, ArrayObject) else [attributes] if attributes is not None else []:
+            attr = attr.get_object()
+            if isinstance(attr, DictionaryObject) and isinstance(attr.get("/Headers"), ArrayObject):
+                attr[NameObject("/Headers")] = ArrayObject(renamed(h) for h in attr["/Headers"])
+    for node in objects:  # the ID tree's leaves and their limits
+        for key in ("/Names", "/Limits"):
+            if isinstance(node.get(key), ArrayObject) and any(str(v) in names for v in node[key]):
+                node[NameObject(key)] = ArrayObject(renamed(v) for v in node[key])
+
+
+def attach(pdf: Path, attachments: list[Attachment], title: str, html: Path | None = None) -> None:
+    """Embed the data files in the PDF and set its title; make links into the book relative; rewrite it in place."""
     from pypdf import PdfReader, PdfWriter
 
     reader = PdfReader(pdf)
     producer = (reader.metadata or {}).get("/Producer")
     writer = PdfWriter(clone_from=reader)
+    if html is not None:
+        relative_links(writer, html, pdf.parent)
+    stable_structure_ids(writer)
     for item in attachments:
         writer.add_attachment(item.name, item.data)
     # Chromium stamps the moment of printing; the same page must give the same bytes, so the
@@ -188,7 +243,7 @@ def _print_pages(html: Path, pages: dict[str, str], out: Path) -> dict[str, Path
                         display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,
                         margin={"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
                     )
-                    attach(target, page_attachments(page), title)
+                    attach(target, page_attachments(page), title, html)
                 except PlaywrightError as exc:
                     raise BuildFailed(f"printing {name} to PDF failed: {str(exc).splitlines()[0]}") from None
                 finally:

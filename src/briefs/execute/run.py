@@ -288,6 +288,7 @@ def run_brief(
                 extra_arguments=["--log-level=ERROR"],
                 cwd=str(root),
                 progress_bar=False,
+                start_timeout=300,  # a loaded machine (CI, many builds at once) can take long to start a kernel
                 log_output=False,
                 report_mode=False,
             )
