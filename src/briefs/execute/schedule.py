@@ -24,10 +24,11 @@ Progress = Callable[[str, str], None]  # (brief or step, state) -> None
 
 def _execute(name: str, root: str, into: str | None = None, strict: bool = False) -> RunResult:
     """One brief in a worker (module-level so any concurrent.futures executor can pickle it)."""
-    if into is None:
-        return run_brief(name, root=Path(root), strict=strict)
+    if into is None:  # the caller (a build, `briefs lock`) holds the build lock
+        return run_brief(name, root=Path(root), strict=strict, lock=False)
+    Path(into).mkdir(parents=True, exist_ok=True)
     return run_brief(name, root=Path(root), strict=strict, output=Path(into) / f"{name}.ipynb",
-                     failed=Path(into) / "failed" / f"{name}.ipynb")
+                     failed=Path(into) / "failed" / f"{name}.ipynb", lock=False)
 
 
 def default_executor(workers: int | None = None) -> Executor:
@@ -78,7 +79,7 @@ def run_briefs(
             say(name, f"failed: {failures[name]}")
             return
         runs.append(outcome)
-        if into is None:
+        if into is None and outcome.published:
             cache.save(name, root, keys[name], outcome.notebook)
         bad = len(outcome.contradicted)
         say(name, f"done, {len(outcome.claims)} claims" + (f", {bad} contradicted" if bad else ""))
