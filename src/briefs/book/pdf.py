@@ -149,7 +149,14 @@ def print_pages(html: Path, pages: dict[str, str], out: Path) -> dict[str, Path]
 
     thread = threading.Thread(target=work, name="briefs-pdf")
     thread.start()
-    thread.join()
+    try:
+        while thread.is_alive():
+            thread.join(0.2)
+    except KeyboardInterrupt:
+        # Ctrl-C: let the printing thread stop (Chromium got the interrupt too) before this one
+        # unwinds; an interpreter that exits while it still runs Playwright crashes (exit 139).
+        thread.join()
+        raise
     if "error" in result:
         raise result["error"]
     return result["ok"]

@@ -572,15 +572,31 @@ def validate_table(path: Path, schema: dict, *, empty_ok: bool = True) -> None:
         _row_rules(rows, schema, where, table)
         return
     if suspect:
+        raw = path.read_bytes()
         with tempfile.TemporaryDirectory(prefix="briefs-check-") as tmp:
             part = Path(tmp) / path.name
-            part.write_bytes(fastcheck.prefix(path.read_bytes(), suspect))
+            if suspect > 2:
+                # The suspect row alone, after the header: a fault of its own cells is the first fault of
+                # the file (no earlier row can have one), at its own row number.
+                lines = raw.splitlines(keepends=True)
+                part.write_bytes(lines[0] + lines[suspect - 1])
+                _frictionless(part, rows[:1] + rows[suspect - 1 : suspect], schema, bounded, where, rules=False,
+                              alone=suspect)
+            # A fault between rows (a repeated key or row) needs the rows before it.
+            part.write_bytes(fastcheck.prefix(raw, suspect))
             _frictionless(part, rows[:suspect], schema, bounded, where, rules=False)
     _frictionless(path, rows, schema, bounded, where)
 
 
-def _frictionless(path: Path, rows: list[list[str]], schema: dict, bounded: dict, where: str, rules: bool = True) -> None:
-    """Frictionless's verdict on the file at `path` (whose rows are `rows`), then (`rules`) the row rules."""
+# Faults Frictionless finds in a row by itself, reported before any it finds between rows.
+_CELL_FAULTS = {"type-error", "constraint-error", "missing-cell", "extra-cell", "blank-row"}
+
+
+def _frictionless(path: Path, rows: list[list[str]], schema: dict, bounded: dict, where: str, rules: bool = True,
+                  alone: int | None = None) -> None:
+    """Frictionless's verdict on the file at `path` (whose rows are `rows`), then (`rules`) the row rules.
+    `alone`: the file is the header and that row of the real file only; a fault of that row's own
+    cells is reported at its real number, and anything else is left to the callers' next check."""
     import frictionless
     from frictionless import Checklist, Resource, Schema, checks
 
@@ -606,7 +622,12 @@ def _frictionless(path: Path, rows: list[list[str]], schema: dict, bounded: dict
             _row_rules(rows, schema, where)
         return
     errors = [e for task in report.tasks for e in task.errors] or report.errors
+    if alone is not None:
+        if errors[0].type not in _CELL_FAULTS or getattr(errors[0], "row_number", None) != 2:
+            return
     row, column, reason = _describe(errors[0], bounded)
+    if alone is not None:
+        row = alone
     place = ", ".join(p for p in (f"row {row}" if row else None, f"column {column}" if column else None) if p)
     raise DataError(f"{where}: {place + ': ' if place else ''}{reason}")
 

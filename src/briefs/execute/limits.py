@@ -7,7 +7,8 @@ every real brief far inside them:
       timeout: 600        # seconds the whole run may take (every cell together)
       max_output_mb: 50   # size of the executed notebook's outputs, in MB (10**6 bytes)
 
-The timeout is one budget for the whole run: each cell is given what is left
+The timeout is one budget for the whole run, from its first cell (the kernel's start-up
+is not counted): each cell is given what is left
 of it (nbclient's `timeout_func`), so a brief of many slow cells stops as
 surely as one endless loop. Outputs are measured as each cell finishes, so a
 flood stops at the cell that caused it, before it reaches the book.
@@ -66,12 +67,14 @@ class Watch:
 
     def __init__(self, limits: Limits):
         self.limits = limits
-        self.deadline = time.monotonic() + limits.timeout
+        self.deadline: float | None = None  # set when the first cell starts: the kernel's start-up is not counted
         self.size = 0
         self.cell_index: int | None = None
 
     def cell_timeout(self, cell: Any) -> int:
         """nbclient's `timeout_func`: what is left of the budget, at least one second."""
+        if self.deadline is None:
+            self.deadline = time.monotonic() + self.limits.timeout
         return max(1, int(self.deadline - time.monotonic() + 0.999))
 
     def on_cell_start(self, cell: Any, cell_index: int) -> None:
