@@ -303,9 +303,9 @@ CASES = [
     Case("output-is-a-folder", "--output 'notebooks': is a folder; name the notebook to write, such as "
          "'notebooks/imumi-factsheet.ipynb'",
          argv=("run", BRIEF, "-o", "notebooks")),
-    Case("output-in-a-missing-folder", "--output 'nowhere/out.ipynb': the folder 'nowhere' does not exist",
-         argv=("run", BRIEF, "-o", "nowhere/out.ipynb")),
-    Case("output-under-a-file", "--output 'README.md/out.ipynb': 'README.md' is a file, not a folder",
+    Case("output-in-a-folder-that-cannot-be-made", "--output '/dev/null/runs/out.ipynb': '/dev/null' is not a folder",
+         argv=("run", BRIEF, "-o", "/dev/null/runs/out.ipynb")),
+    Case("output-under-a-file", "--output 'README.md/out.ipynb': 'README.md' is not a folder",
          argv=("run", BRIEF, "-o", "README.md/out.ipynb")),
     # --- names matched whole ---------------------------------------------------------------------
     Case("edition-name-with-newline", "edition name '4.0\\n' is not allowed: use letters, digits, dots, hyphens and "

@@ -486,3 +486,36 @@ def test_three_builds_at_once_equal_one_clean_build(tmp_path):
     assert snapshot(shared) == snapshot(clean)
     assert "stress" in (shared / "build" / "html" / "briefs" / "beta.html").read_text()
     assert list((shared / "build" / "tmp").glob("*")) == []
+
+
+def _interrupted(root: Path, argv: list[str], trigger: str, delay: float) -> tuple[int, str]:
+    """Run `briefs ARGV` as a terminal would (its own process group, SIGINT not ignored) and press
+    Ctrl-C (SIGINT to the whole group) `delay` seconds after `trigger` appears on stderr."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefs.cli.main", *argv], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if trigger in line:
+            break
+    time.sleep(delay)
+    os.killpg(proc.pid, signal.SIGINT)
+    seen.append(proc.stderr.read())
+    proc.wait(timeout=300)
+    return proc.returncode, "".join(seen)
+
+
+@pytest.mark.parametrize("argv, trigger", [
+    (["build", "--force", "--no-pdf", "-j", "2"], "beta running"),
+    (["build", "--force", "--pdf"], "pdf printing"),
+], ids=["while-briefs-run", "while-printing-pdfs"])
+def test_ctrl_c_exits_130_without_a_crash(mini, chromium, argv, trigger):
+    root, _ = mini
+    before = snapshot(root)
+    status, err = _interrupted(root, argv, trigger, 1.0)
+    assert trigger in err, f"the interrupt must land while the build runs: {err}"
+    assert status == 130, err
+    assert err.rstrip().endswith("interrupted") and "Traceback" not in err, err
+    assert snapshot(root) == before, "an interrupted build publishes nothing"

@@ -257,15 +257,18 @@ def _write_atomic(nb: nbformat.NotebookNode, target: Path, root: Path | None = N
 
 
 def check_output(output: Path, name: str) -> Path:
-    """A user-named output file: not a folder, and in a folder that exists (checked before the run)."""
+    """A user-named output file, checked before the run: not a folder, and in a folder that exists
+    or can be made (its nearest existing ancestor is a folder this process may write in)."""
     shown = str(output)
     if output.is_dir():
         raise UsageError(f"--output {shown!r}: is a folder; name the notebook to write, such as {str(output / f'{name}.ipynb')!r}")
-    parent = output.parent
-    if not parent.exists():
-        raise UsageError(f"--output {shown!r}: the folder {str(parent)!r} does not exist")
-    if not parent.is_dir():
-        raise UsageError(f"--output {shown!r}: {str(parent)!r} is a file, not a folder")
+    ancestor = output.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UsageError(f"--output {shown!r}: {str(ancestor)!r} is not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UsageError(f"--output {shown!r}: cannot write in {str(ancestor)!r}")
     return output
 
 

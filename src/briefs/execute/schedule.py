@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from briefs.errors import BriefsError
-from briefs.execute import cache
+from briefs.execute import cache, interrupt
 from briefs.execute.run import RunResult, run_brief
 from briefs.project import catalog, paths
 
@@ -95,7 +95,8 @@ def run_briefs(
         owned = executor is None
         pool = executor or default_executor(workers)
         try:
-            futures = {pool.submit(_execute, b.name, str(root), into and str(into), strict): b.name for b in todo}
+            with interrupt.children_ignore():  # Ctrl-C stops this process, not each worker with a traceback
+                futures = {pool.submit(_execute, b.name, str(root), into and str(into), strict): b.name for b in todo}
             for name in futures.values():
                 say(name, "running")
             for future in as_completed(futures):
