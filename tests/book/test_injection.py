@@ -120,7 +120,7 @@ def page(tmp_path_factory):
     brief = root / "notebooks" / f"{BRIEF}.md"
     text = brief.read_text(encoding="utf-8")
     assert 'data_package = ""' in text
-    brief.write_text(text.replace('data_package = ""', f"data_package = {str(data)!r}", 1), encoding="utf-8")
+    brief.write_text(text.replace('data_package = ""', f"data_package = {json.dumps(str(data))}", 1), encoding="utf-8")
     result = run_brief(BRIEF, root=root)
     assert result.published and result.notebook.exists()
     build = build_book(root, run=False)

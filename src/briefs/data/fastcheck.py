@@ -68,11 +68,11 @@ def first_suspect(rows: list[list[str]], schema: dict, table: pd.DataFrame | Non
         bad |= values.duplicated(subset=key, keep="first").to_numpy()
     bad |= values.duplicated(keep="first").to_numpy()
     if "period_start" in values and "period_end" in values:
-        start, end = values["period_start"], values["period_end"]
-        both = start.notna() & end.notna()
-        later = pd.Series(False, index=values.index)
-        later[both] = [s > e for s, e in zip(start[both], end[both])]
-        bad |= later.to_numpy()
+        start, end = values["period_start"].to_numpy(), values["period_end"].to_numpy()
+        for i in np.flatnonzero(values["period_start"].notna().to_numpy() & values["period_end"].notna().to_numpy()):
+            if start[i] > end[i]:
+                bad[i] = True
+                break  # the first is all that is reported
     hits = np.flatnonzero(bad)
     return int(raw.index[hits[0]]) if len(hits) else None
 
