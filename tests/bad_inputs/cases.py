@@ -13,6 +13,7 @@ person must fix.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -79,13 +80,13 @@ def write(rel: str, data: bytes) -> Edit:
     return edit
 
 
-def resource(name: str, **changes) -> Edit:
+def resource(which: str, **changes) -> Edit:
     """Change keys of one resource in the data package (None deletes the key)."""
 
     def edit(root: Path) -> None:
         path = root / PACKAGE
         descriptor = json.loads(path.read_text())
-        res = next(r for r in descriptor["resources"] if r["name"] == name)
+        res = next(r for r in descriptor["resources"] if r["name"] == which)
         for key, value in changes.items():
             if value is None:
                 res.pop(key, None)
@@ -102,6 +103,40 @@ def sparse(rel: str, size: int) -> Edit:
     def edit(root: Path) -> None:
         with open(root / rel, "wb") as handle:
             handle.truncate(size)
+
+    return edit
+
+
+def package(change: Callable[[dict], None]) -> Edit:
+    """Change the data package descriptor as a whole."""
+
+    def edit(root: Path) -> None:
+        path = root / PACKAGE
+        descriptor = json.loads(path.read_text())
+        change(descriptor)
+        path.write_text(json.dumps(descriptor, indent=2))
+
+    return edit
+
+
+def field(resource_name: str, field_name: str, **changes) -> Edit:
+    """Change keys of one field of an inline schema (constraints merged)."""
+
+    def change(descriptor: dict) -> None:
+        res = next(r for r in descriptor["resources"] if r["name"] == resource_name)
+        f = next(f for f in res["schema"]["fields"] if f["name"] == field_name)
+        for key, value in changes.items():
+            if key == "constraints":
+                f.setdefault("constraints", {}).update(value)
+            else:
+                f[key] = value
+
+    return package(change)
+
+
+def fifo(rel: str) -> Edit:
+    def edit(root: Path) -> None:
+        os.mkfifo(root / rel)
 
     return edit
 
@@ -227,6 +262,60 @@ CASES = [
     Case("package-not-json", f"{PACKAGE}: not a readable data package: Expecting property name enclosed in double quotes: "
          "line 2 column 20 (char 21)",
          sub(PACKAGE, b'"name": "briefs",', b'"name": "briefs",,')),
+    # --- malformed descriptors: one line naming the file, resource and key, never a TypeError ---
+    Case("resource-not-an-object", f"{PACKAGE}: resources[0] must be an object with a name, path and schema, got 1",
+         write(PACKAGE, b'{"resources": [1]}')),
+    Case("resource-without-name", f"{PACKAGE}: resources[1] has no name", resource("inm_returns_by_nationality", name=None)),
+    Case("resource-name-with-newline", f"{PACKAGE}: resources[0] name 'documents\\n' is not allowed: use lower-case letters, "
+         "digits, '.', '-' and '_', starting with a letter or digit",
+         resource("documents", name="documents\n")),
+    Case("hash-is-a-number", f"{PACKAGE}: resource 'inm_returns_by_nationality' hash must be text such as "
+         "'sha256:<64 hex digits>', got 123",
+         resource("inm_returns_by_nationality", hash=123)),
+    Case("fields-as-one-string", f"{PACKAGE}: resource 'documents' schema fields must be a list of fields, got 'id,title'",
+         resource("documents", schema={"fields": "id,title"})),
+    Case("maximum-is-a-word", f"{PACKAGE}: resource 'inm_returns_by_nationality' field 'people': constraint maximum must be "
+         "a number, got 'lots'",
+         field("inm_returns_by_nationality", "people", constraints={"maximum": "lots"})),
+    Case("resource-listed-twice", f"{PACKAGE}: resource 'documents' is listed twice (resources[0] and resources[10])",
+         package(lambda d: d["resources"].append(dict(d["resources"][0])))),
+    # --- data that would reach the brief as a crash in a cell ---------------------------------
+    Case("header-only", f"{NAT}: the file has a header but no rows of data", put(NAT, lambda d: d.split(b"\n", 1)[0] + b"\n")),
+    Case("start-after-end", "parameters 'start' and 'end': start 2023-09-30 is after end 2023-08-01; the window is empty",
+         argv=("run", BRIEF, "-p", "start", "2023-09-30", "-p", "end", "2023-08-01")),
+    Case("window-without-data", "parameters 'start' and 'end': no period of inm_returns_by_nationality lies wholly between "
+         "2030-01-01 and 2030-12-31 (its periods run from 2023-05-11 to 2023-11-24)",
+         argv=("run", BRIEF, "-p", "start", "2030-01-01", "-p", "end", "2030-12-31")),
+    Case("negative-count-of-people", f"{FIGURES}: row 5, column value: -21000 people is below zero (a count of people cannot "
+         "be negative)",
+         sub(FIGURES, b"declaration,21000,people,", b"declaration,-21000,people,")),
+    # --- paths a person types ---------------------------------------------------------------------
+    Case("package-is-a-device", "parameter 'data_package': '/dev/zero' is not a data package (a character device, not a "
+         "regular file)",
+         argv=("run", BRIEF, "-p", "data_package", "/dev/zero")),
+    Case("package-is-a-fifo", "parameter 'data_package': 'pipe.json' is not a data package (a named pipe (FIFO), not a "
+         "regular file)",
+         fifo("pipe.json"), argv=("run", BRIEF, "-p", "data_package", "pipe.json")),
+    Case("package-is-the-filesystem", "parameter 'data_package': '/' is not a data package (the folder has no datapackage.json)",
+         argv=("run", BRIEF, "-p", "data_package", "/")),
+    Case("validate-a-fifo", "pipe.json: not a data package (a named pipe (FIFO), not a regular file)",
+         fifo("pipe.json"), argv=("validate", "--package", "pipe.json")),
+    Case("output-is-a-folder", "--output 'notebooks': is a folder; name the notebook to write, such as "
+         "'notebooks/imumi-factsheet.ipynb'",
+         argv=("run", BRIEF, "-o", "notebooks")),
+    Case("output-in-a-folder-that-cannot-be-made", "--output '/dev/null/runs/out.ipynb': '/dev/null' is not a folder",
+         argv=("run", BRIEF, "-o", "/dev/null/runs/out.ipynb")),
+    Case("output-under-a-file", "--output 'README.md/out.ipynb': 'README.md' is not a folder",
+         argv=("run", BRIEF, "-o", "README.md/out.ipynb")),
+    # --- names matched whole ---------------------------------------------------------------------
+    Case("edition-name-with-newline", "edition name '4.0\\n' is not allowed: use letters, digits, dots, hyphens and "
+         "underscores, starting with a letter or digit (e.g. 2026.11 or 1.2.0)",
+         argv=("release", "4.0\n", "--no-pdf")),
+    Case("brief-name-with-newline", "'evil\\n' is not a valid brief name: use lower-case letters, digits and hyphens, "
+         "starting with a letter or digit (for example mpi-brief)",
+         argv=("new", "evil\n", "--document", "001")),
+    Case("release-date-with-newline", "release date '2026-11-01\\n' is not a date written YYYY-MM-DD",
+         argv=("release", "4.0", "--date", "2026-11-01\n", "--no-pdf")),
     # --- the briefs' sources ----------------------------------------------------------------
     Case("brief-front-matter-broken", "notebooks/other.md: cannot read this notebook (ParserError: while parsing a flow sequence)",
          write("notebooks/other.md", b"---\nbriefs: [title, order\n---\n# Other\n")),

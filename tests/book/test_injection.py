@@ -115,8 +115,14 @@ class Page(HTMLParser):
 def page(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("injection") / "project")
     data = hostile_data(root)
-    result = run_brief(BRIEF, {"data_package": str(data)}, root=root)
-    assert result.notebook.exists()
+    # The hostile package is the brief's own default here: only a run with the brief's own
+    # parameters is published (a run with others goes to build/custom and never reaches the book).
+    brief = root / "notebooks" / f"{BRIEF}.md"
+    text = brief.read_text(encoding="utf-8")
+    assert 'data_package = ""' in text
+    brief.write_text(text.replace('data_package = ""', f"data_package = {json.dumps(str(data))}", 1), encoding="utf-8")
+    result = run_brief(BRIEF, root=root)
+    assert result.published and result.notebook.exists()
     build = build_book(root, run=False)
     assert build.ok
     text = (build.html / "briefs" / f"{BRIEF}.html").read_text(encoding="utf-8")

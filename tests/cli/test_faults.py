@@ -28,6 +28,7 @@ import miniproject
 from briefs import atomic
 from briefs.publish import editions
 from briefs.book.build import build_book
+from briefs.execute import cache
 from briefs.cli.main import main
 from trees import tree_digest
 
@@ -311,3 +312,213 @@ def test_publishing_killed_at_each_step_leaves_the_old_site_or_the_new(released,
         if state == after:  # the swap was done: the next point starts from the old site again
             shutil.rmtree(site)
             shutil.copytree(pristine, site)
+
+
+# --- issue 20: runs that must not be published, runs that stop early, limits -----------------
+
+
+def _append_cell(root: Path, name: str, code: str, front: str | None = None) -> str:
+    """Add a code cell at the end of brief `name` (and keys to its `briefs:` block); returns the source to restore."""
+    path = root / "notebooks" / f"{name}.md"
+    source = path.read_text()
+    text = source.replace("  summary:", f"{front}\n  summary:", 1) if front else source
+    path.write_text(text + f"\n```{{code-cell}} ipython3\n{code}\n```\n")
+    return source
+
+
+def test_a_run_with_other_parameters_is_never_published(mini, monkeypatch, capsys):
+    root, _ = mini
+    monkeypatch.chdir(root)
+    assert main(["build", "--no-run", "--no-pdf"]) == 0, capsys.readouterr().err  # what is published is what its records describe
+    capsys.readouterr()
+    before = snapshot(root)
+    published = root / "build" / "runs" / "alpha.ipynb"
+    kept = published.read_bytes()
+
+    assert main(["run", "alpha", "-p", "label", "custom-label"]) == 0
+    err = capsys.readouterr().err
+    custom = sorted((root / "build" / "custom" / "alpha").glob("*.ipynb"))
+    assert len(custom) == 1 and "custom-label reads" in custom[0].read_text()
+    assert f"-> {custom[0]} (not published: parameters other than the brief's own)" in " ".join(err.split())
+    assert snapshot(root) == before, "a custom run changes neither build/runs nor the book"
+
+    # A notebook that is not the run its record describes is never published, even with --no-run.
+    shutil.copyfile(custom[0], published)
+    try:
+        assert main(["build", "--no-run", "--no-pdf"]) == 1
+        assert capsys.readouterr().err == (
+            f"error: {published}: it is not the executed notebook its cache record describes; "
+            "run `briefs build` (without --no-run) to run it again\n"
+        )
+        assert snapshot(root)["html"] == before["html"]
+    finally:
+        published.write_bytes(kept)
+
+
+EARLY_STOPS = [
+    ("sys-exit", "import sys\nsys.exit()", None,
+     "beta: cell 3 stopped the brief early (SystemExit 0); a brief must run to its end"),
+    ("exit-status-zero", "raise SystemExit(0)", None,
+     "beta: cell 3 stopped the brief early (SystemExit 0); a brief must run to its end"),
+    ("dead-kernel", "import os\nos._exit(3)", None, "beta: the kernel died in cell 3 (it exited, crashed or was killed)"),
+    ("endless-loop", "while True:\n    pass", "  timeout: 3",
+     "beta: stopped in cell 3 at its time limit of 3 seconds (briefs: timeout in its front matter)"),
+    ("output-flood", 'print("x" * 200_000)', "  max_output_mb: 0.1",
+     "beta: stopped after cell 3: its outputs reached 0.2 MB, over its limit of 0.1 MB (briefs: max_output_mb in its front matter)"),
+]
+
+
+@pytest.mark.parametrize("code, front, expected", [c[1:] for c in EARLY_STOPS], ids=[c[0] for c in EARLY_STOPS])
+def test_a_run_that_stops_early_fails_and_keeps_the_last_good_notebook(mini, monkeypatch, capsys, code, front, expected):
+    """papermill calls `sys.exit()` a clean stop; a dead kernel, an endless loop and a flood of output
+    never end well either: each is a failed run, in one line, with the last good notebook kept."""
+    root, _ = mini
+    monkeypatch.chdir(root)
+    before = snapshot(root)
+    failed = root / "build" / "failed" / "beta.ipynb"
+    failed.unlink(missing_ok=True)
+    source = _append_cell(root, "beta", code, front)
+    started = time.monotonic()
+    try:
+        status = main(["run", "beta"])
+    finally:
+        (root / "notebooks" / "beta.md").write_text(source)
+    assert capsys.readouterr().err == f"error: {expected}\n"
+    assert status == 1
+    assert snapshot(root) == before, "the last good notebook and book are kept"
+    assert failed.exists(), "the failed run is kept for the author"
+    assert time.monotonic() - started < 120
+
+
+def test_limits_in_front_matter_are_checked(mini, monkeypatch, capsys):
+    root, _ = mini
+    monkeypatch.chdir(root)
+    before = snapshot(root)
+    source = _append_cell(root, "beta", "pass", "  timeout: soon")
+    try:
+        assert main(["run", "beta"]) == 2
+    finally:
+        (root / "notebooks" / "beta.md").write_text(source)
+    assert capsys.readouterr().err == "error: notebooks/beta.md: briefs.timeout must be a number of seconds above zero, got 'soon'\n"
+    assert snapshot(root) == before
+
+
+def test_front_matter_is_plain_text_and_its_edits_rebuild_the_book(mini, monkeypatch, capsys):
+    """A summary is shown as written, never parsed as MyST (a directive in it once published a file
+    from the host); and editing it is enough for `build --no-run` to recompile the landing page."""
+    root, _ = mini
+    monkeypatch.chdir(root)
+    assert main(["build", "--no-run", "--no-pdf"]) == 0
+    secret = root.parent / "secret.txt"
+    secret.write_text("host-secret-4242\n")
+    path = root / "notebooks" / "alpha.md"
+    source = path.read_text()
+    hostile = f'  summary: "Plain words {{sub-ref}}`today`.\\n\\n```{{literalinclude}} {secret}\\n```\\n"'
+    path.write_text(source.replace("  summary: A brief that only reads the stamp file.", hostile, 1))
+    try:
+        assert main(["build", "--no-run", "--no-pdf"]) == 0
+    finally:
+        path.write_text(source)
+    index = (root / "build" / "html" / "intro.html").read_text()  # the landing page (index.html redirects to it)
+    assert "host-secret-4242" not in index
+    assert "Plain words {sub-ref}`today`. ```{literalinclude} " in index
+
+
+def _site_with(tmp_path: Path, names: list[str]) -> Path:
+    site = tmp_path / "site"
+    order: list[str] = []
+    for name in names:
+        edition = tmp_path / f"edition-{name}"
+        (edition / "briefs").mkdir(parents=True)
+        (edition / "index.html").write_text(f"edition {name}")
+        (edition / "briefs" / "alpha.html").write_text(f"alpha in {name}")
+        order.insert(0, name)
+        work = tmp_path / f"{editions.work_prefix(site)}{name}"
+        work.mkdir()
+        editions.publish(site, name, edition, list(order), work)
+        shutil.rmtree(work)
+    return site
+
+
+def test_an_edition_is_withdrawn_in_one_step(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    site = _site_with(tmp_path, ["1.0", "1.1", "1.2"])
+    kept = {v: tree_digest(site / v) for v in ("1.0", "1.1")}
+
+    assert main(["withdraw", "1.2", "--site", str(site)]) == 0
+    assert listed(site) == ["1.1", "1.0"]
+    assert not (site / "1.2").exists()
+    assert {v: tree_digest(site / v) for v in ("1.0", "1.1")} == kept, "the other editions are untouched"
+    assert "../../1.1/briefs/alpha.html" in (site / "latest" / "briefs" / "alpha.html").read_text()
+    assert "1.2" not in (site / "index.html").read_text() and "1.2" not in (site / "editions.js").read_text()
+    assert not list(tmp_path.glob(editions.work_prefix(site) + "*")) and not (tmp_path / "site.old").exists()
+
+    capsys.readouterr()
+    before = tree_digest(site)
+    assert main(["withdraw", "1.2", "--site", str(site)]) == 2
+    assert capsys.readouterr().err == f"error: no edition '1.2' in {site}; its editions are: 1.1, 1.0\n"
+    assert main(["withdraw", "1.1\n", "--site", str(site)]) == 2
+    assert "edition name '1.1\\n' is not allowed" in capsys.readouterr().err
+    assert tree_digest(site) == before
+
+
+def test_the_last_edition_is_not_withdrawn(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    site = _site_with(tmp_path, ["1.0"])
+    before = tree_digest(site)
+    assert main(["withdraw", "1.0", "--site", str(site)]) == 2
+    assert capsys.readouterr().err == f"error: edition '1.0' is the only edition in {site}; remove the folder to unpublish the site\n"
+    assert tree_digest(site) == before
+
+
+def test_three_builds_at_once_equal_one_clean_build(tmp_path):
+    """Builds on one folder take turns (the second and third say they wait); the result is
+    the book one clean build makes, with no scratch left."""
+    shared = miniproject.make(tmp_path / "shared", stamp="stress")
+    argv = [sys.executable, "-m", "briefs.cli.main", "build", "--no-pdf"]
+    procs = [subprocess.Popen(argv, cwd=shared, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    errs = [p.communicate(timeout=900)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], errs
+    assert sum("waiting: another briefs process is changing" in err for err in errs) >= 1, errs
+    assert not any("Traceback" in err for err in errs), errs
+
+    clean = miniproject.make(tmp_path / "clean", stamp="stress")
+    assert build_book(clean, pdf=False).ok
+    assert snapshot(shared) == snapshot(clean)
+    assert "stress" in (shared / "build" / "html" / "briefs" / "beta.html").read_text()
+    assert list((shared / "build" / "tmp").glob("*")) == []
+
+
+def _interrupted(root: Path, argv: list[str], trigger: str, delay: float) -> tuple[int, str]:
+    """Run `briefs ARGV` as a terminal would (its own process group, SIGINT not ignored) and press
+    Ctrl-C (SIGINT to the whole group) `delay` seconds after `trigger` appears on stderr."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefs.cli.main", *argv], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if trigger in line:
+            break
+    time.sleep(delay)
+    os.killpg(proc.pid, signal.SIGINT)
+    seen.append(proc.stderr.read())
+    proc.wait(timeout=300)
+    return proc.returncode, "".join(seen)
+
+
+@pytest.mark.parametrize("argv, trigger", [
+    (["build", "--force", "--no-pdf", "-j", "2"], "beta running"),
+    (["build", "--force", "--pdf"], "pdf printing"),
+], ids=["while-briefs-run", "while-printing-pdfs"])
+def test_ctrl_c_exits_130_without_a_crash(mini, chromium, argv, trigger):
+    root, _ = mini
+    before = snapshot(root)
+    status, err = _interrupted(root, argv, trigger, 1.0)
+    assert trigger in err, f"the interrupt must land while the build runs: {err}"
+    assert status == 130, err
+    assert err.rstrip().endswith("interrupted") and "Traceback" not in err, err
+    assert snapshot(root)["html"] == before["html"], "an interrupted build swaps in no book"
+    for name in miniproject.NAMES:  # a brief that finished before the interrupt may be published, whole
+        assert cache.unverified(name, root, root / "build" / "runs" / f"{name}.ipynb") is None

@@ -25,7 +25,7 @@ from briefs.errors import BuildFailed
 from briefs.execute import cache
 from briefs.execute.run import RunResult
 from briefs.execute.schedule import Progress, run_briefs
-from briefs.project import catalog, paths
+from briefs.project import buildlock, catalog, paths
 
 
 @dataclass
@@ -103,6 +103,12 @@ def build_book(
     """
     root = root or paths.project_root()
     say = progress or (lambda item, state: None)
+    with buildlock.hold(root, say):  # one process at a time changes build/
+        return _build(root, say, run, force, workers, executor, pdf)
+
+
+def _build(root: Path, say: Progress, run: bool, force: bool, workers: int | None, executor: Executor | None,
+           pdf: bool | None) -> BuildResult:
     with_pdf = want_pdf(pdf, say)
     briefs = catalog.discover(root)
     result = BuildResult(html=paths.html_dir(root))
@@ -113,6 +119,10 @@ def build_book(
             briefs, root, force=force, workers=workers, executor=executor, progress=say
         )
     notebooks = {b.name: paths.run_path(b.name, root) for b in briefs if paths.run_path(b.name, root).exists()}
+    for name, notebook in notebooks.items():  # publish only runs that their cache record describes
+        mismatch = cache.unverified(name, root, notebook)
+        if mismatch:
+            raise BuildFailed(f"{notebook}: {mismatch}; run `briefs build` (without --no-run) to run it again")
     book = cache.book_key(root, notebooks)
     if not force and cache.book_is_current(root, book, result.html):
         say("book", "unchanged, not recompiled")

@@ -43,7 +43,14 @@ def headline(brief: catalog.Brief, values: dict[str, str]) -> tuple[str, str] | 
 
 def _role_text(text: str) -> str:
     """Text safe inside a MyST role with an explicit target (`title <target>`)."""
-    return text.replace("`", "'").replace("<", "‹").replace(">", "›")
+    return _one_line(text).replace("`", "'").replace("<", "‹").replace(">", "›")
+
+
+def _one_line(text: str) -> str:
+    """Front-matter text as one line of plain text. Inside the card's one-line HTML block MyST
+    parses nothing; a line break would end that block and let the rest (a directive such as
+    `literalinclude`, a role) be read as MyST."""
+    return " ".join(str(text).split())
 
 
 def card(brief: catalog.Brief, values: dict[str, str] | None, pdf: bool) -> str:
@@ -60,13 +67,13 @@ def card(brief: catalog.Brief, values: dict[str, str] | None, pdf: bool) -> str:
     if head:
         value, label = head
         parts.append(
-            f'<p class="briefs-headline"><span class="briefs-headline-value">{html.escape(value)}</span> '
-            f'<span class="briefs-headline-label">{html.escape(label)}</span></p>'
+            f'<p class="briefs-headline"><span class="briefs-headline-value">{html.escape(_one_line(value))}</span> '
+            f'<span class="briefs-headline-label">{html.escape(_one_line(label))}</span></p>'
         )
         parts.append("")
     if brief.summary:
-        parts += [f'<p class="briefs-summary">{html.escape(brief.summary)}</p>', ""]
-    foot = f"Document {html.escape(brief.document)}" if brief.document else ""
+        parts += [f'<p class="briefs-summary">{html.escape(_one_line(brief.summary))}</p>', ""]
+    foot = f"Document {html.escape(_one_line(brief.document))}" if brief.document else ""
     if pdf:
         link = f'<a class="briefs-pdf" href="{PDF_DIR}/{brief.name}.pdf">PDF</a>'
         foot = f"{foot} · {link}" if foot else link

@@ -204,7 +204,14 @@ def print_pages(html: Path, pages: dict[str, str], out: Path) -> dict[str, Path]
 
     thread = threading.Thread(target=work, name="briefs-pdf")
     thread.start()
-    thread.join()
+    try:
+        while thread.is_alive():
+            thread.join(0.2)
+    except KeyboardInterrupt:
+        # Ctrl-C: let the printing thread stop (Chromium got the interrupt too) before this one
+        # unwinds; an interpreter that exits while it still runs Playwright crashes (exit 139).
+        thread.join()
+        raise
     if "error" in result:
         raise result["error"]
     return result["ok"]
@@ -232,7 +239,10 @@ def _print_pages(html: Path, pages: dict[str, str], out: Path) -> dict[str, Path
 
             context.route("**/*", guard)
             for name, rel in pages.items():
-                page = context.new_page()
+                try:
+                    page = context.new_page()
+                except PlaywrightError as exc:  # Chromium is gone: killed, or interrupted with Ctrl-C
+                    raise BuildFailed(f"printing {name} to PDF failed: {str(exc).splitlines()[0]}") from None
                 target = out / f"{name}.pdf"
                 try:
                     page.goto((html / rel).resolve().as_uri(), wait_until="load")
@@ -252,5 +262,8 @@ def _print_pages(html: Path, pages: dict[str, str], out: Path) -> dict[str, Path
                     raise BuildFailed(f"printing {name} to PDF: the page asked for {outside[0]}; pages must work offline")
                 written[name] = target
         finally:
-            browser.close()
+            try:
+                browser.close()
+            except PlaywrightError:
+                pass  # already gone; the error that matters was raised above
     return written

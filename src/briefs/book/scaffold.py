@@ -61,7 +61,7 @@ def new_brief(name: str, document: str, title: str | None = None, root: Path | N
     Everything is checked before anything is written, so a refused name leaves
     the project untouched.
     """
-    if not catalog.NAME.match(name or ""):
+    if not catalog.NAME.fullmatch(name or ""):
         raise UsageError(
             f"{name!r} is not a valid brief name: use lower-case letters, digits and hyphens, "
             "starting with a letter or digit (for example mpi-brief)"

@@ -22,11 +22,16 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from briefs.execute.run import parse_cli_parameters, run_brief
 
+    from briefs.cli.console import progress
+
     params = parse_cli_parameters(args.parameter)
     with console.status(f"running {escape(args.name)}"):
-        result = run_brief(args.name, params, strict=args.strict, output=Path(args.output) if args.output else None)
+        result = run_brief(args.name, params, strict=args.strict, output=Path(args.output) if args.output else None,
+                           progress=progress)
     bad = result.contradicted
-    console.print(f"[green]{escape(args.name)}[/green]: {len(result.claims)} claims, {len(bad)} contradicted -> {escape(str(result.notebook))}")
+    where = "" if result.published or args.output else " (not published: parameters other than the brief's own)"
+    console.print(f"[green]{escape(args.name)}[/green]: {len(result.claims)} claims, {len(bad)} contradicted -> "
+                  f"{escape(str(result.notebook))}{where}", soft_wrap=True)
     for claim in bad:
         console.print(f"  [red]contradicted[/red] {escape(claim['id'])}: computed {escape(claim['text'])}, {escape(claim['rule'])}")
     return 0
@@ -64,7 +69,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("list", help="list the briefs", description="List the briefs found in notebooks/.")
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("run", help="execute one brief with papermill", description="Execute one brief with papermill into build/runs/NAME.ipynb.")
+    p = sub.add_parser("run", help="execute one brief with papermill", description="Execute one brief with papermill into build/runs/NAME.ipynb. A run with parameters other "
+                       "than the brief's own goes to build/custom/NAME/ instead and is never published.")
     p.add_argument("name", help="the brief's name (see `briefs list`)")
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("KEY", "VALUE"), help="set a parameter of the brief (repeatable)")
     p.add_argument("--strict", action="store_true", help="fail if any claim is contradicted")

@@ -20,6 +20,15 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    from briefs.publish.withdraw import withdraw
+
+    result = withdraw(args.version, site=Path(args.site) if args.site else None)
+    console.print(f"[green]edition {escape(result.name)} withdrawn[/green]; the site lists "
+                  f"{escape(', '.join(result.remaining))}", soft_wrap=True)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from briefs.project.paths import site_dir
     from briefs.publish.serve import make_server
@@ -49,6 +58,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
                    help="print every brief to PDF with headless Chromium (default: when Chromium is installed)")
     p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("withdraw", help="remove an edition from site/",
+                       description="Remove edition VERSION from site/ in one step: the other editions stay as they are; "
+                                   "site/versions.json, site/latest/ and site/index.html are rewritten for them.")
+    p.add_argument("version", help="the edition to remove, as listed in site/versions.json")
+    p.add_argument("--site", help="the site folder (default: site/ in the project)")
+    p.set_defaults(func=cmd_withdraw)
 
     p = sub.add_parser("serve", help="preview site/ on 127.0.0.1", description="Serve site/ over HTTP on 127.0.0.1 to preview the editions.")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000; 0 picks a free one)")

@@ -26,6 +26,7 @@ from briefs.files import sha256
 from briefs.media import ABSENT
 from briefs.execute import readback
 from briefs.project import paths
+from briefs.project.catalog import front_matter
 
 
 @lru_cache(maxsize=1)
@@ -59,14 +60,44 @@ def key(notebook: Path, parameters: dict[str, Any]) -> str:
 
 
 def save(name: str, root: Path, run_key: str, notebook: Path) -> None:
+    """Record a published run: its key (notebook text, parameters, library, environment), the
+    parameters it ran with (always the brief's own: other runs are never published), the files it
+    read (None when it did not say: then it is never fresh) and the sha256 of the executed notebook,
+    so a build can tell the notebook it publishes is the one this record describes."""
     files = readback.inputs(nbformat.read(notebook, as_version=4))
-    if files is None:
-        return  # nothing known about its data: never treat it as fresh
-    atomic.write_text(paths.run_record(name, root), json.dumps({"key": run_key, "files": files}, indent=1, sort_keys=True))
+    record = {"key": run_key, "files": files, "parameters": {}, "notebook": sha256(notebook)}
+    atomic.write_text(paths.run_record(name, root), json.dumps(record, indent=1, sort_keys=True))
+
+
+def unverified(name: str, root: Path, notebook: Path) -> str | None:
+    """Why `notebook` is not the run its cache record describes, or None when it is."""
+    try:
+        saved = json.loads(paths.run_record(name, root).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "no cache record describes it"
+    except (OSError, ValueError):
+        return "its cache record is unreadable"
+    if not isinstance(saved, dict) or saved.get("parameters") != {}:
+        return "its cache record is not of a run with the brief's own parameters"
+    if saved.get("notebook") != sha256(notebook):
+        return "it is not the executed notebook its cache record describes"
+    return None
 
 
 def invalidate(name: str, root: Path) -> None:
-    paths.run_record(name, root).unlink(missing_ok=True)
+    """After a failed run: the brief runs again next time, and its last good notebook, still
+    described by the record, stays publishable."""
+    path = paths.run_record(name, root)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        path.unlink(missing_ok=True)
+        return
+    if isinstance(record, dict):
+        record["key"] = None
+        atomic.write_text(path, json.dumps(record, indent=1, sort_keys=True))
+    else:
+        path.unlink(missing_ok=True)
 
 
 def stale_reason(name: str, root: Path, run_key: str, notebook: Path) -> str | None:
@@ -80,8 +111,15 @@ def stale_reason(name: str, root: Path, run_key: str, notebook: Path) -> str | N
         saved = json.loads(record.read_text(encoding="utf-8"))
     except ValueError:
         return "unreadable cache record"
+    if saved.get("key") is None:
+        return "its last run failed"
     if saved.get("key") != run_key:
         return "notebook, parameters, helper library or environment changed"
+    mismatch = unverified(name, root, notebook)
+    if mismatch:
+        return f"executed notebook: {mismatch}"
+    if saved.get("files") is None:
+        return "no record of the files it read"
     for path, digest in saved.get("files", {}).items():
         full = Path(path) if os.path.isabs(path) else root / path
         if digest == ABSENT:
@@ -96,12 +134,18 @@ def stale_reason(name: str, root: Path, run_key: str, notebook: Path) -> str | N
 
 
 def book_key(root: Path, notebooks: dict[str, Path]) -> str:
-    """Everything the compiled book depends on: book/, the executed notebooks, library, environment."""
+    """Everything the compiled book depends on: book/, the executed notebooks, the briefs' front
+    matter, library, environment."""
     digest = hashlib.sha256()
     for path in sorted(p for p in paths.book_sources(root).rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(root)).encode() + b"\0" + sha256(path).encode())
     for name in sorted(notebooks):
         digest.update(name.encode() + b"\0" + sha256(notebooks[name]).encode())
+    # The landing page and the table of contents come from the briefs' front matter (title,
+    # summary, order, headline), which `--no-run` reads afresh without running anything.
+    for path in sorted(paths.notebooks_dir(root).glob("*.md")):
+        meta = front_matter(path)
+        digest.update(path.name.encode() + b"\0" + json.dumps(meta, sort_keys=True, default=str).encode())
     digest.update(library_digest().encode() + environment_digest().encode())
     return digest.hexdigest()
 

@@ -11,6 +11,9 @@ inputs give the same bytes and reviewers diff only what changed.
 from __future__ import annotations
 
 import ast
+import contextlib
+import hashlib
+import json
 import os
 import re
 import sys
@@ -18,16 +21,16 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import nbformat
 
 from briefs import atomic
 from briefs.project import catalog
-from briefs.execute import downloads, readback
+from briefs.execute import cache, completion, downloads, limits, readback, window
 from briefs.media import BRIEF_ENV
 from briefs.errors import BriefFailed, ClaimContradicted, DataError, UsageError
-from briefs.project import paths
+from briefs.project import buildlock, paths
 from briefs.project.paths import default_package, project_root
 
 KERNEL = "briefs"
@@ -39,6 +42,7 @@ class RunResult:
     notebook: Path
     parameters: dict[str, Any]
     claims: list[dict] = field(default_factory=list)
+    published: bool = True  # False for a run with other parameters (build/custom) or into another file
 
     @property
     def contradicted(self) -> list[dict]:
@@ -83,7 +87,7 @@ def ensure_kernel() -> str:
     return KERNEL
 
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # matched whole (fullmatch): a trailing newline is not a date
 
 
 def _coerce(name: str, raw: Any, default_type: str) -> Any:
@@ -91,7 +95,7 @@ def _coerce(name: str, raw: Any, default_type: str) -> Any:
         return raw
     if default_type == "date":
         try:
-            if ISO_DATE.match(raw):
+            if ISO_DATE.fullmatch(raw):
                 date.fromisoformat(raw)
                 return raw
         except ValueError:
@@ -130,7 +134,7 @@ def _declared_type(spec: dict) -> str:
         default = ast.literal_eval(spec.get("default", ""))
     except (ValueError, SyntaxError):
         return "str"
-    if isinstance(default, str) and ISO_DATE.match(default):
+    if isinstance(default, str) and ISO_DATE.fullmatch(default):
         return "date"
     return type(default).__name__
 
@@ -167,39 +171,61 @@ def data_package_of(declared: dict[str, dict], params: dict[str, Any], root: Pat
             value = None
     if not value or not isinstance(value, str):
         return default_package(root)
+    from briefs.data.userpaths import descriptor_problem
+
     path = Path(value) if Path(value).is_absolute() else root / value
-    if not path.exists():
-        raise UsageError(f"parameter 'data_package': {value!r} is not a data package (no such file or folder)")
+    path, problem = descriptor_problem(path)
+    if problem:
+        raise UsageError(f"parameter 'data_package': {value!r} is not a data package ({problem})")
     return path
 
 
-def preflight(declared: dict[str, dict], params: dict[str, Any], root: Path) -> None:
+def preflight(declared: dict[str, dict], params: dict[str, Any], root: Path):
     """Validate every resource of the brief's data package before a kernel starts.
 
     Bad input then stops a run in a fraction of a second, with the same
     one-line message the brief would give, and nothing is executed or written.
     """
-    from briefs.data.package import load_package
+    from briefs.data import package
 
     path = data_package_of(declared, params, root)
     seen = _package_state(path)
-    if seen in _PASSED:  # validated already by this process, and no file has changed since
-        return
-    pkg = load_package(path)
-    for name in pkg.resource_names():
-        pkg.table(name)
-    _PASSED.add(seen)
+    if seen not in _PASSED:  # else validated already by this process, and no file has changed since
+        pkg = package.load_package(path)
+        for name in pkg.resource_names():
+            pkg.table(name)
+        _PASSED[seen] = pkg
+        # The kernel this process starts inherits the keys of what passed, and does not validate it again.
+        os.environ[package.VALIDATED_ENV] = " ".join(sorted(package.VALIDATED))
+    return _PASSED[seen]
 
 
-_PASSED: set[tuple] = set()
+_PASSED: dict[tuple, Any] = {}
 
 
 def _package_state(path: Path) -> tuple:
-    """Every file of a data package's folder with its size and modification time: cheap to take,
-    and it changes whenever a file the package could point at is edited, added or removed."""
-    folder = path if path.is_dir() else path.parent
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    return (str(path.resolve()), *((str(p), st.st_size, st.st_mtime_ns) for p in files for st in [p.stat()]))
+    """The descriptor and every file it names, with size and modification time: cheap to take, and it
+    changes whenever one of them is edited, replaced or removed. Only those files are looked at,
+    never the rest of the folder (a package may sit in a folder of any size)."""
+    files = [path]
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        listed = descriptor.get("resources", []) if isinstance(descriptor, dict) else []
+    except (OSError, UnicodeDecodeError, ValueError):
+        listed = []
+    for res in listed if isinstance(listed, list) else []:
+        for key in ("path", "schema"):
+            value = res.get(key) if isinstance(res, dict) else None
+            if isinstance(value, str):
+                files.append(path.parent / value)
+    state = []
+    for file in files:
+        try:
+            st = file.stat()
+            state.append((str(file), st.st_size, st.st_mtime_ns))
+        except OSError:
+            state.append((str(file), None, None))
+    return (str(path.resolve()), *state)
 
 
 def normalize(nb: nbformat.NotebookNode, parameters: dict[str, Any], root: Path | None = None) -> nbformat.NotebookNode:
@@ -244,6 +270,47 @@ def _write_atomic(nb: nbformat.NotebookNode, target: Path, root: Path | None = N
     atomic.write_text(target, nbformat.writes(nb) + "\n", scratch=scratch)
 
 
+def check_output(output: Path, name: str) -> Path:
+    """A user-named output file, checked before the run: not a folder, and in a folder that exists
+    or can be made (its nearest existing ancestor is a folder this process may write in)."""
+    shown = str(output)
+    if output.is_dir():
+        raise UsageError(f"--output {shown!r}: is a folder; name the notebook to write, such as {str(output / f'{name}.ipynb')!r}")
+    ancestor = output.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UsageError(f"--output {shown!r}: {str(ancestor)!r} is not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UsageError(f"--output {shown!r}: cannot write in {str(ancestor)!r}")
+    return output
+
+
+def _defaults(declared: dict[str, dict]) -> dict[str, Any]:
+    out = {}
+    for key, spec in declared.items():
+        try:
+            out[key] = ast.literal_eval(spec.get("default", ""))
+        except (ValueError, SyntaxError):
+            out[key] = object()  # never equal to a given value
+    return out
+
+
+def custom_parameters(declared: dict[str, dict], params: dict[str, Any]) -> dict[str, Any]:
+    """The given parameters that differ from the brief's own defaults (empty: this is the published run)."""
+    defaults = _defaults(declared)
+    return {k: v for k, v in params.items() if k not in defaults or defaults[k] != v or type(defaults[k]) is not type(v)}
+
+
+def _digest(params: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _keep_failed(executed: Path, failed: Path) -> None:
+    if executed.exists():
+        atomic.write_bytes(failed, executed.read_bytes())
+
+
 def run_brief(
     name: str,
     parameters: dict[str, Any] | None = None,
@@ -252,17 +319,28 @@ def run_brief(
     strict: bool = False,
     output: Path | None = None,
     failed: Path | None = None,
+    lock: bool = True,
+    progress: Callable[[str, str], None] | None = None,
 ) -> RunResult:
     """Execute a brief; on success atomically replace its executed notebook, else raise and keep the old one.
 
-    A failed run's notebook goes to `failed` (default build/failed/NAME.ipynb).
+    Only a run with the brief's own parameters is published (build/runs/NAME.ipynb, with its
+    cache record); a run with other parameters goes to build/custom/NAME/, where no build looks.
+    A failed run's notebook goes to `failed` (default build/failed/NAME.ipynb). A run stops
+    early (and fails) at the brief's time limit or output cap (`limits`), and one that ends
+    early however it ends (`sys.exit()`, a dead kernel) is a failed run too (`completion`).
+    `lock`: hold the build lock while publishing (the scheduler's workers run under their
+    build's lock and pass False).
     """
     import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     root = root or project_root()
     brief = catalog.get(name, root)
-    target = output or paths.run_path(name, root)
+    if output is not None:
+        output = check_output(Path(output), name)
+    budget = limits.of(brief.path)
     nb = brief.read()
     nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python (briefs)", "language": "python"}
     nb.metadata.setdefault("briefs", {})["name"] = name  # so a renamed copy is still matched by `briefs diff`
@@ -274,10 +352,20 @@ def run_brief(
         if strict:
             given.setdefault("strict", True)
         params = check_parameters(name, declared, given)
-        preflight(declared, params, root)
+        pkg = preflight(declared, params, root)
+        window.check(brief.path, declared, params, pkg)
+        custom = custom_parameters(declared, params)
+        if output is not None:
+            target = output
+        elif custom:
+            target = paths.custom_run_path(name, _digest(custom), root)
+        else:
+            target = paths.run_path(name, root)
+        failed = failed or paths.failed_path(name, root)
         executed = Path(tmpdir) / f"{name}.out.ipynb"
         before = os.environ.get(BRIEF_ENV)
         os.environ[BRIEF_ENV] = name  # the kernel inherits it: the brief learns its own name (briefs.page.context)
+        watch = limits.Watch(budget)
         try:
             papermill.execute_notebook(
                 str(source),
@@ -291,11 +379,10 @@ def run_brief(
                 start_timeout=300,  # a loaded machine (CI, many builds at once) can take long to start a kernel
                 log_output=False,
                 report_mode=False,
+                **watch.hooks(),
             )
         except PapermillExecutionError as exc:
-            if executed.exists():
-                failed = failed or paths.failed_path(name, root)
-                atomic.write_bytes(failed, executed.read_bytes())
+            _keep_failed(executed, failed)
             reason = str(exc.evalue).strip().splitlines()[0] if exc.evalue else exc.ename
             if exc.ename == "ClaimContradicted":
                 raise ClaimContradicted(f"{name}: {reason}") from None
@@ -304,16 +391,42 @@ def run_brief(
             if exc.ename == "UsageError":
                 raise UsageError(f"{name}: {reason}") from None
             raise BriefFailed(f"{name}: cell {exc.cell_index} raised {exc.ename}: {reason}") from None
+        except CellTimeoutError:
+            _keep_failed(executed, failed)
+            raise BriefFailed(
+                f"{name}: stopped in cell {watch.cell_index} at its time limit of {budget.timeout:g} seconds "
+                "(briefs: timeout in its front matter)"
+            ) from None
+        except limits.OutputTooLarge as exc:
+            _keep_failed(executed, failed)
+            raise BriefFailed(
+                f"{name}: stopped after cell {exc.cell_index}: its outputs reached {exc.size / 10**6:,.1f} MB, over its "
+                f"limit of {budget.max_output_mb:g} MB (briefs: max_output_mb in its front matter)"
+            ) from None
+        except DeadKernelError:
+            _keep_failed(executed, failed)
+            raise BriefFailed(f"{name}: the kernel died in cell {watch.cell_index} (it exited, crashed or was killed)") from None
         finally:
             if before is None:
                 os.environ.pop(BRIEF_ENV, None)
             else:
                 os.environ[BRIEF_ENV] = before
-        result_nb = normalize(nbformat.read(executed, as_version=4), params, root)
+        result_nb = nbformat.read(executed, as_version=4)
+        stopped = completion.problem(result_nb)
+        if stopped:
+            _keep_failed(executed, failed)
+            raise BriefFailed(f"{name}: {stopped}")
+        result_nb = normalize(result_nb, params, root)
     downloads.check_unique(result_nb, name)  # before it replaces the last good run
-    _write_atomic(result_nb, target, root)
+    published = output is None and not custom
+    inside = target.resolve().is_relative_to(paths.build_dir(root).resolve())
+    with buildlock.hold(root, progress) if lock and inside else contextlib.nullcontext():
+        _write_atomic(result_nb, target, root)
+        if published:
+            cache.save(name, root, cache.key(brief.path, {}), target)
     ledger = readback.claims(result_nb) or {}
-    return RunResult(brief=name, notebook=target, parameters=params, claims=ledger.get("claims", []))
+    return RunResult(brief=name, notebook=target, parameters=params, claims=ledger.get("claims", []),
+                     published=published)
 
 
 def parse_cli_parameters(pairs: list[list[str]] | None) -> dict[str, str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from briefs.errors import BriefsError
-from briefs.execute import cache
+from briefs.execute import cache, interrupt
 from briefs.execute.run import RunResult, run_brief
 from briefs.project import catalog, paths
 
@@ -24,10 +24,11 @@ Progress = Callable[[str, str], None]  # (brief or step, state) -> None
 
 def _execute(name: str, root: str, into: str | None = None, strict: bool = False) -> RunResult:
     """One brief in a worker (module-level so any concurrent.futures executor can pickle it)."""
-    if into is None:
-        return run_brief(name, root=Path(root), strict=strict)
+    if into is None:  # the caller (a build, `briefs lock`) holds the build lock
+        return run_brief(name, root=Path(root), strict=strict, lock=False)
+    Path(into).mkdir(parents=True, exist_ok=True)
     return run_brief(name, root=Path(root), strict=strict, output=Path(into) / f"{name}.ipynb",
-                     failed=Path(into) / "failed" / f"{name}.ipynb")
+                     failed=Path(into) / "failed" / f"{name}.ipynb", lock=False)
 
 
 def default_executor(workers: int | None = None) -> Executor:
@@ -78,7 +79,7 @@ def run_briefs(
             say(name, f"failed: {failures[name]}")
             return
         runs.append(outcome)
-        if into is None:
+        if into is None and outcome.published:
             cache.save(name, root, keys[name], outcome.notebook)
         bad = len(outcome.contradicted)
         say(name, f"done, {len(outcome.claims)} claims" + (f", {bad} contradicted" if bad else ""))
@@ -94,7 +95,8 @@ def run_briefs(
         owned = executor is None
         pool = executor or default_executor(workers)
         try:
-            futures = {pool.submit(_execute, b.name, str(root), into and str(into), strict): b.name for b in todo}
+            with interrupt.children_ignore():  # Ctrl-C stops this process, not each worker with a traceback
+                futures = {pool.submit(_execute, b.name, str(root), into and str(into), strict): b.name for b in todo}
             for name in futures.values():
                 say(name, "running")
             for future in as_completed(futures):

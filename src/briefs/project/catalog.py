@@ -14,7 +14,7 @@ from briefs.errors import UsageError
 from briefs.project import paths
 from briefs.project.paths import project_root
 
-NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+NAME = re.compile(r"[a-z0-9][a-z0-9-]*")  # matched whole (fullmatch): "evil\n" is not a name
 DEFAULT_PART = "Briefs"  # a page about one document; other pages name their part in `briefs: part:`
 
 
@@ -83,7 +83,7 @@ def discover(root: Path | None = None) -> list[Brief]:
         if meta is None:
             continue
         name = path.stem
-        if not NAME.match(name):
+        if not NAME.fullmatch(name):
             raise UsageError(f"{path}: a brief's file name must be lower-case letters, digits and hyphens")
         try:
             order = int(meta.get("order", 100))

@@ -81,6 +81,17 @@ def run_path(name: str, root: Path | None = None) -> Path:
     return runs_dir(root) / f"{name}.ipynb"
 
 
+def custom_run_path(name: str, digest: str, root: Path | None = None) -> Path:
+    """A run with parameters other than the brief's own: kept apart, never published."""
+    return build_dir(root) / "custom" / name / f"{digest}.ipynb"
+
+
+def build_lock(root: Path | None = None) -> Path:
+    """The lock file that lets one process at a time change build/ (beside it, so build/ holds only outputs)."""
+    build = build_dir(root)
+    return build.parent / f".{build.name}.lock"
+
+
 def failed_path(name: str, root: Path | None = None) -> Path:
     """A failed run's notebook, kept for the author to read."""
     return build_dir(root) / "failed" / f"{name}.ipynb"

@@ -45,7 +45,7 @@ NOJEKYLL = ".nojekyll"
 LATEST = "latest"
 SHARED = (VERSIONS, SCRIPT, INDEX, NOJEKYLL, LATEST)
 RESERVED = {name.lower() for name in SHARED} | {"404.html"}
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # matched whole (fullmatch): "4.0\n" is not a name
 MAX_NAME = 64
 
 
@@ -59,7 +59,7 @@ def check_name(name: str) -> str:
         raise UsageError(f"edition name {shown} is reserved for a file the site shares between editions: choose another")
     if len(name) > MAX_NAME:
         raise UsageError(f"edition name {shown} is longer than {MAX_NAME} characters")
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):
         raise UsageError(f"edition name {shown} is not allowed: {rule}")
     return name
 
@@ -164,6 +164,12 @@ def publish(site: Path, name: str, edition: Path, order: list[str], work: Path) 
     else:
         staged.mkdir(parents=True)
     os.replace(edition, staged / name)
+    write_shared(staged, order)
+    atomic.replace_dir(staged, site)
+
+
+def write_shared(staged: Path, order: list[str]) -> None:
+    """Write the files every edition shares (SHARED) into an assembled site, for editions `order`."""
     versions = entries(order)
     for rel, text in latest_pages(staged, order[0]).items():
         target = staged / LATEST / rel
@@ -176,7 +182,6 @@ def publish(site: Path, name: str, edition: Path, order: list[str], work: Path) 
         (VERSIONS, json.dumps(versions, indent=2, ensure_ascii=False) + "\n"),
     ):
         (staged / fname).write_text(text, encoding="utf-8", newline="\n")
-    atomic.replace_dir(staged, site)
 
 
 def work_prefix(site: Path) -> str:

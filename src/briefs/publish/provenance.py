@@ -45,7 +45,7 @@ def release_date(given: str | None = None) -> tuple[str, str]:
     same inputs on different days give the same executed notebooks.
     """
     if given:
-        if not DATE.match(given):
+        if not DATE.fullmatch(given):
             raise UsageError(f"release date {given!r} is not a date written YYYY-MM-DD")
         try:
             dt.date.fromisoformat(given)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from briefs import atomic
-from briefs.project import catalog
+from briefs.project import buildlock, catalog
 from briefs.review import digest
 from briefs.review.diff import Report, compare
 from briefs.errors import BriefFailed, UsageError
@@ -186,11 +186,12 @@ def lock(
     """(Re)write the outputs lock from build/runs (or `runs`), running the briefs there first if `run`
     (through the build's scheduler: in parallel, and only the briefs whose inputs changed)."""
     root = root or paths.project_root()
-    if run:
-        _, failures, _ = run_briefs(catalog.discover(root), root, progress=progress, into=runs)
-        if failures:
-            raise BriefFailed("the briefs must all run to lock their outputs: " + "; ".join(failures.values()))
-    return write(from_runs(root, runs), folder or paths.lock_dir(root))
+    with buildlock.hold(root, progress):  # it runs briefs into build/ and reads them back
+        if run:
+            _, failures, _ = run_briefs(catalog.discover(root), root, progress=progress, into=runs)
+            if failures:
+                raise BriefFailed("the briefs must all run to lock their outputs: " + "; ".join(failures.values()))
+        return write(from_runs(root, runs), folder or paths.lock_dir(root))
 
 
 def fresh(root: Path | None = None, workdir: Path | None = None, progress: Progress | None = None) -> dict[str, Digest]:

@@ -245,7 +245,7 @@ _IDENT = re.compile(r"^[A-Za-z0-9_.:/-]+$")
 
 
 def _md_code(text: str) -> str:
-    return f"`{text}`" if _IDENT.match(text) else md_escape(text)
+    return f"`{text}`" if _IDENT.fullmatch(text) else md_escape(text)
 
 
 def _fence(lines: list[str]) -> str:

@@ -1,0 +1,111 @@
+"""A large resource validates in seconds and once per run; the fast pass never passes what Frictionless refuses."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from briefs.data import package
+from briefs.data.verdicts import validate
+from briefs.errors import DataError
+from conftest import copy_project
+
+NAT = "data/inm_returns_by_nationality.csv"
+
+
+def _nationalities(root: Path) -> list[str]:
+    descriptor = json.loads((root / "data" / "datapackage.json").read_text())
+    schema = next(r for r in descriptor["resources"] if r["name"] == "inm_returns_by_nationality")["schema"]
+    return next(f for f in schema["fields"] if f["name"] == "nationality")["constraints"]["enum"]
+
+
+def write_large(root: Path, megabytes: int = 50) -> int:
+    """A valid nationality table of about `megabytes` MB: one-day periods, every nationality each day."""
+    names = _nationalities(root)
+    lines, size, day = ["period_start,period_end,nationality,people"], 0, date(1700, 1, 1)
+    while size < megabytes * 10**6:
+        text = day.isoformat()
+        for i, name in enumerate(names):
+            line = f"{text},{text},{name},{(day.toordinal() * 7 + i) % 1000}"
+            lines.append(line)
+            size += len(line) + 1
+        day += timedelta(days=1)
+    (root / NAT).write_text("\n".join(lines) + "\n")
+    return len(lines) - 1
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("large") / "project")
+    return root, write_large(root)
+
+
+def test_a_50_mb_resource_validates_in_seconds_without_frictionless(large, monkeypatch):
+    root, rows = large
+    assert (root / NAT).stat().st_size >= 50 * 10**6
+    monkeypatch.setattr(package, "_frictionless", lambda *a, **k: pytest.fail("a valid file went to Frictionless"))
+    monkeypatch.chdir(root)
+    started = _cpu()
+    [verdict] = validate(["inm_returns_by_nationality"])
+    spent = _cpu() - started
+    assert verdict.ok and verdict.rows == rows
+    assert spent < 45, f"validating 50 MB took {spent:.0f} s of CPU"
+
+
+def test_a_fault_at_the_end_of_a_large_file_is_found_quickly_and_exactly(large, tmp_path, monkeypatch):
+    root, rows = large
+    monkeypatch.chdir(root)
+    original = (root / NAT).read_bytes()
+    try:
+        (root / NAT).write_bytes(original + b"2300-01-01,2300-01-01,Cuba,-5\n")
+        started = _cpu()
+        with pytest.raises(DataError) as caught:
+            package.load_package().table("inm_returns_by_nationality")
+        assert str(caught.value) == f"{NAT}: row {rows + 2}, column people: '-5' is below the minimum 0"
+        assert _cpu() - started < 45
+    finally:
+        (root / NAT).write_bytes(original)
+
+
+KERNEL_SIDE = """
+import sys
+from briefs.data import package
+package.validate_table = lambda *a, **k: sys.exit("validated a second time")
+pkg = package.load_package(sys.argv[1])
+for name in pkg.resource_names():
+    pkg.table(name)
+print("read", len(pkg.resource_names()))
+"""
+
+
+def test_a_run_validates_each_resource_once(tmp_path, monkeypatch):
+    """The process that starts the kernel validates every resource (preflight) and hands the kernel
+    the keys of what passed; the kernel, reading the same bytes, does not validate again. Changed
+    bytes are validated again."""
+    from briefs.execute.run import preflight
+
+    root = copy_project(tmp_path / "project")
+    monkeypatch.delenv(package.VALIDATED_ENV, raising=False)
+    preflight({}, {}, root)
+    env = dict(os.environ)
+    assert len(env[package.VALIDATED_ENV].split()) >= len(package.load_package(root / "data" / "datapackage.json").resource_names())
+    kernel = [sys.executable, "-c", KERNEL_SIDE, str(root / "data" / "datapackage.json")]
+    done = subprocess.run(kernel, capture_output=True, text=True, env=env, cwd=root)
+    assert done.returncode == 0 and done.stdout.startswith("read"), done.stderr
+
+    docs = root / "data" / "documents.csv"
+    docs.write_bytes(docs.read_bytes() + b"\n")  # same table, different bytes: a new key
+    done = subprocess.run(kernel, capture_output=True, text=True, env=env, cwd=root)
+    assert done.returncode != 0 and "validated a second time" in done.stderr
