@@ -49,6 +49,17 @@ class BuildFailed(BriefsError):
     exit_code = 1
 
 
+# Exit statuses that report an outcome, not an error: what `briefs data update` found, so that a
+# scheduled job can tell "nothing to review" from "review this" from "an argument changed".
+#   0  nothing new: no series has a newer vintage; nothing was written
+#   1  a failure (BriefsError), as for every command; 2 bad input; 3 an unexpected error
+#   4  new vintages recorded and the briefs that read them re-run; no claim changed verdict
+#   5  new vintages recorded, and at least one claim changed verdict (holds <-> contradicted)
+UPDATE_NOTHING_NEW = 0
+UPDATE_CHANGED = 4
+UPDATE_FLIPPED = 5
+
+
 def exit_code(exc: BaseException) -> int:
     """The exit status for an exception: 2 for bad input, 1 for failures, 3 otherwise."""
     if isinstance(exc, BriefsError):

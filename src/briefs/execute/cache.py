@@ -21,7 +21,7 @@ from typing import Any
 
 import nbformat
 
-from briefs.data.package import ABSENT, INPUTS_MIME, sha256
+from briefs.data.package import ABSENT, INPUTS_MIME, PART, part_digest, sha256
 from briefs.project.paths import build_dir
 
 
@@ -96,7 +96,12 @@ def stale_reason(name: str, root: Path, run_key: str, notebook: Path) -> str | N
     if saved.get("key") != run_key:
         return "notebook, parameters, helper library or environment changed"
     for path, digest in saved.get("files", {}).items():
-        full = Path(path) if os.path.isabs(path) else root / path
+        file, _, part = path.partition(PART)
+        full = Path(file) if os.path.isabs(file) else root / file
+        if part:  # one resource of a JSON description, such as a series' entry in data/external.json
+            if part_digest(full, part) != digest:
+                return f"input {path} changed"
+            continue
         if digest == ABSENT:
             if full.exists():
                 return f"input {path} has appeared"

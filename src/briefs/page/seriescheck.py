@@ -79,7 +79,7 @@ def sum_months(values: pd.Series, start, end) -> WindowSum:
 
 def against(figure: Figure, name: str, where: str) -> str:
     """A ledger source for a series check: the document's figure, then the series and window it was set against."""
-    return f"{figure.citation()}; checked against {series.TITLES[name]}, {where}"
+    return f"{figure.citation()}; checked against {series.title(name)}, {where}"
 
 
 def glue_md(ledger: Ledger, key: str, text: str) -> None:
@@ -100,7 +100,7 @@ def glue_absent(ledger: Ledger, key: str, name: str) -> None:
 
 def not_checked(name: str) -> str:
     """The short form of the absent note, for a page's key findings."""
-    return f"Not checked against “{series.TITLES[name]}”, which this build does not have."
+    return f"Not checked against “{series.title(name)}”, which this build does not have."
 
 
 def covers(values: pd.Series, start, end) -> bool:
@@ -128,7 +128,7 @@ def series_used_html(names: list[str]) -> str:
     """The official series a brief consulted: title, file, sha256 and months, or that it was absent."""
     items = []
     for name in names:
-        title = html.escape(series.TITLES[name])
+        title = html.escape(series.title(name))
         if series.available(name):
             path = series.path_of(name)
             items.append(
@@ -152,6 +152,6 @@ def glue_not_covered(ledger: Ledger, key: str, name: str, start, end) -> None:
     glue_md(
         ledger,
         key,
-        f"The official series “{series.TITLES[name]}” in this build does not cover every month from "
+        f"The official series “{series.title(name)}” in this build does not cover every month from "
         f"{pd.Timestamp(start):%B %Y} to {pd.Timestamp(end):%B %Y}, so this check was not made.",
     )
