@@ -109,7 +109,7 @@ def pull(
 def _recorded_vintage(snap: Snapshot, dest: Path, source, url: str | None, staging: Path, timeout: float,
                       progress: Progress) -> tuple[Staged, str]:
     """The recorded vintage staged, and a note on where it was found; or one line saying why not."""
-    before = f"{display_path(dest)} {'left untouched' if dest.exists() else 'nothing written'}"
+    before = f"{display_path(dest)} left untouched" if dest.exists() else f"nothing written to {display_path(dest.parent)}"
     if source is None:
         origin = url or snap.url
         if not origin:

@@ -193,7 +193,7 @@ def markdown(result: UpdateResult) -> str:
 
     out += ["| Series | Recorded vintage | New vintage | Taken from |", "|---|---|---|---|"]
     for c in changes:
-        out.append(f"| `{c.name}` | `{c.snap.file}`, {_months(c.snap.coverage)} | `{c.file}`, {_months(c.coverage)} | {_md(c.staged.origin)} |")
+        out.append(f"| `{c.name}` | `{c.snap.file}`, {_months(c.snap.coverage)} | `{c.file}`, {_months(c.coverage)} | `{c.staged.origin}` |")
     out.append("")
     if plan.kept:
         out += ["Series that keep their recorded vintage:", ""]

@@ -162,6 +162,9 @@ def prepare(
     unknown = [n for n in wanted if n not in known]
     if unknown:
         raise UsageError(f"no official series named {', '.join(map(repr, unknown))} (known: {', '.join(known)})")
+    for name, given in files.items():
+        if not fetch.is_address(given) and not Path(given).is_file():
+            raise UsageError(f"--file {name}={given}: no such file")
     source = fetch.mirror(mirror)
     folder = external_dir(root)
     fetch.clear_stale_staging(folder)
@@ -196,10 +199,7 @@ def _origins(snap: Snapshot, source: Folder | Address | None, given: str | None,
     if given:
         if fetch.is_address(given):
             return [(given.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or snap.file, given)]
-        path = Path(given)
-        if not path.is_file():
-            raise UsageError(f"--file {snap.name}={given}: no such file")
-        return [(path.name, path)]
+        return [(Path(given).name, Path(given))]
     if isinstance(source, Folder):
         names = [n for n in source.names() if snap.names_a_vintage(n)]
         return [(n, source.locate(n)) for n in names] or f"no file for it in {source.label}"
