@@ -61,6 +61,7 @@ def record_older(root: Path, names: list[str], through: str = THROUGH, renamed: 
         data = dest.read_bytes()
         res.update(path=file, hash=f"sha256:{hashlib.sha256(data).hexdigest()}", bytes=len(data))
         res["coverage"] = {**res.get("coverage", {}), "start": months[0], "end": months[1]}
+        res.pop("vintage", None)  # a fixture was not taken from anywhere: say nothing rather than something untrue
         made[name] = dest
     desc.write_text(registry.description_text(doc), encoding="utf-8")
     return made
@@ -85,3 +86,27 @@ def _described() -> dict[str, str]:
 
     doc = json.loads((REPO / "data" / "external.json").read_text(encoding="utf-8"))
     return {r["name"]: r["path"] for r in doc["resources"]}
+
+
+RERUN_SERIES = "mx_deportations_and_returns"
+RERUN_OLD = "mx_deportations_and_returns_2015_2024jun.csv"
+RERUN_NEW = "mx_deportations_and_returns_2015_2024dec.csv"
+
+
+def rerun_guide_setup(root: Path) -> None:
+    """The state the author's guide (book/guides/rerun.md) walks from, in a copy of the project.
+
+    Every official series is in data/external/ as recorded, except that the
+    project records the deportation series cut after June 2024, under the name
+    that release had; `incoming/` holds the full file, as a publisher's newer
+    release would arrive, under its own new name.
+    """
+    folder = registry.external_dir(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    for snap in registry.snapshots(root).values():
+        shutil.copyfile(shared_data() / snap.file, folder / snap.file)
+    full = shared_data() / registry.snapshot(RERUN_SERIES, root).file
+    (folder / full.name).unlink()
+    record_older(root, [RERUN_SERIES], renamed={RERUN_SERIES: RERUN_OLD})
+    (root / "incoming").mkdir()
+    shutil.copyfile(full, root / "incoming" / RERUN_NEW)

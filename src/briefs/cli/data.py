@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
 from briefs.data.official.fetch import Progress as FetchProgress
+from briefs.data.official.schema import display_path
 from briefs.errors import UsageError
 
 console = Console(stderr=True, highlight=False)
@@ -39,6 +40,8 @@ class RichPull(FetchProgress):
     def finish(self, name: str, outcome: str, ok: bool) -> None:
         if name in self.tasks:
             self.bars.remove_task(self.tasks.pop(name))
+        if not ok:  # the reason is the error line printed at the end (all reasons, once)
+            outcome = "refused, see below"
         style = "green" if ok else "red"
         self.bars.console.print(f"[bold]{escape(name)}[/bold] [{style}]{escape(outcome)}[/{style}]", soft_wrap=True)
 
@@ -46,7 +49,7 @@ class RichPull(FetchProgress):
 def _bars() -> Progress:
     return Progress(
         TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-        console=console, transient=True,
+        console=console, transient=True, disable=not console.is_terminal,  # no bars (nor blank lines) in a log
     )
 
 
@@ -108,7 +111,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     if result.ran:
         console.print(f"re-ran {', '.join(result.rerun) or 'no brief'}"
                       + (f"; {len(result.flips)} claim(s) changed verdict" if result.flips else ""))
-    console.print(f"report: {escape(str(result.report))}")
+    console.print(f"report: {escape(display_path(result.report))}")
     return result.exit_status
 
 

@@ -26,7 +26,6 @@ from briefs.data.official.schema import display_path
 from briefs.data.package import sha256
 from briefs.errors import BriefsError, DataError, FetchFailed, UsageError
 
-PullProgress = Progress  # the name the CLI's progress bars subclass
 
 
 @dataclass

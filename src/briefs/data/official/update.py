@@ -67,7 +67,8 @@ class UpdateResult:
 
     @property
     def numbers_changed(self) -> bool:
-        return bool(self.diff is not None and self.diff.changed)
+        """Whether a claim, a value in the text, a table or a chart's data changed (not only other text)."""
+        return self.diff is not None and any(b.claims or b.values or b.tables or b.charts for b in self.diff.briefs)
 
     @property
     def exit_status(self) -> int:
@@ -120,6 +121,7 @@ def update(
         before = build_dir(root) / "update" / "before"
         shutil.rmtree(before, ignore_errors=True)
         # The before: every brief current with the recorded vintages (only stale ones run).
+        say("briefs", "with the recorded vintages: every brief brought up to date")
         _, failures, _ = run_briefs(briefs, root, workers=workers, executor=executor, progress=say)
         if failures:
             raise BriefFailed("before the update, " + "; ".join(failures.values()) + "; no vintage recorded")
@@ -128,6 +130,7 @@ def update(
             shutil.copyfile(output_path(brief.name, root), before / f"{brief.name}.ipynb")
         vintage.commit(plan, today=today)
     # The after: the cache re-runs exactly the briefs whose inputs moved.
+    say("briefs", "with the new vintages: the briefs that read a series that moved run again")
     runs, failures, unchanged = run_briefs(briefs, root, workers=workers, executor=executor, progress=say)
     result.ran = True
     result.rerun = sorted([r.brief for r in runs] + list(failures))
@@ -186,7 +189,7 @@ def markdown(result: UpdateResult) -> str:
         elif result.numbers_changed:
             lead.append("Numbers on the pages changed; no claim changed verdict.")
         else:
-            lead.append("No number on any page changed.")
+            lead.append("No claim, value, table or chart changed; only the pages' record of the series they read did.")
     else:
         lead.append("The briefs were not run (`--no-run`): run `briefs build` and review what changed before merging.")
     out += [" ".join(lead), ""]
