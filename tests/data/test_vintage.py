@@ -236,6 +236,15 @@ def test_a_mirror_with_a_newer_vintage_points_to_update(root, mirror):
     assert "left untouched" in message
 
 
+def test_pull_does_not_ignore_a_newer_file_in_silence(root, mirror):
+    """The recorded vintage is in place, and pull takes nothing else; but it says the mirror has another one."""
+    report = pull([CBP, SEX_AGE], mirror=mirror, root=root)
+    assert report.outcomes[CBP].startswith(f"already verified; the mirror also holds {NEW_CBP}, another vintage: ")
+    assert report.outcomes[SEX_AGE].startswith("already verified; the mirror also holds mx_irregular_events_by_sex_age_monthly.csv")
+    assert f"--only {CBP}` compares it and brings it in if newer" in report.outcomes[CBP]
+    assert described(root, CBP)["path"] == OLD_CBP
+
+
 def test_pull_finds_the_recorded_vintage_under_another_name(root, tmp_path):
     """A mirror that kept the recorded bytes under a publisher's other name still serves them."""
     copy = tmp_path / "renamed-mirror"

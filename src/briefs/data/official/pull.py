@@ -80,8 +80,8 @@ def pull(
             snap = known[name]
             dest = folder / snap.file
             if not force and dest.is_file() and sha256(dest) == snap.sha256:
-                report.outcomes[name] = "already verified"
-                progress.finish(name, "already verified", True)
+                report.outcomes[name] = "already verified" + _others_in(snap, source)
+                progress.finish(name, report.outcomes[name], True)
                 continue
             staging = staging or fetch.staging_dir(folder)
             try:
@@ -133,6 +133,18 @@ def _recorded_vintage(snap: Snapshot, dest: Path, source, url: str | None, stagi
             raise
         return staged, "" if file_name == snap.file else f" (named {file_name} in the mirror)"
     raise _explain(snap, refusals[0], staging, timeout, before, source)
+
+
+def _others_in(snap: Snapshot, source) -> str:
+    """A note when a mirror folder holds a file of the series other than the recorded vintage (pull never takes it)."""
+    if not isinstance(source, Folder):
+        return ""
+    others = [n for n in source.names() if snap.names_a_vintage(n)
+              and (n != snap.file or sha256(source.locate(n)) != snap.sha256)]
+    if not others:
+        return ""
+    return (f"; the mirror also holds {', '.join(others)}, another vintage: "
+            f"`briefs data update --mirror {source.label} --only {snap.name}` compares it and brings it in if newer")
 
 
 def _candidates(snap: Snapshot, source: Folder | Address, timeout: float) -> list[tuple[str, Path | str]]:
