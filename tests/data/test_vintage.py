@@ -16,7 +16,7 @@ import pytest
 
 from briefs.cli.main import main
 from briefs.data.official import registry, series, vintage
-from briefs.data.official.pull import pull
+from briefs.data.official.pull import PullFailed, pull
 from briefs.errors import DataError, UsageError, exit_code
 from snapshot_helpers import http_server, make_project, replace_line, sha256, shared_data
 from vintage_helpers import THROUGH, newer_mirror, record_older
@@ -224,6 +224,27 @@ def test_an_older_mirror_gets_one_line_saying_so(tmp_path, monkeypatch):
     # And an update from it keeps the recorded vintage, saying why.
     plan = vintage.bring_in([OHSS], mirror=older, root=root)
     assert plan.changes == {} and "older than the recorded vintage" in plan.kept[OHSS]
+
+
+def test_a_mirror_older_for_every_series_is_said_once(tmp_path, monkeypatch):
+    """The situation after someone else recorded newer vintages: each series gets its months, in one line."""
+    monkeypatch.delenv("BRIEFS_EXTERNAL", raising=False)
+    root = make_project(tmp_path)
+    older = tmp_path / "older-mirror"
+    from vintage_helpers import cut
+
+    for snap in registry.snapshots(root).values():
+        cut(shared_data() / snap.file, older / snap.file, snap)
+
+    with pytest.raises(PullFailed) as caught:
+        pull(mirror=older, root=root)
+
+    message = str(caught.value)
+    assert "\n" not in message and not re.search(r"[0-9a-f]{64}", message) and message.count("older vintage") == 1
+    assert message.startswith("6 snapshots not pulled: the mirror holds older vintages than data/external.json records for ")
+    assert f"{OHSS} (2013-10 to {THROUGH}, recorded 2013-10 to 2024-08)" in message
+    assert f"{SEX_AGE} (2018-01 to {THROUGH}, recorded 2018-01 to 2024-12)" in message
+    assert exit_code(caught.value) == 2
 
 
 def test_a_mirror_with_a_newer_vintage_points_to_update(root, mirror):

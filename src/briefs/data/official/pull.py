@@ -35,15 +35,33 @@ class PullReport:
     failures: dict[str, BriefsError] = field(default_factory=dict)
 
 
+class OlderVintage(DataError):
+    """The mirror's file is an older vintage than the one recorded."""
+
+    def __init__(self, message: str, name: str, held: str, recorded: str):
+        self.name, self.held, self.recorded = name, held, recorded
+        super().__init__(message)
+
+
 class PullFailed(BriefsError):
-    """Several snapshots could not be pulled; each reason is one part of the one-line message."""
+    """Several snapshots could not be pulled; each reason is one part of the one-line message.
+
+    A mirror that simply holds an older snapshot of several series is said once, with
+    the months of each, rather than once per series.
+    """
 
     def __init__(self, report: PullReport):
         self.report = report
         codes = {exc.exit_code for exc in report.failures.values()}
         self.exit_code = 2 if codes == {2} else 1
-        lines = "; ".join(str(exc) for exc in report.failures.values())
-        super().__init__(f"{len(report.failures)} snapshots not pulled: {lines}")
+        older = [exc for exc in report.failures.values() if isinstance(exc, OlderVintage)]
+        parts = [str(exc) for exc in report.failures.values() if not (len(older) > 1 and isinstance(exc, OlderVintage))]
+        if len(older) > 1:
+            listed = ", ".join(f"{exc.name} ({exc.held}, recorded {exc.recorded})" for exc in older)
+            parts.insert(0, f"the mirror holds older vintages than data/external.json records for {listed}: "
+                            "copy the recorded files into the mirror (or fetch them from their addresses), "
+                            "or use a mirror that has them; nothing replaced")
+        super().__init__(f"{len(report.failures)} snapshots not pulled: {'; '.join(parts)}")
 
 
 def pull(
@@ -182,9 +200,10 @@ def _explain(snap: Snapshot, refusal: HashMismatch, staging: Path, timeout: floa
     if relation == "older":
         fix = (f"download the recorded file with `briefs data pull --only {snap.name}`" if snap.url
                else f"copy the recorded file {snap.file} into the mirror")
-        return DataError(
+        return OlderVintage(
             f"{snap.name}: the mirror holds an older vintage than {snap.described_in} records "
-            f"({where} has months {held}; {recorded}): {fix}, or use a mirror that has it; {before}"
+            f"({where} has months {held}; {recorded}): {fix}, or use a mirror that has it; {before}",
+            snap.name, held, snap.months_text(),
         )
     if relation == "newer":
         return DataError(

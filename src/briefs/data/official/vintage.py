@@ -34,7 +34,7 @@ from briefs.data.official.registry import (
 )
 from briefs.data.official.schema import display_path
 from briefs.data.package import sha256
-from briefs.errors import BriefsError, DataError, UsageError
+from briefs.errors import BriefsError, UsageError
 
 ROW_ADDED, ROW_REMOVED = "row added", "row removed"
 
