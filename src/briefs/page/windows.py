@@ -52,12 +52,13 @@ def note(found: list[Outside], start, end) -> str:
             f"over it: {'; '.join(o.text() for o in found)}.")
 
 
-def show_outside(pkg, names: list[str], start, end) -> list[Outside]:
-    """Display the note for the package resources `names` over [start, end], if any row lies outside it."""
+def show_outside(pkg, names: list[str], start, end) -> None:
+    """Display the note for the package resources `names` over [start, end], if any row lies outside it.
+
+    Returns nothing, so that as the last line of a cell it adds no output of its own.
+    """
     from IPython.display import display
 
-    found = [outside(pkg.table(name), start, end, name) for name in names]
-    text = note(found, start, end)
+    text = note([outside(pkg.table(name), start, end, name) for name in names], start, end)
     if text:
         display({"text/html": f'<p class="{NOTE_CLASS}">{html.escape(text)}</p>', "text/plain": text}, raw=True)
-    return found
