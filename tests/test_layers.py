@@ -22,7 +22,7 @@ ALLOWED = {
     "execute": BASE | {"data", "execute"},
     "book": BASE | {"data", "execute", "book"},  # data: `briefs new` registers the new brief's figures
     "review": BASE | {"execute", "review"},
-    "publish": BASE | {"execute", "book", "review", "publish"},
+    "publish": BASE | {"data", "execute", "book", "review", "publish"},  # data: `briefs data update` records vintages
     "cli": BASE | {"data", "execute", "book", "review", "publish", "cli"},
 }
 

@@ -43,17 +43,46 @@ class FetchFailed(BriefsError):
     exit_code = 1
 
 
+class OlderVintage(DataError):
+    """The mirror's file is an older vintage than the one recorded."""
+
+    def __init__(self, message: str, name: str, held: str, recorded: str):
+        self.name, self.held, self.recorded = name, held, recorded
+        super().__init__(message)
+
+
 class PullFailed(BriefsError):
-    """Several snapshots could not be pulled; each reason is one line of the message."""
+    """Several snapshots could not be pulled; each reason is one part of the one-line message.
 
-    exit_code = 1
+    A mirror that simply holds an older snapshot of several series is said once, with
+    the months of each, rather than once per series.
+    """
 
-    def __init__(self, report):  # a data.official.registry.PullReport
+    def __init__(self, report):  # a data.official.pull.PullReport
         self.report = report
         codes = {exc.exit_code for exc in report.failures.values()}
         self.exit_code = 2 if codes == {2} else 1
-        lines = "; ".join(str(exc) for exc in report.failures.values())
-        super().__init__(f"{len(report.failures)} snapshots not pulled: {lines}")
+        older = [exc for exc in report.failures.values() if isinstance(exc, OlderVintage)]
+        parts = [str(exc) for exc in report.failures.values() if not (len(older) > 1 and isinstance(exc, OlderVintage))]
+        if len(older) > 1:
+            listed = ", ".join(f"{exc.name} ({exc.held}, recorded {exc.recorded})" for exc in older)
+            parts.insert(0, f"the mirror holds older vintages than data/external.json records for {listed}: "
+                            "copy the recorded files into the mirror (or fetch them from their addresses), "
+                            "or use a mirror that has them; nothing replaced")
+        super().__init__(f"{len(report.failures)} snapshots not pulled: {'; '.join(parts)}")
+
+
+class VintageRefused(BriefsError):
+    """Some candidate vintages failed their checks, so none was recorded; one part per series."""
+
+    exit_code = 2
+
+    def __init__(self, failures: dict[str, BriefsError]):
+        self.failures = failures
+        codes = {exc.exit_code for exc in failures.values()}
+        self.exit_code = 2 if codes == {2} else 1
+        parts = "; ".join(str(exc) for exc in failures.values())
+        super().__init__(f"no vintage recorded, data/external.json unchanged: {parts}")
 
 
 class BuildFailed(BriefsError):
@@ -66,6 +95,17 @@ class StaleDocs(BriefsError):
     """The committed reference page no longer matches the commands."""
 
     exit_code = 1
+
+
+# Exit statuses that report an outcome, not an error: what `briefs data update` found, so that a
+# scheduled job can tell "nothing to review" from "review this" from "an argument changed".
+#   0  nothing new: no series has a newer vintage; nothing was written
+#   1  a failure (BriefsError), as for every command; 2 bad input; 3 an unexpected error
+#   4  new vintages recorded and the briefs that read them re-run; no claim changed verdict
+#   5  new vintages recorded, and at least one claim changed verdict (holds <-> contradicted)
+UPDATE_NOTHING_NEW = 0
+UPDATE_CHANGED = 4
+UPDATE_FLIPPED = 5
 
 
 def exit_code(exc: BaseException) -> int:

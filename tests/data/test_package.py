@@ -138,3 +138,22 @@ def test_unknown_figure_is_refused(repo):
     pkg = load_package(repo / "data" / "datapackage.json")
     with pytest.raises(DataError, match="no figure with id 'nope'"):
         pkg.figure("nope")
+
+
+def test_a_figure_is_read_from_the_resource_that_holds_it_only(repo):
+    """A brief that quotes one figure depends on that figure's file, not on every figures file."""
+    pkg = load_package(repo / "data" / "datapackage.json")
+    figure = pkg.figure("mpi_new_reality_since")
+    assert figure.document_name and set(pkg.loaded) == {"mpi_figures", "documents"}
+    assert len(pkg.figures("001")) > 0 and set(pkg.loaded) == {"mpi_figures", "documents", "imumi_figures"}
+    with pytest.raises(DataError, match="no figure with id 'nope'"):
+        pkg.figure("nope")
+
+
+def test_an_id_in_two_figures_files_is_refused(project):
+    path = project / "data" / "mpi_figures.csv"
+    row = next(line for line in (project / "data" / "imumi_figures.csv").read_text().splitlines() if line.startswith("inm_returns_total_text,"))
+    path.write_text(path.read_text() + row + "\n")
+    pkg = load_package(project / "data" / "datapackage.json")
+    with pytest.raises(DataError, match="figure id 'inm_returns_total_text' appears in imumi_figures and mpi_figures"):
+        pkg.figure("inm_returns_total_text")

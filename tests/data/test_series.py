@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from briefs.data.official import series, registry
+from briefs.data.official.pull import pull
 from briefs.errors import DataError, UsageError
 from snapshot_helpers import make_mirror, make_project, replace_line, shared_data
 
@@ -30,7 +31,7 @@ def root(tmp_path, monkeypatch):
 @pytest.fixture
 def pulled(root, tmp_path):
     """A project whose data/external/ holds verified copies of every snapshot."""
-    registry.pull(mirror=make_mirror(tmp_path), root=root)
+    pull(mirror=make_mirror(tmp_path), root=root)
     return root
 
 
@@ -40,17 +41,18 @@ def raw_rows(path):
 
 
 def test_absent_series_load_as_none(root):
-    for name in series.FILES:
+    assert len(series.names(root)) == 6
+    for name in series.names(root):
         assert not series.available(name, root)
         assert series.load(name, root) is None
     assert "briefs data pull" in series.absent_note(US)
 
 
 def test_several_absent_series_are_named_in_one_sentence():
-    names = list(series.FILES)[:2]
+    names = series.names()[:2]
     note = series.absent_note(*names)
     assert note.count("not available") == 1 and note.count("Fetch them") == 1
-    assert all(f"“{series.TITLES[n]}”" in note for n in names) and " and “" in note
+    assert all(f"“{series.title(n)}”" in note for n in names) and " and “" in note
 
 
 def test_unknown_series_is_a_usage_error(root):
@@ -98,9 +100,9 @@ def test_months_for_the_series_without_a_month_column(pulled):
 def test_briefs_external_overrides_the_folder(root, tmp_path, monkeypatch):
     elsewhere = tmp_path / "elsewhere"
     monkeypatch.setenv("BRIEFS_EXTERNAL", str(elsewhere))
-    registry.pull([SEX_AGE], mirror=make_mirror(tmp_path), root=root)
-    assert (elsewhere / series.FILES[SEX_AGE]).is_file()
-    assert len(series.load(SEX_AGE, root)) == len(raw_rows(shared_data() / series.FILES[SEX_AGE]))
+    pull([SEX_AGE], mirror=make_mirror(tmp_path), root=root)
+    assert (elsewhere / series.path_of(SEX_AGE, root).name).is_file()
+    assert len(series.load(SEX_AGE, root)) == len(raw_rows(shared_data() / series.path_of(SEX_AGE, root).name))
 
 
 def test_citation_names_publisher_and_months(pulled):
@@ -179,7 +181,7 @@ def test_a_valid_file_that_is_not_the_recorded_snapshot_is_refused(pulled):
     path = series.path_of(SEX_AGE, pulled)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(lines[:-1]), encoding="utf-8")
-    with pytest.raises(DataError, match=r"sha256 is [0-9a-f]{64}, but .* records [0-9a-f]{64} .*--update-checksums"):
+    with pytest.raises(DataError, match=r"sha256 is [0-9a-f]{64}, but .* records [0-9a-f]{64} .*briefs data update --file"):
         series.load(SEX_AGE, pulled)
 
 

@@ -129,3 +129,67 @@ def test_dask_distributed_executor_runs_the_briefs(two_briefs):
         with distributed.Client(cluster) as client:
             runs, failures, _ = run(root, executor=client.get_executor())
     assert runs == ["sexes", "tiny"] and failures == {}
+
+
+# --- precise inputs: one figures file, one series entry ------------------------------------------
+
+def quoting(name: str, title: str, figure: str) -> str:
+    return TINY.replace("tiny", name).replace("Tiny", title).replace(
+        'docs = pkg.table("documents")', f'docs = pkg.table("documents")\nfigure = pkg.figure("{figure}")')
+
+
+@pytest.fixture()
+def figure_readers(tmp_path):
+    """Two small briefs, each quoting one figure from a different figures file."""
+    from conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    for path in (root / "notebooks").glob("*.md"):
+        path.unlink()
+    (root / "notebooks" / "quotes-imumi.md").write_text(
+        quoting("quotes-imumi", "Quotes IMUMI", "inm_returns_total_text"))
+    (root / "notebooks" / "quotes-mpi.md").write_text(
+        quoting("quotes-mpi", "Quotes MPI", "mpi_new_reality_since"))
+    return root
+
+
+def test_a_brief_depends_only_on_the_figures_files_it_read(figure_readers):
+    import nbformat
+
+    root = figure_readers
+    assert run(root)[0] == ["quotes-imumi", "quotes-mpi"]
+    inputs = cache.inputs_of(nbformat.read(root / "build" / "runs" / "quotes-mpi.ipynb", as_version=4))
+    figures = sorted(p for p in inputs if p.endswith("_figures.csv"))
+    assert figures == ["data/mpi_figures.csv"]
+    # Editing one figures file re-runs its reader only; a file neither reads re-runs nobody.
+    mpi = root / "data" / "mpi_figures.csv"
+    mpi.write_text(mpi.read_text().replace("Year from which", "The year from which", 1))
+    assert run(root)[0] == ["quotes-mpi"]
+    cilp = root / "data" / "cilp_colmex_figures.csv"
+    cilp.write_text(cilp.read_text().replace("moving migration control outward", "moving migration controls outward", 1))
+    assert run(root) == ([], {}, ["quotes-imumi", "quotes-mpi"])
+    imumi = root / "data" / "imumi_figures.csv"
+    imumi.write_text(imumi.read_text().replace("INM answer to", "INM's answer to", 1))
+    assert run(root)[:2] == (["quotes-imumi"], {})
+
+
+def test_a_new_vintage_of_one_series_reruns_only_its_readers(two_briefs, monkeypatch):
+    """Each reader depends on its series' entry in data/external.json, not on the whole file."""
+    import json
+
+    root = two_briefs
+    monkeypatch.setenv("BRIEFS_EXTERNAL", str(root / "external"))  # absent series: the entry still counts
+    for name, series_name in (("tiny", "ohss_enforcement_monthly"), ("sexes", "mx_irregular_events_by_sex_age")):
+        nb = root / "notebooks" / f"{name}.md"
+        nb.write_text(nb.read_text().replace('docs = pkg.table("documents")', f'docs = pkg.table("documents")\nfrom briefs.data.official import series\nx = series.load("{series_name}")'))
+    assert run(root)[0] == ["sexes", "tiny"]
+    description = root / "data" / "external.json"
+    doc = json.loads(description.read_text())
+    res = next(r for r in doc["resources"] if r["name"] == "ohss_enforcement_monthly")
+    res["path"] = "ohss_enforcement_monthly_fy2014_2024sep.csv"  # a vintage under a new name, not fetched here
+    description.write_text(json.dumps(doc, indent=2))
+    assert run(root)[0] == ["tiny"]
+    res = next(r for r in doc["resources"] if r["name"] == "us_sw_border_encounters")
+    res["title"] = "Another title"  # a series neither brief reads
+    description.write_text(json.dumps(doc, indent=2))
+    assert run(root)[0] == []

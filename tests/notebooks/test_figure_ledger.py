@@ -70,7 +70,7 @@ def inm():
 
 @pytest.fixture(scope="module")
 def ohss_months():
-    raw = pd.read_csv(shared_data() / series.FILES["ohss_enforcement_monthly"], keep_default_na=False)
+    raw = pd.read_csv(shared_data() / series.path_of("ohss_enforcement_monthly", REPO).name, keep_default_na=False)
     raw = raw[raw.Month != 0]
     raw = raw.assign(ym=raw["Calendar Year"] * 100 + raw.Month)
     return raw.set_index("ym").apply(pd.to_numeric, errors="coerce")
@@ -121,7 +121,7 @@ def test_without_series_every_group_is_there_and_no_series_row(absent):
     rows = ledger_rows(nb)
     assert set(rows.index) == GROUPS
     assert not rows["qualifier"].eq("official series").any()
-    assert not rows["source"].isin(series.TITLES.values()).any()
+    assert not rows["source"].isin([series.title(n, REPO) for n in series.names(REPO)]).any()
 
 
 def test_without_series_each_check_says_plainly_it_was_not_made(absent):
@@ -226,7 +226,7 @@ def test_title42_rates_are_recomputed_from_the_dhs_table(present, ohss_months, p
 
 def test_chnv_expulsions_are_recomputed_from_cbps_series(present, pkg):
     result, _, _ = present
-    raw = pd.read_csv(shared_data() / series.FILES["us_sw_border_encounters"], keep_default_na=False, dtype={"month": str})
+    raw = pd.read_csv(shared_data() / series.path_of("us_sw_border_encounters", REPO).name, keep_default_na=False, dtype={"month": str})
     cap = pkg.figure("chnv_expulsion_cap_monthly")
     rows = raw[(raw.authority == "Title 42") & (raw.encounter_type == "Expulsions")
                & raw.citizenship_iso3.isin(["CUB", "HTI", "NIC", "VEN"]) & raw.month.between("2023-01", "2023-05")]

@@ -52,7 +52,7 @@ def pkg():
 
 
 def load(name: str) -> pd.DataFrame:
-    return pd.read_csv(shared_data() / series.FILES[name], keep_default_na=False, na_values=[""], dtype={"month": str})
+    return pd.read_csv(shared_data() / series.path_of(name, REPO).name, keep_default_na=False, na_values=[""], dtype={"month": str})
 
 
 # --- without the series -----------------------------------------------------------------------
@@ -137,7 +137,7 @@ def test_series_checks_are_independent_of_each_other(tmp_path):
     mirror = shared_data()
     only = tmp_path / "only-ohss"
     only.mkdir()
-    shutil.copy(mirror / series.FILES["ohss_enforcement_monthly"], only)
+    shutil.copy(mirror / series.path_of("ohss_enforcement_monthly", REPO).name, only)
     result, _, ledger = run_with(BRIEF, only, tmp_path / f"{BRIEF}.ipynb")
     assert set(by_id(result)) == ARTICLE_CLAIMS | MPP_CLAIMS
     assert ledger["values"]["us_check"] == series.absent_note("us_sw_border_encounters")

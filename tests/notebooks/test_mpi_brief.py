@@ -62,15 +62,15 @@ def write_series(folder: Path, mexico_minus_bp: dict[str, int] | None = None) ->
         lead = (mexico_minus_bp or {}).get(label, 10_000)
         mx_rows += [(label, "GTM", (value + lead) // 2), (label, "HND", value + lead - (value + lead) // 2)]
     pd.DataFrame(us_rows, columns=["month", "component", "area", "authority", "encounter_type", "demographic",
-                                   "citizenship_iso3", "encounters"]).to_csv(folder / series.FILES[US], index=False)
-    pd.DataFrame(mx_rows, columns=["month", "nationality_iso3", "events"]).to_csv(folder / series.FILES[MX], index=False)
+                                   "citizenship_iso3", "encounters"]).to_csv(folder / series.path_of(US, ROOT).name, index=False)
+    pd.DataFrame(mx_rows, columns=["month", "nationality_iso3", "events"]).to_csv(folder / series.path_of(MX, ROOT).name, index=False)
 
 
 def recording(tmp_path: Path, folder: Path) -> Path:
     """A copy of the project whose data/external.json records the made-up files' checksums.
 
     Loading verifies each series against its recorded sha256, as an author's newer
-    snapshot would be after `briefs data pull --update-checksums`.
+    vintage would be once `briefs data update` has recorded it.
     """
     from conftest import copy_project
 
@@ -89,7 +89,7 @@ def recording(tmp_path: Path, folder: Path) -> Path:
 def shared_series() -> Path | None:
     """The machine's copy of the official series (../shared/data beside the project or its worktree folder)."""
     for folder in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data"):
-        if all((folder / series.FILES[name]).is_file() for name in (MX, US)):
+        if all((folder / series.path_of(name, ROOT).name).is_file() for name in (MX, US)):
             return folder
     return None
 
@@ -137,7 +137,7 @@ def test_with_the_official_series_the_month_by_month_claim_is_made(tmp_path, mon
     copy = tmp_path / "series"
     copy.mkdir()
     for name in (MX, US):
-        shutil.copyfile(source / series.FILES[name], copy / series.FILES[name])
+        shutil.copyfile(source / series.path_of(name, ROOT).name, copy / series.path_of(name, ROOT).name)
     out = run(tmp_path, monkeypatch, copy)
     assert set(out["claims"]) == WITH_SERIES
     claim = out["claims"]["months_mexico_not_ahead"]

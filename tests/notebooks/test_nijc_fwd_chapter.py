@@ -48,7 +48,7 @@ def pkg():
 
 @pytest.fixture(scope="module")
 def ohss_months():
-    raw = pd.read_csv(shared_data() / series.FILES["ohss_enforcement_monthly"], keep_default_na=False)
+    raw = pd.read_csv(shared_data() / series.path_of("ohss_enforcement_monthly", REPO).name, keep_default_na=False)
     raw = raw[raw.Month != 0]
     raw = raw.assign(ym=raw["Calendar Year"] * 100 + raw.Month)
     return raw.set_index("ym").apply(pd.to_numeric, errors="coerce")
@@ -124,7 +124,7 @@ def test_mpp_total_counts_only_months_with_values(present, ohss_months):
 
 def test_haitian_ratio_is_recomputed_from_mexicos_table(present, pkg):
     result, _, ledger = present
-    ret = pd.read_csv(shared_data() / series.FILES["mx_deportations_and_returns"], keep_default_na=False, dtype={"month": str})
+    ret = pd.read_csv(shared_data() / series.path_of("mx_deportations_and_returns", REPO).name, keep_default_na=False, dtype={"month": str})
     hti = ret[ret.nationality_iso3 == "HTI"]
     per_year = hti.groupby(hti.month.str[:4])["people"].sum()
     claim = by_id(result)["nijc_haiti_ratio_all"]

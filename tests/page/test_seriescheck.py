@@ -43,7 +43,7 @@ def test_an_absent_series_glues_the_absent_note_and_its_short_form(external):
                                   not_covered="never shown: the series is absent")
     assert state.state == seriescheck.ABSENT and not state.ready and state.missing == (OH,)
     assert ledger.values["mpp_check"] == series.absent_note(OH)
-    assert ledger.values["mpp_finding"] == f"Not checked against “{series.TITLES[OH]}”, which this build does not have."
+    assert ledger.values["mpp_finding"] == f"Not checked against “{series.title(OH)}”, which this build does not have."
 
 
 def test_a_series_short_of_the_window_says_which_months_and_the_briefs_own_finding(external):
@@ -54,7 +54,7 @@ def test_a_series_short_of_the_window_says_which_months_and_the_briefs_own_findi
     assert state.state == seriescheck.NOT_COVERED and not state.ready
     for key in ("mpp", "t42"):
         assert ledger.values[f"{key}_check"] == (
-            f"The official series “{series.TITLES[OH]}” in this build does not cover every month from "
+            f"The official series “{series.title(OH)}” in this build does not cover every month from "
             "January 2019 to July 2021, so this check was not made.")
         assert ledger.values[f"{key}_finding"] == "The DHS table does not cover the chapter's period."
 

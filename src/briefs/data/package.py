@@ -69,6 +69,30 @@ def _trusted() -> set[str]:
     return VALIDATED | set(os.environ.get(VALIDATED_ENV, "").split())
 
 
+PART = "#"  # an input "file.json#name" is the resource `name` of a JSON description, not the whole file
+
+
+def part_digest(path: str | os.PathLike, name: str) -> str:
+    """The sha256 of one resource of a JSON description (its `resources` entry named `name`), or ABSENT.
+
+    A brief that reads one official series depends on that series' entry in
+    `data/external.json` (its vintage, file name, title, schema), not on the
+    entries of the series it never read.
+    """
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        entry = next(r for r in doc.get("resources", []) if isinstance(r, dict) and r.get("name") == name)
+    except (OSError, ValueError, StopIteration, AttributeError):
+        return ABSENT
+    return hashlib.sha256(json.dumps(entry, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def record_part(path: str | os.PathLike, name: str) -> str:
+    digest = part_digest(path, name)
+    INPUTS[f"{_display_path(Path(path))}{PART}{name}"] = digest
+    return digest
+
+
 _PANDAS_TYPES = {"integer": "Int64", "number": "float64", "string": "string", "boolean": "boolean"}
 
 # A resource is a transcription of printed tables: a few KB. Anything this large is the wrong
@@ -124,6 +148,7 @@ class Package:
     loaded: dict[str, str] = field(default_factory=dict)  # resource name -> sha256
     cited: dict[str, Figure] = field(default_factory=dict)  # figure id -> figure, in order of use
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _figure_index: dict[str, tuple[set, set] | None] | None = field(default=None, repr=False)
 
     @property
     def base(self) -> Path:
@@ -206,8 +231,33 @@ class Package:
     def figure_resources(self) -> list[str]:
         return [r["name"] for r in self.descriptor.get("resources", []) if r.get("schema") == FIGURES_SCHEMA]
 
+    def _figure_holders(self, figure_id: str | None = None, document: str | None = None) -> list[str]:
+        """The figures resources that hold a figure id or rows of a document, found without reading
+        the others as data: a brief depends only on the figures files it actually used.
+
+        The index reads two columns of each file with the csv module and records
+        nothing; a file it cannot read that way is counted as a holder, so that
+        `table` reads and validates it and reports its problem.
+        """
+        if self._figure_index is None:
+            index: dict[str, tuple[set, set] | None] = {}
+            for name in self.figure_resources():
+                try:
+                    with open(self.resource_path(name), newline="", encoding="utf-8") as handle:
+                        rows = list(csv.DictReader(handle))
+                    index[name] = ({row["id"] for row in rows}, {row["document"] for row in rows})
+                except (OSError, UnicodeDecodeError, csv.Error, KeyError, TypeError):
+                    index[name] = None
+            self._figure_index = index
+        return [
+            name for name, entry in self._figure_index.items()
+            if entry is None or ((figure_id is None or figure_id in entry[0]) and (document is None or document in entry[1]))
+        ]
+
     def figures(self, document: str | None = None) -> pd.DataFrame:
-        frames = [self.table(name) for name in self.figure_resources()]
+        """The figures of one document (reading only the resources that hold it), or of every document."""
+        names = self._figure_holders(document=document) if document is not None else self.figure_resources()
+        frames = [self.table(name) for name in names]
         figs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         if document is not None and not figs.empty:
             figs = figs[figs["document"] == document].reset_index(drop=True)
@@ -218,11 +268,19 @@ class Package:
         return {row["id"]: row for row in docs.to_dict("records")}
 
     def figure(self, figure_id: str) -> Figure:
-        figs = self.figures()
-        match = figs[figs["id"] == figure_id]
-        if match.empty:
+        """One figure, read from the resource that holds it (only that one is recorded as an input)."""
+        found = []
+        for name in self._figure_holders(figure_id=figure_id):
+            table = self.table(name)
+            match = table[table["id"] == figure_id]
+            if not match.empty:
+                found.append((name, match))
+        if not found:
             raise DataError(f"{_display_path(self.path)}: no figure with id {figure_id!r} in {', '.join(self.figure_resources())}")
-        row = match.iloc[0]
+        if len(found) > 1:
+            raise DataError(f"{_display_path(self.path)}: figure id {figure_id!r} appears in {found[0][0]} and {found[1][0]}; "
+                            "an id must name one figure")
+        row = found[0][1].iloc[0]
         doc = self.documents().get(row["document"], {})
 
         def opt(value: Any) -> Any:

@@ -27,6 +27,7 @@ from briefs.media import ABSENT
 from briefs.execute import readback
 from briefs.project import paths
 from briefs.project.catalog import front_matter
+from briefs.data.package import PART, part_digest
 
 
 @lru_cache(maxsize=1)
@@ -121,7 +122,12 @@ def stale_reason(name: str, root: Path, run_key: str, notebook: Path) -> str | N
     if saved.get("files") is None:
         return "no record of the files it read"
     for path, digest in saved.get("files", {}).items():
-        full = Path(path) if os.path.isabs(path) else root / path
+        file, _, part = path.partition(PART)
+        full = Path(file) if os.path.isabs(file) else root / file
+        if part:  # one resource of a JSON description, such as a series' entry in data/external.json
+            if part_digest(full, part) != digest:
+                return f"input {path} changed"
+            continue
         if digest == ABSENT:
             if full.exists():
                 return f"input {path} has appeared"

@@ -27,7 +27,7 @@ import nbformat
 
 from briefs import atomic
 from briefs.project import catalog
-from briefs.execute import cache, completion, downloads, limits, readback, window
+from briefs.execute import cache, completion, downloads, limits, readback, window_guard
 from briefs.media import BRIEF_ENV
 from briefs.errors import BriefFailed, ClaimContradicted, DataError, UsageError
 from briefs.project import buildlock, paths
@@ -353,7 +353,7 @@ def run_brief(
             given.setdefault("strict", True)
         params = check_parameters(name, declared, given)
         pkg = preflight(declared, params, root)
-        window.check(brief.path, declared, params, pkg)
+        window_guard.check(brief.path, declared, params, pkg)
         custom = custom_parameters(declared, params)
         if output is not None:
             target = output

@@ -46,7 +46,7 @@ class Gap:
 
 def against(figure: Figure, name: str, where: str) -> str:
     """A ledger source for a series check: the document's figure, then the series and window it was set against."""
-    return f"{figure.citation()}; checked against {series.TITLES[name]}, {where}"
+    return f"{figure.citation()}; checked against {series.title(name)}, {where}"
 
 
 def glue_md(ledger: Ledger, key: str, text: str) -> None:
@@ -80,7 +80,7 @@ def series_used_html(names: list[str]) -> str:
     """The official series a brief consulted: title, file, sha256 and months, or that it was absent."""
     items = []
     for name in names:
-        title = html.escape(series.TITLES[name])
+        title = html.escape(series.title(name))
         if series.available(name):
             path = series.path_of(name)
             items.append(
@@ -105,7 +105,7 @@ READY = "ready"
 
 
 def _listed(names: tuple[str, ...]) -> str:
-    quoted = [f"“{series.TITLES[n]}”" for n in names]
+    quoted = [f"“{series.title(n)}”" for n in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 

@@ -2,7 +2,8 @@
 
 Readers must be able to trace every number: this lists the document, then
 each of its notes that a figure on the page came from, with the work the note
-cites, and the data resources (with sha256) the brief read. The same facts go
+cites, the data resources (with sha256) the brief read, and the vintage of each
+official series it read. The same facts go
 out as JSON (SOURCES_MIME) beside the HTML, so a release can state each page's
 provenance from the executed notebook alone, without re-running the kernel.
 """
@@ -10,6 +11,7 @@ provenance from the executed notebook alone, without re-running the kernel.
 from __future__ import annotations
 
 import html
+import sys
 from typing import Any
 
 from briefs.data.package import INPUTS, Package
@@ -34,12 +36,19 @@ def record(pkg: Package, document: str) -> dict[str, Any]:
         resources.append({"name": name, "path": res.get("path", ""), "sha256": digest, "sources": origins})
     return {
         "document": document,
+        "series": series_read(),
         "notes": [
             {"document": doc, "note": note or None, "cited_work": work, "figures": ids}
             for (doc, note, work), ids in sorted(notes.items(), key=lambda kv: (kv[0][0], kv[0][1]))
         ],
         "resources": resources,
     }
+
+
+def series_read() -> list[dict]:
+    """The official series this kernel read (or looked for and found absent), with their vintages."""
+    module = sys.modules.get("briefs.data.official.series")  # a brief that never imported it read none
+    return [module.READ[name] for name in sorted(module.READ)] if module else []
 
 
 def _document_line(doc: dict, document: str) -> str:

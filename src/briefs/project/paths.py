@@ -128,3 +128,8 @@ def html_dir(root: Path | None = None) -> Path:
 def site_dir(root: Path | None = None) -> Path:
     """The published editions, side by side."""
     return _root(root) / "site"
+
+
+def update_dir(root: Path | None = None) -> Path:
+    """`briefs data update`'s scratch: the runs before the new vintages, and the report."""
+    return build_dir(root) / "update"

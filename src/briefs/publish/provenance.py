@@ -1,7 +1,8 @@
 """What each page of an edition was made from: edition, date, code, parameters, data.
 
 The facts come from the executed notebook (its parameters cell and injected
-parameters, the sources record that `sources.show` emits, the claims ledger)
+parameters, the sources record that `sources.show` emits, with the vintage of
+every official series the brief read, the claims ledger)
 and from the release (edition name, date, git commit). They are added to the
 *staged copy* of a notebook as a generated section when the book is compiled,
 never inside the kernel: the executed notebook in `build/runs` stays the same
@@ -128,6 +129,7 @@ def brief_facts(brief: catalog.Brief, notebook: Path) -> dict[str, Any]:
         "parameters": effective_parameters(notebook, nb),
         "parameters_given": sorted(nb.metadata.get("briefs", {}).get("parameters", {})),
         "resources": record.get("resources", []),
+        "series": record.get("series", []),
         "notes": [(n.get("document"), n.get("note")) for n in record.get("notes", [])],
         "claims": {"total": len(claims), "contradicted": sum(1 for c in claims if c.get("status") != "holds")},
     }
@@ -185,6 +187,7 @@ def block_html(facts: dict[str, Any], edition: dict[str, Any]) -> str:
         f"<br><span class=\"briefs-sha\">sha256 <code>{_esc(r['sha256'])}</code></span></li>"
         for r in facts["resources"]
     ) or "<li>this brief recorded no data resources</li>"
+    series = "".join(_series_item(s) for s in facts.get("series", [])) or "<li>this brief read no official series</li>"
     nb = facts["notebook"]
     claims = facts["claims"]
     return (
@@ -204,8 +207,22 @@ def block_html(facts: dict[str, Any], edition: dict[str, Any]) -> str:
         f"<tbody>{params}</tbody></table>"
         '<p class="briefs-provenance-caption">Data resources read</p>'
         f'<ul class="briefs-provenance-data">{data}</ul>'
+        '<p class="briefs-provenance-caption">Official series read</p>'
+        f'<ul class="briefs-provenance-series">{series}</ul>'
         "</div>"
     )
+
+
+def _series_item(s: dict[str, Any]) -> str:
+    """One official series: its vintage (file, months, when and where it was taken) and hash, or its absence."""
+    title = f"{_esc(s.get('title', s.get('name', '')))} (<code>{_esc(s.get('name', ''))}</code>)"
+    if s.get("state") == "absent":
+        return f"<li>{title}: not available in this build, so the checks that need it were not made</li>"
+    months = " to ".join(s.get("months") or []) or "months not recorded"
+    taken = f", taken {_esc(s['taken'])}" if s.get("taken") else ""
+    origin = f" from {_esc(s['from'])}" if s.get("from") else ""
+    return (f"<li>{title}: vintage <code>{_esc(s.get('file', ''))}</code>, {_esc(months)}{taken}{origin}"
+            f"<br><span class=\"briefs-sha\">sha256 <code>{_esc(s.get('sha256', ''))}</code></span></li>")
 
 
 def _raw(html_text: str) -> str:

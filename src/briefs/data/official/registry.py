@@ -1,41 +1,34 @@
-"""The official series as external snapshots: described in the repository, fetched on demand.
+"""The official series as external snapshots: described once, in `data/external.json`.
 
 The series are not committed (publishers revise them and their terms differ),
 so `data/external.json` records, for each one, where it comes from, its
-licence, its Table Schema and the sha256 of the exact bytes the briefs were
-written against. `pull` fetches those bytes from the recorded address or from a
-local mirror into a temporary file beside the destination and renames it into
-place only once the checksum matches: a bad download never replaces a good
-file, and a reader never sees half a file. An author who wants newer data pulls
-with `update_checksums=True`, which validates the new file against the schema
-before recording its hash and coverage in the description.
+licence, its Table Schema, the names its files may have, and the *vintage* the
+briefs were written against: the file's name, sha256, size, the months it
+covers, and when and from where it was taken. Everything that names a series'
+file or title reads it from here (`snapshots`), so a vintage published under a
+new name is one edit of the description, made by `briefs data update`
+(`vintage.py`); `briefs data pull` (`pull.py`) fetches the recorded vintage.
 """
 
 from __future__ import annotations
 
-import hashlib
+import fnmatch
 import json
 import os
-import shutil
-import tempfile
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from briefs import __version__
-from briefs.files import sha256
-from briefs.errors import BriefsError, DataError, FetchFailed, PullFailed, UsageError
-from briefs.project.paths import project_root
+from briefs.data.package import sha256
 from briefs.data.official.schema import display_path, read_checked
+from briefs.errors import DataError, UsageError
+from briefs.project.paths import project_root
 
 DESCRIPTION = Path("data") / "external.json"
-CHUNK = 1 << 16
+SUPERSEDED = "superseded"  # folder inside the snapshot folder that keeps replaced vintages
 MONTH_NAMES = {name: number for number, name in enumerate(
     ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], start=1)}
 
@@ -55,7 +48,7 @@ def description_path(root: Path | None = None) -> Path:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One series as `data/external.json` describes it."""
+    """One series as `data/external.json` describes it, with the vintage in use."""
 
     name: str
     file: str
@@ -68,13 +61,36 @@ class Snapshot:
     coverage: tuple[str, str] | None
     period: dict
     schema: dict
-    descriptor: dict = field(repr=False)
+    patterns: tuple[str, ...] = ()
+    taken: str | None = None  # when the vintage was taken (YYYY-MM-DD)
+    origin: str | None = None  # where it was taken from: an address, or a folder
+    descriptor: dict = field(default_factory=dict, repr=False)
     described_in: str = field(default=str(DESCRIPTION), repr=False)
 
     def citation(self) -> str:
         """Short source line for a chart or table: publisher, title, months held, checksum prefix."""
         held = f", {self.coverage[0]} to {self.coverage[1]}" if self.coverage else ""
         return f"{self.publisher}, “{self.title}”{held} (snapshot sha256 {self.sha256[:12]})"
+
+    def months_text(self) -> str:
+        return " to ".join(self.coverage) if self.coverage else "months not recorded"
+
+    def names_a_vintage(self, file_name: str) -> bool:
+        """Whether a file of this name can hold this series: the recorded name, or one of its patterns."""
+        return file_name == self.file or any(fnmatch.fnmatchcase(file_name, p) for p in self.patterns)
+
+    def vintage(self) -> dict[str, Any]:
+        """The vintage in use, as provenance states it."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "file": self.file,
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            "months": list(self.coverage) if self.coverage else None,
+            "taken": self.taken,
+            "from": self.origin,
+        }
 
 
 def read_description(root: Path | None = None) -> dict:
@@ -90,6 +106,11 @@ def read_description(root: Path | None = None) -> dict:
     return doc
 
 
+def description_text(doc: dict) -> str:
+    """The description as written to disk (the layout of the committed file)."""
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
 def snapshots(root: Path | None = None) -> dict[str, Snapshot]:
     """Every described series by name, in the description's order."""
     path = description_path(root)
@@ -97,6 +118,8 @@ def snapshots(root: Path | None = None) -> dict[str, Snapshot]:
     found: dict[str, Snapshot] = {}
     for res in read_description(root)["resources"]:
         snap = _snapshot(res, where)
+        if snap.name in found:
+            raise DataError(f"{where}: two resources are named {snap.name!r}")
         found[snap.name] = snap
     return found
 
@@ -120,7 +143,11 @@ def _snapshot(res: Any, where: str) -> Snapshot:
     algo, _, digest = str(res["hash"]).rpartition(":")
     if algo not in ("", "sha256") or len(digest) != 64:
         raise DataError(f"{where}: resource {name!r}: hash must be 'sha256:' and 64 hex digits, got {res['hash']!r}")
+    patterns = res.get("patterns") or []
+    if not isinstance(patterns, list) or not all(isinstance(p, str) and p and "/" not in p for p in patterns):
+        raise DataError(f"{where}: resource {name!r}: patterns must be a list of file name patterns such as 'name_*.csv'")
     coverage = res.get("coverage") or {}
+    vintage = res.get("vintage") or {}
     return Snapshot(
         name=name,
         file=res["path"],
@@ -133,6 +160,9 @@ def _snapshot(res: Any, where: str) -> Snapshot:
         coverage=(coverage["start"], coverage["end"]) if coverage.get("start") and coverage.get("end") else None,
         period=res["period"],
         schema=res["schema"],
+        patterns=tuple(patterns),
+        taken=vintage.get("taken"),
+        origin=vintage.get("from"),
         descriptor=res,
         described_in=where,
     )
@@ -199,6 +229,21 @@ def coverage_of(frame: pd.DataFrame, snap: Snapshot, where: str = "the series") 
     return stamps.min().strftime("%Y-%m"), stamps.max().strftime("%Y-%m")
 
 
+def compare_coverage(found: tuple[str, str] | None, recorded: tuple[str, str] | None) -> str:
+    """'older', 'newer' or 'same months' for a file's months against the recorded vintage's.
+
+    A vintage is newer when it reaches a later month; at the same last month it
+    holds the same months (perhaps revised, perhaps with early months dropped).
+    """
+    if not found or not recorded:
+        return "same months" if found == recorded else ("newer" if found else "older")
+    if found[1] > recorded[1]:
+        return "newer"
+    if found[1] < recorded[1]:
+        return "older"
+    return "same months"
+
+
 # --- status ---------------------------------------------------------------------
 
 
@@ -213,6 +258,8 @@ class SnapshotStatus:
     coverage: tuple[str, str] | None
     declared: tuple[str, str] | None
     problem: str | None
+    taken: str | None = None
+    origin: str | None = None
 
     @property
     def state(self) -> str:
@@ -222,6 +269,28 @@ class SnapshotStatus:
             return "invalid"
         return "verified" if self.verified else "checksum differs"
 
+    def vintage_text(self) -> str:
+        """The vintage in use: file, months, when and from where it was taken."""
+        months = " to ".join(self.declared) if self.declared else "months not recorded"
+        taken = f", taken {self.taken}" if self.taken else ""
+        origin = f" from {self.origin}" if self.origin else ""
+        return f"{self.file} ({months}){taken}{origin}"
+
+
+@dataclass(frozen=True)
+class Stray:
+    """A file in the snapshot folder that no series records: a superseded or an unrecorded vintage."""
+
+    file: str
+    path: Path
+    series: str | None  # the series whose file names it fits, if any
+
+    def text(self) -> str:
+        if self.series:
+            return (f"{self.file} fits the names of {self.series} but is not its recorded vintage; "
+                    f"bring it in with `briefs data update --file {self.series}={display_path(self.path)}`, or delete it")
+        return f"{self.file} is not a file of any official series; delete it or move it elsewhere"
+
 
 def status(root: Path | None = None) -> list[SnapshotStatus]:
     """What is in the snapshot folder, checked; never raises for a bad file, it reports it."""
@@ -230,7 +299,8 @@ def status(root: Path | None = None) -> list[SnapshotStatus]:
     for snap in snapshots(root).values():
         path = folder / snap.file
         if not path.is_file():
-            result.append(SnapshotStatus(snap.name, snap.file, path, False, False, None, None, snap.coverage, None))
+            result.append(SnapshotStatus(snap.name, snap.file, path, False, False, None, None, snap.coverage, None,
+                                         snap.taken, snap.origin))
             continue
         digest = sha256(path)
         problem, found = None, None
@@ -239,218 +309,26 @@ def status(root: Path | None = None) -> list[SnapshotStatus]:
             found = coverage_of(frame, snap)
         except DataError as exc:
             problem = str(exc)
-        result.append(SnapshotStatus(snap.name, snap.file, path, True, digest == snap.sha256, digest, found, snap.coverage, problem))
+        result.append(SnapshotStatus(snap.name, snap.file, path, True, digest == snap.sha256, digest, found, snap.coverage,
+                                     problem, snap.taken, snap.origin))
     return result
 
 
-# --- pull -----------------------------------------------------------------------
-
-
-class PullProgress:
-    """Silent progress; the CLI passes one that draws rich progress bars."""
-
-    def start(self, name: str, total: int | None) -> None: ...
-
-    def advance(self, name: str, size: int) -> None: ...
-
-    def finish(self, name: str, outcome: str, ok: bool) -> None: ...
-
-
-@dataclass
-class PullReport:
-    folder: Path
-    outcomes: dict[str, str] = field(default_factory=dict)  # name -> what happened
-    failures: dict[str, BriefsError] = field(default_factory=dict)
-    recorded: list[str] = field(default_factory=list)  # names whose hash was rewritten in the description
-
-
-def pull(
-    names: Iterable[str] | None = None,
-    *,
-    mirror: str | os.PathLike | None = None,
-    root: Path | None = None,
-    update_checksums: bool = False,
-    force: bool = False,
-    urls: dict[str, str] | None = None,
-    timeout: float = 60.0,
-    progress: PullProgress | None = None,
-) -> PullReport:
-    """Fetch the named snapshots (default: all) into the snapshot folder, verified.
-
-    `mirror` is a local folder or an http(s) address holding the files under
-    their own names; without it each file comes from its recorded `url`
-    (`urls` overrides those, by name). A file already present with the
-    recorded hash is left alone unless `force`. Every file is attempted; if any
-    failed, the single error (or a PullFailed listing them) is raised at the end,
-    after the others are in place.
-    """
-    progress = progress or PullProgress()
-    known = snapshots(root)
-    wanted = list(dict.fromkeys(names)) if names else list(known)
-    unknown = [n for n in wanted if n not in known]
-    if unknown:
-        raise UsageError(f"no official series named {', '.join(map(repr, unknown))} (known: {', '.join(known)})")
-    source = _mirror(mirror)
+def strays(root: Path | None = None) -> list[Stray]:
+    """Files beside the recorded vintages that no series records (hidden files and superseded/ aside)."""
     folder = external_dir(root)
-    report = PullReport(folder)
-    updates: dict[str, tuple[str, int, tuple[str, str] | None]] = {}
-    for name in wanted:
-        snap = known[name]
-        try:
-            outcome, update = _pull_one(snap, folder / snap.file, source, (urls or {}).get(name), update_checksums, force, timeout, progress)
-        except BriefsError as exc:
-            report.failures[name] = exc
-            progress.finish(name, str(exc), False)
-            continue
-        report.outcomes[name] = outcome
-        if update:
-            updates[name] = update
-        progress.finish(name, outcome, True)
-    if updates:
-        _record(root, updates)
-        report.recorded = list(updates)
-    if len(report.failures) == 1:
-        exc = next(iter(report.failures.values()))
-        exc.report = report  # type: ignore[attr-defined]
-        raise exc
-    if report.failures:
-        raise PullFailed(report)
-    return report
-
-
-def _mirror(mirror: str | os.PathLike | None) -> str | Path | None:
-    if mirror is None:
-        return None
-    text = os.fspath(mirror)
-    if text.startswith(("http://", "https://")):
-        return text if text.endswith("/") else text + "/"
-    folder = Path(text)
     if not folder.is_dir():
-        raise UsageError(f"mirror folder {text} does not exist")
-    return folder
+        return []
+    known = snapshots(root)
+    recorded = {snap.file for snap in known.values()}
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not path.is_file() or path.name in recorded:
+            continue
+        owner = next((s.name for s in known.values() if s.names_a_vintage(path.name)), None)
+        found.append(Stray(path.name, path, owner))
+    return found
 
 
-def _pull_one(snap: Snapshot, dest: Path, source, url: str | None, update_checksums: bool, force: bool, timeout: float, progress: PullProgress):
-    if not (force or update_checksums) and dest.is_file() and sha256(dest) == snap.sha256:
-        return "already verified", None
-    if isinstance(source, Path):
-        origin = source / snap.file
-        if not origin.is_file():
-            raise DataError(f"{snap.file}: not in the mirror {display_path(source)}")
-        label = display_path(origin)
-    else:
-        origin = urllib.parse.urljoin(source, urllib.parse.quote(snap.file)) if source else (url or snap.url)
-        if not origin:
-            raise DataError(
-                f"{snap.file}: no download address in {snap.described_in}; use --mirror DIR (or record a url)"
-            )
-        label = origin
-    tmp, digest, size = _fetch(origin, dest, snap.name, timeout, progress)
-    try:
-        before = "left untouched" if dest.exists() else "nothing written"
-        update = None
-        if digest != snap.sha256:
-            if not update_checksums:
-                raise DataError(
-                    f"{snap.file}: sha256 mismatch, expected {snap.sha256}, got {digest} (from {label}); "
-                    f"{display_path(dest)} {before}"
-                )
-            frame = read_snapshot(tmp, snap, where=label)
-            update = (digest, size, coverage_of(frame, snap, label))
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
-    if update:
-        return f"new snapshot recorded (sha256 {digest[:12]})", update
-    return "pulled and verified", None
-
-
-def _fetch(origin: Path | str, dest: Path, name: str, timeout: float, progress: PullProgress) -> tuple[Path, str, int]:
-    """Copy or download into a temporary file next to `dest`; returns it with its sha256 and size."""
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmpname = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    except OSError as exc:
-        raise FetchFailed(f"{dest.name}: cannot write into {display_path(dest.parent)}: {exc.strerror or exc}") from None
-    tmp = Path(tmpname)
-    digest, size = hashlib.sha256(), 0
-    try:
-        with os.fdopen(handle, "wb") as out:
-            with _SourceStream(origin, timeout) as (stream, total):
-                progress.start(name, total)
-                while block := stream.read(CHUNK):
-                    out.write(block)
-                    digest.update(block)
-                    size += len(block)
-                    progress.advance(name, len(block))
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; the snapshot is public data
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, BriefsError) or not isinstance(exc, Exception):
-            raise
-        raise FetchFailed(f"{dest.name}: {_reason(exc, origin, timeout)}") from None
-    return tmp, digest.hexdigest(), size
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-class _SourceStream:
-    """A readable stream and its size for a local file or a URL, as one context manager."""
-
-    def __init__(self, origin: Path | str, timeout: float):
-        self.origin, self.timeout = origin, timeout
-        self.stream = None
-
-    def __enter__(self):
-        if isinstance(self.origin, Path):
-            self.stream = open(self.origin, "rb")
-            return self.stream, self.origin.stat().st_size
-        request = urllib.request.Request(self.origin, headers={"User-Agent": f"briefs/{__version__}"})
-        self.stream = urllib.request.urlopen(request, timeout=self.timeout)
-        length = self.stream.headers.get("Content-Length")
-        return self.stream, int(length) if length and length.isdigit() else None
-
-    def __exit__(self, *exc):
-        if self.stream is not None:
-            self.stream.close()
-        return False
-
-
-def _reason(exc: Exception, origin: Path | str, timeout: float) -> str:
-    if isinstance(exc, urllib.error.HTTPError):
-        return f"{origin} answered HTTP {exc.code} {exc.reason}; nothing replaced"
-    if isinstance(exc, TimeoutError) or "timed out" in str(exc):
-        return f"no answer from {origin} within {timeout:g} s; nothing replaced"
-    if isinstance(exc, urllib.error.URLError):
-        return f"cannot download {origin}: {exc.reason}; nothing replaced"
-    if isinstance(exc, OSError):
-        return f"cannot copy {origin}: {exc.strerror or exc}; nothing replaced"
-    return f"{type(exc).__name__}: {exc}; nothing replaced"
-
-
-def _record(root: Path | None, updates: dict[str, tuple[str, int, tuple[str, str] | None]]) -> None:
-    """Write new hashes, sizes and coverage into the description, atomically."""
-    path = description_path(root)
-    doc = read_description(root)
-    for res in doc["resources"]:
-        if res.get("name") in updates:
-            digest, size, found = updates[res["name"]]
-            res["hash"] = f"sha256:{digest}"
-            res["bytes"] = size
-            if found:
-                res.setdefault("coverage", {}).update(start=found[0], end=found[1])
-    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    handle, tmpname = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        shutil.copymode(path, tmpname)
-        os.replace(tmpname, path)
-    finally:
-        Path(tmpname).unlink(missing_ok=True)
+def superseded_dir(root: Path | None = None) -> Path:
+    return external_dir(root) / SUPERSEDED

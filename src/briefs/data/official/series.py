@@ -8,6 +8,8 @@ after two checks: its cells against the Table Schema in `data/external.json`
 (so a damaged file stops the run naming row and column, instead of becoming a
 wrong number on a page) and its sha256 against the hash recorded there (so a
 brief is never silently recomputed on other data than its author checked).
+Which file holds a series, and its title, come from `data/external.json` alone:
+a vintage published under a new name is read as soon as it is recorded there.
 
 Types follow the schema: counts are int64 (Int64 with <NA> where OHSS prints
 "X"), a `month` column is a Timestamp; `months(name, frame)` gives the
@@ -21,56 +23,53 @@ from pathlib import Path
 import pandas as pd
 
 from briefs.data.official import registry
-from briefs.data.package import record_input
+from briefs.data.package import record_input, record_part
 from briefs.media import ABSENT
-from briefs.errors import DataError, UsageError
+from briefs.errors import DataError
 from briefs.data.official.schema import display_path
-
-FILES = {
-    "us_sw_border_encounters": "us_sw_border_encounters_monthly.csv",
-    "cbp_sw_land_border_encounters": "cbp_sw_land_border_encounters_fy22_fy25dec.csv",
-    "ohss_enforcement_monthly": "ohss_enforcement_monthly_fy2014_2024aug.csv",
-    "mx_irregular_events_by_nationality": "mx_irregular_events_by_nationality_monthly.csv",
-    "mx_irregular_events_by_sex_age": "mx_irregular_events_by_sex_age_monthly.csv",
-    "mx_deportations_and_returns": "mx_deportations_and_returns_monthly.csv",
-}
-
-TITLES = {
-    "us_sw_border_encounters": "U.S. southwest land border encounters (CBP)",
-    "cbp_sw_land_border_encounters": "Southwest Land Border Encounters, CBP's published layout",
-    "ohss_enforcement_monthly": "DHS OHSS immigration enforcement monthly tables",
-    "mx_irregular_events_by_nationality": "Mexico: events of people in an irregular migration situation, by nationality (UPM)",
-    "mx_irregular_events_by_sex_age": "Mexico: events of people in an irregular migration situation, by sex and age (UPM)",
-    "mx_deportations_and_returns": "Mexico: deportations and assisted returns (UPM)",
-}
 
 # Typed frames already checked, keyed by file identity and the hash they were checked against:
 # a brief that loads a series in several cells pays for parsing and hashing once.
 _CACHE: dict[tuple, pd.DataFrame] = {}
 
 
-def _known(name: str) -> None:
-    if name not in FILES:
-        raise UsageError(f"no official series named {name!r} (known: {', '.join(FILES)})")
+# The official series this process read, by name: the vintage in use, or that it was absent.
+# `sources.show` puts them in the brief's sources record, so provenance and the edition's
+# manifest say which vintage of which series each page was computed from.
+READ: dict[str, dict] = {}
 
 
 def external_dir(root: Path | None = None) -> Path:
     return registry.external_dir(root)
 
 
+def describe(name: str, root: Path | None = None) -> registry.Snapshot:
+    """Publisher, sources, licence, schema and recorded vintage of a series (from data/external.json)."""
+    return registry.snapshot(name, root)
+
+
+def names(root: Path | None = None) -> list[str]:
+    """Every described series, in the description's order."""
+    return list(registry.snapshots(root))
+
+
 def path_of(name: str, root: Path | None = None) -> Path:
-    _known(name)
-    return external_dir(root) / FILES[name]
+    """Where the recorded vintage of the series is read from (its file name comes from data/external.json)."""
+    return external_dir(root) / describe(name, root).file
 
 
 def available(name: str, root: Path | None = None) -> bool:
     return path_of(name, root).is_file()
 
 
-def describe(name: str, root: Path | None = None) -> registry.Snapshot:
-    """Publisher, sources, licence, schema and recorded hash of a series (from data/external.json)."""
-    _known(name)
-    return registry.snapshot(name, root)
+def title(name: str, root: Path | None = None) -> str:
+    """The series' title, as data/external.json gives it."""
+    return describe(name, root).title
+
+
+def _record_description(name: str, root: Path | None) -> None:
+    """The series' part of data/external.json as an input: a new vintage or title re-runs its readers only."""
+    record_part(registry.description_path(root), name)
 
 
 def load(name: str, root: Path | None = None) -> pd.DataFrame | None:
@@ -80,13 +79,15 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame | None:
     schema, and DataError when the file is valid but is not the snapshot
     recorded in data/external.json.
     """
-    path = path_of(name, root)
+    snap = describe(name, root)
+    path = external_dir(root) / snap.file
+    _record_description(name, root)
     try:
         stat = path.stat()
     except FileNotFoundError:
         record_input(path, ABSENT)  # so that fetching it later re-runs the briefs that wanted it
+        READ[name] = {**snap.vintage(), "state": "absent"}
         return None
-    snap = describe(name, root)
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, snap.sha256)
     if key not in _CACHE:
         where = display_path(path)
@@ -95,13 +96,14 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame | None:
         if digest != snap.sha256:
             raise DataError(
                 f"{where}: sha256 is {digest}, but {snap.described_in} records {snap.sha256} for {name}; "
-                "if this newer snapshot is intended, record it with `briefs data pull --update-checksums --only "
-                f"{name}` (see README, Official series)"
+                "if it is a newer vintage, record it with `briefs data update --file "
+                f"{name}={where}`; else fetch the recorded one with `briefs data pull --force --only {name}`"
             )
         if len(_CACHE) >= 16:
             _CACHE.clear()
         _CACHE[key] = frame
     record_input(path, snap.sha256)
+    READ[name] = {**snap.vintage(), "state": "read"}
     return _CACHE[key].copy()
 
 
@@ -119,11 +121,11 @@ def absent_note(name: str, *more: str) -> str:
     """What a brief prints in place of a check whose series has not been fetched (one sentence for all)."""
     if not more:
         return (
-            f"The official series “{TITLES[name]}” is not available in this build, so this check was not made. "
+            f"The official series “{title(name)}” is not available in this build, so this check was not made. "
             "Fetch it with `briefs data pull` and rebuild."
         )
-    names = [f"“{TITLES[n]}”" for n in (name, *more)]
-    listed = ", ".join(names[:-1]) + " and " + names[-1]
+    titles = [f"“{title(n)}”" for n in (name, *more)]
+    listed = ", ".join(titles[:-1]) + " and " + titles[-1]
     return (
         f"The official series {listed} are not available in this build, so these checks were not made. "
         "Fetch them with `briefs data pull` and rebuild."
