@@ -38,7 +38,8 @@ def test_ledger_records_and_glues(monkeypatch):
     ledger = claims.Ledger("t")
     ledger.claim("share", "Most were men", 0.753, claims.above(0.5), fmt="{:.1%}")
     ledger.claim("total", "Total matches", 10, claims.equal(), published=11, source="doc, note 1")
-    assert glued == {"share": "75.3%", "total": "10 [contradicted]", "total_published": "11"}
+    assert glued == {"share": "75.3%", "total": "10 [contradicted]", "total_published": "11",
+                     "total_instead": "The data give 10, 1 (-9.1%) below the published figure's 11."}
     assert [c.id for c in ledger.contradicted] == ["total"]
     record = ledger.record()
     assert record["claims"][1]["status"] == "contradicted" and record["claims"][1]["source"] == "doc, note 1"
