@@ -122,8 +122,8 @@ BASES = {
     OWN_NUMBERS: "Checked against the document's own numbers",
     RESTATED: "Restated as printed: nothing here can test it",
 }
-BASIS_SHORT = {OFFICIAL_SERIES: "official series", OTHER_DOCUMENT: "another document",
-               OWN_NUMBERS: "the document's own numbers", RESTATED: "restated"}
+BASIS_SHORT = {OFFICIAL_SERIES: "on an official series", OTHER_DOCUMENT: "on another document",
+               OWN_NUMBERS: "on the document's own numbers", RESTATED: "restated as printed"}
 
 NUMBER, ARGUMENT = "number", "argument"
 KINDS = {NUMBER: "a number: the figure is off", ARGUMENT: "an argument: the conclusion does not follow"}
@@ -143,7 +143,7 @@ def _basis_problem(id: str, basis: str, reason: str | None, value: lineage.Quant
         what = "the figure it is compared with" if compared else "constants and parameters"
         return (f"claim {id!r} is a tautology: its value is computed only from {what}, so no data can contradict it; "
                 "declare it basis='restated' with a reason, or compute it from independent data")
-    if published is None and own == figures and len(figures) == 1:
+    if not compared and own == figures and len(figures) == 1:
         return (f"claim {id!r} is a tautology: it sets one printed figure ({next(iter(figures))[1]}) against a constant; "
                 "declare it basis='restated' with a reason")
     kinds = lineage.kinds(value) | (lineage.kinds(published) if published is not None else set())
@@ -357,6 +357,9 @@ class Ledger:
             raise UsageError(f"claim {id!r}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
         quantity = value if isinstance(value, lineage.Quantity) else None
         pub_q = _as_quantity(published)
+        if pub_q is None and published is not None and not isinstance(published, Figure):
+            pub_q = lineage.constant(_number(published), "the value the statement names",
+                                     unit=quantity.unit if quantity is not None else "")
         if self.derivations and quantity is None:
             raise UsageError(f"{self.brief}: claim {id!r} has a plain number as its value; pass a lineage.Quantity")
         if basis is None and self.derivations:
@@ -527,8 +530,7 @@ class Ledger:
             if s["contradicted_arguments"]:
                 parts.append(f"{s['contradicted_arguments']} on an argument (the conclusion does not follow)")
             head = f"{s['contradicted']} of {n} claims are contradicted by the data, " + " and ".join(parts) + ": see the flagged rows."
-        bases = [f"{v['claims']} {BASIS_SHORT.get(b, b) if b != RESTATED else 'restated as printed'}"
-                 for b, v in s["by_basis"].items()]
+        bases = [f"{v['claims']} {BASIS_SHORT.get(b, 'with no basis declared')}" for b, v in s["by_basis"].items()]
         rest = f" What they rest on: {', '.join(bases)}." if bases and n else ""
         found = f" {s['findings']} findings say which reading of the data matches a document's figure." if s["findings"] else ""
         return head + rest + found

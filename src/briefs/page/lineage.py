@@ -212,7 +212,10 @@ def _binary(op: str, a, b) -> Quantity:
     symbol = _OPS[op][0]
     a, b = _need(a, symbol), _need(b, symbol)
     value = _apply(op, a.value, b.value)
-    period = a.period if a.period == b.period else None
+    if a.period == b.period or b.period is None:
+        period = a.period
+    else:
+        period = b.period if a.period is None else None
     node = Quantity(value=value, unit=_unit(op, a, b), label="", period=period, op=op, args=(a, b))
     return replace(node, label=formula_words(node))
 
@@ -361,9 +364,12 @@ def resource_source(pkg: Package | None, resource: str, rows_text: str, n_rows: 
 
 def rows(frame: pd.DataFrame, column: str | None, *, resource: str, label: str, unit: str, pkg: Package | None = None,
          where: str | None = None, how: str = "sum", period: str | None = None) -> Quantity:
-    """An aggregate of some rows of a project resource: `how` is sum, max, min, count (rows) or one (a single cell)."""
+    """An aggregate of some rows of a project resource: `how` is sum, max, min, count (rows), one (a single
+    cell) or days (the days the rows' periods span, both ends counted)."""
     if how == "count":
         value = int(len(frame))
+    elif how == "days":
+        value = days_of(frame["period_start"].min(), frame["period_end"].max())
     else:
         if column not in frame.columns:
             raise UsageError(f"resource {resource!r} has no column {column!r}")
@@ -376,7 +382,7 @@ def rows(frame: pd.DataFrame, column: str | None, *, resource: str, label: str, 
                 raise UsageError(f"{label}: expected one row of {resource!r}, found {len(frame)}")
             value = frame[column].iloc[0].item() if hasattr(frame[column].iloc[0], "item") else frame[column].iloc[0]
         else:
-            raise UsageError(f"unknown aggregate {how!r} (sum, max, min, count or one)")
+            raise UsageError(f"unknown aggregate {how!r} (sum, max, min, count, one or days)")
     if period is None and {"period_start", "period_end"} <= set(frame.columns) and len(frame):
         period = _period_text(frame["period_start"].min(), frame["period_end"].max())
     return Quantity(value=value, unit=unit, label=label, period=period,
