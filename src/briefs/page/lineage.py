@@ -169,6 +169,8 @@ def _per(unit: str) -> str:
 
 def _unit(op: str, a: Quantity, b: Quantity) -> str:
     if op in ("add", "sub"):
+        if a.unit in DIMENSIONLESS and b.unit in DIMENSIONLESS:
+            return a.unit or b.unit
         if a.unit != b.unit:
             raise UsageError(f"cannot {'add' if op == 'add' else 'subtract'} {b.label!r} ({b.unit}) "
                              f"{'to' if op == 'add' else 'from'} {a.label!r} ({a.unit}): the units differ")
@@ -400,6 +402,11 @@ def _month(m) -> str | None:
     return None if m is None or m is pd.NaT else f"{pd.Timestamp(m):%Y-%m}"
 
 
+def _months_text(first, last) -> str:
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    return f"{first:%b %Y}" if (first.year, first.month) == (last.year, last.month) else f"{first:%b %Y} – {last:%b %Y}"
+
+
 def series_source(name: str, first=None, last=None, column: str | None = None, where: str | None = None) -> dict[str, Any]:
     from briefs.data.official import series as official
 
@@ -410,7 +417,7 @@ def series_source(name: str, first=None, last=None, column: str | None = None, w
     except Exception:  # noqa: BLE001 - a series unknown to the registry still has a name and months
         src["sha256"] = None
     if first is not None and last is not None:
-        src["months"] = f"{pd.Timestamp(first):%b %Y} – {pd.Timestamp(last):%b %Y}"
+        src["months"] = _months_text(first, last)
     if column:
         src["column"] = column
     if where:
@@ -422,7 +429,7 @@ def series(value: int | float, name: str, *, label: str, unit: str, first=None, 
            column: str | None = None, where: str | None = None, period: str | None = None) -> Quantity:
     """A value read or computed from an official monthly series over the months `first` to `last`."""
     if period is None and first is not None and last is not None:
-        period = f"{pd.Timestamp(first):%b %Y} – {pd.Timestamp(last):%b %Y}"
+        period = _months_text(first, last)
     return Quantity(value=value, unit=unit, label=label, period=period,
                     source=series_source(name, first, last, column, where))
 
