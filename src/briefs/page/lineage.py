@@ -407,15 +407,25 @@ def _months_text(first, last) -> str:
     return f"{first:%b %Y}" if (first.year, first.month) == (last.year, last.month) else f"{first:%b %Y} – {last:%b %Y}"
 
 
-def series_source(name: str, first=None, last=None, column: str | None = None, where: str | None = None) -> dict[str, Any]:
+def _sha(name: str) -> str | None:
     from briefs.data.official import series as official
 
-    src: dict[str, Any] = {"kind": SERIES, "name": name, "title": official.TITLES.get(name, name),
-                           "first": _month(first), "last": _month(last)}
     try:
-        src["sha256"] = official.describe(name).sha256
+        return official.describe(name).sha256
     except Exception:  # noqa: BLE001 - a series unknown to the registry still has a name and months
-        src["sha256"] = None
+        return None
+
+
+def series_source(name: str | tuple[str, ...], first=None, last=None, column: str | None = None,
+                  where: str | None = None) -> dict[str, Any]:
+    """A series leaf's source; `name` may be several series when a value is computed from them together."""
+    from briefs.data.official import series as official
+
+    names = (name,) if isinstance(name, str) else tuple(name)
+    src: dict[str, Any] = {"kind": SERIES, "name": " + ".join(names),
+                           "title": "; ".join(official.TITLES.get(n, n) for n in names),
+                           "first": _month(first), "last": _month(last)}
+    src["sha256"] = _sha(names[0]) if len(names) == 1 else " ".join(str(_sha(n)) for n in names)
     if first is not None and last is not None:
         src["months"] = _months_text(first, last)
     if column:
@@ -425,7 +435,7 @@ def series_source(name: str, first=None, last=None, column: str | None = None, w
     return src
 
 
-def series(value: int | float, name: str, *, label: str, unit: str, first=None, last=None,
+def series(value: int | float, name: str | tuple[str, ...], *, label: str, unit: str, first=None, last=None,
            column: str | None = None, where: str | None = None, period: str | None = None) -> Quantity:
     """A value read or computed from an official monthly series over the months `first` to `last`."""
     if period is None and first is not None and last is not None:
