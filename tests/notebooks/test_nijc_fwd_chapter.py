@@ -126,11 +126,19 @@ def test_biden_pace_compares_monthly_averages(present, ohss_months):
     assert by_id(result)["nijc_t42_biden_pace"]["value"] == pytest.approx(biden / trump)
 
 
+def result_values(run) -> dict:
+    return run[2]["values"]
+
+
 def test_mpp_total_counts_only_months_with_values(present, ohss_months):
     result, _, _ = present
     col = ohss_months["Southwest Border Book-outs/CBP:Migrant Protection Protocols"]
     assert col.loc[201901:201902].isna().all()  # MPP began in January 2019, but the table marks those months "X"
     assert by_id(result)["nijc_mpp_ohss"]["value"] == col.loc[201901:202107].sum()
+    # The gap reads as on the figure ledger's page: DHS less the chapter's figure, as a share of the figure.
+    from briefs.page import compare
+    gap = compare.series_gap(col.loc[201901:202107].sum(), 71021).text()
+    assert gap == "−3,471 (−4.9%)" and gap in result_values(present)["mpp_check"]
 
 
 def test_haitian_ratio_is_recomputed_from_mexicos_table(present, pkg):
