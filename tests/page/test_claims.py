@@ -39,7 +39,7 @@ def test_ledger_records_and_glues(monkeypatch):
     ledger.claim("share", "Most were men", 0.753, claims.above(0.5), fmt="{:.1%}")
     ledger.claim("total", "Total matches", 10, claims.equal(), published=11, source="doc, note 1")
     assert glued == {"share": "75.3%", "total": "10 [contradicted]", "total_published": "11",
-                     "total_instead": "The data give 10, 1 (-9.1%) below the published figure's 11."}
+                     "total_instead": "The data give 10, 1 (9.1%) below the threshold of 11."}
     assert [c.id for c in ledger.contradicted] == ["total"]
     record = ledger.record()
     assert record["claims"][1]["status"] == "contradicted" and record["claims"][1]["source"] == "doc, note 1"
@@ -158,7 +158,7 @@ def test_a_contradicted_row_reads_on_its_own(quiet):
     c = ledger.claims[0]
     assert c.value_display == "1,000 people" and c.published_display == "1,250 people"
     assert c.period == "11 May 2023 – 24 Aug 2023"
-    assert c.instead == "The data give 1,000 people, 250 people (-20.0%) below the published figure's 1,250 people."
+    assert c.instead == "The data give 1,000 people, 250 people (20.0%) below the published 1,250 people."
     assert ledger.values["a_instead"] == c.instead
     ledger.claim("b", "Above", rows, claims.at_least(), published=figure(2000.0), basis=claims.OWN_NUMBERS,
                  kind=claims.ARGUMENT, instead="INM's table holds half as many.")

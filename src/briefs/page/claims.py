@@ -182,19 +182,30 @@ def _relation(value: float, ref: float) -> str:
     return "equal to"
 
 
+def _gap_text(gap: float, ref: float, fmt: str, unit: str) -> str:
+    """The size of a gap: in points for shares and percentages, else in the value's unit with its share of the reference."""
+    if fmt.endswith("%}"):
+        return f"{abs(gap) * 100:.1f} percentage points"
+    if unit in ("%", "percent"):
+        return f"{fmt.format(abs(gap))} percentage points"
+    rel = f" ({abs(gap) / abs(ref):.1%})" if ref else ""
+    return f"{with_unit(fmt.format(abs(gap)), unit)}{rel}"
+
+
 def instead_sentence(value: float, ref: float | None, rule: Rule, kind: str, fmt: str, unit: str,
-                     reference_name: str) -> str:
-    """What the data show, for a contradicted claim: the computed value, where it stands, and by how much."""
+                     threshold: bool) -> str:
+    """What the data show, for a contradicted claim: the computed value, where it stands, and by how much.
+
+    `threshold` says the reference is a level the claim names rather than a figure the document prints.
+    """
     val = with_unit(fmt.format(value), unit)
     if ref is None or value is None or (isinstance(value, float) and math.isnan(value)):
         return f"The data give no value to test: computed {val}."
     ref_text = with_unit(fmt.format(ref), unit)
-    gap = value - ref
-    rel = f" ({gap / ref:+.1%})" if ref else ""
+    where = f"the threshold of {ref_text}" if threshold else f"the published {ref_text}"
     if kind == NUMBER:
-        return (f"The data give {val}, {with_unit(fmt.format(abs(gap)), unit)}{rel} {_relation(value, ref)} "
-                f"{reference_name}'s {ref_text}.")
-    return f"The data give {val}, {_relation(value, ref)} {ref_text}: the claim needs a value {rule.describe(ref_text)}."
+        return f"The data give {val}, {_gap_text(value - ref, ref, fmt, unit)} {_relation(value, ref)} {where}."
+    return f"The data give {val}, {_relation(value, ref)} {where}: the claim needs a value {rule.describe(ref_text)}."
 
 
 @dataclass
@@ -410,8 +421,8 @@ class Ledger:
             period=period if period is not None else (quantity.period if quantity is not None else None),
         )
         if state != HOLDS:
-            reference_name = "the published figure" if pub_value is not None and rule.target is None else "the claim's threshold"
-            claim.instead = instead or instead_sentence(number, ref, rule, kind, fmt, the_unit, reference_name)
+            threshold = pub_value is None or rule.target is not None or (pub_q is not None and not lineage.evidence(pub_q))
+            claim.instead = instead or instead_sentence(number, ref, rule, kind, fmt, the_unit, threshold)
         if any(c.id == id for c in self.claims):
             raise ValueError(f"{self.brief}: claim id {id!r} used twice")
         self.claims.append(claim)
