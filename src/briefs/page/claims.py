@@ -572,8 +572,9 @@ class Ledger:
     def _findings_html(self) -> str:
         if not self.findings:
             return ""
-        rows = []
+        groups = []
         for f in self.findings:
+            rows = []
             ref = f.reference
             head = (f'<tr class="briefs-finding" id="finding-{html.escape(f.id)}"><th scope="rowgroup" colspan="4">'
                     f"{html.escape(f.question)} The document: {html.escape(with_unit(ref['text'], ref['unit']))}"
@@ -584,11 +585,12 @@ class Ledger:
                 mark = "✔ matches" if r["matches"] else "does not match"
                 rows.append(f"<tr><td>{html.escape(r['label'])}</td><td class=\"num\">{html.escape(with_unit(r['text'], r['unit']))}"
                             f"</td><td class=\"num\">{html.escape(r['gap'] or '—')}</td><td>{mark}</td></tr>")
+            groups.append(f"<tbody>{''.join(rows)}</tbody>")
         return (
             '<table class="briefs-findings"><caption>Findings: which count matches the document\'s figure</caption>'
             '<thead><tr><th scope="col">Reading of the data</th><th scope="col">Value</th>'
             '<th scope="col">Gap to the document</th><th scope="col">Match</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>'
+            f'{"".join(groups)}</table>'
         )
 
     def to_html(self) -> str:
@@ -600,7 +602,7 @@ class Ledger:
             title = BASES.get(b, "Basis not declared")
             groups.append(
                 f'<tbody class="briefs-claims-basis briefs-claims-{b or "undeclared"}">'
-                f'<tr><th scope="colgroup" colspan="6">{html.escape(title)} ({len(mine)})</th></tr>'
+                f'<tr class="briefs-claims-group"><th scope="rowgroup" colspan="6">{html.escape(title)} ({len(mine)})</th></tr>'
                 + "".join(self._claim_row(c) for c in mine) + "</tbody>"
             )
         n_bad = len(self.contradicted)
