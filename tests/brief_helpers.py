@@ -65,3 +65,11 @@ def claims_html(nb) -> str:
             if CLAIMS_MIME in output.get("data", {}):
                 return output["data"]["text/html"]
     raise AssertionError("the notebook shows no claims table")
+
+
+def underived(ledger: dict) -> list[str]:
+    """Glued values with no derivation, or recorded as a plain number: a brief that opts in has none."""
+    records = ledger.get("derivations", {})
+    missing = sorted(set(ledger["values"]) - set(records))
+    plain = sorted(k for k, rec in records.items() if rec.get("kind") == "number")
+    return missing + plain

@@ -133,3 +133,9 @@ def test_every_glue_key_in_the_prose_is_set(ledger):
     used = set(re.findall(r"\{glue:text\}`([^`]+)`", text))
     assert used, "the brief's prose should reach its numbers through glue"
     assert used <= set(ledger["values"]), sorted(used - set(ledger["values"]))
+
+
+def test_every_glued_value_records_what_it_was_computed_from(ledger):
+    from brief_helpers import underived
+
+    assert underived(ledger) == []

@@ -21,7 +21,7 @@ from briefs.book.stage import toc
 from briefs.media import CHART_MIME, TABLE_MIME
 from briefs.data.package import load_package
 from briefs.page import compare
-from brief_helpers import by_id, outputs, run_with
+from brief_helpers import by_id, outputs, run_with, underived
 from snapshot_helpers import shared_data
 
 REPO = Path(__file__).resolve().parents[2]
@@ -247,3 +247,9 @@ def test_chnv_expulsions_are_recomputed_from_cbps_series(present, pkg):
     claim = by_id(result)["chnv_t42_below_cap"]
     assert claim["value"] == pytest.approx(rows.encounters.sum() / days)
     assert claim["published"] == pytest.approx(cap.value * 12 / 365.25)
+
+
+def test_every_glued_value_records_what_it_was_computed_from_and_every_claim_its_basis(present):
+    result, _, ledger = present
+    assert underived(ledger) == []
+    assert all(c["basis"] in ("official_series", "other_document", "own_numbers", "restated") for c in result.claims)

@@ -17,7 +17,7 @@ import pytest
 
 from briefs.data.official import series
 from briefs.data.package import load_package
-from brief_helpers import by_id, chart_names, run_with
+from brief_helpers import by_id, chart_names, run_with, underived
 from snapshot_helpers import shared_data
 
 REPO = Path(__file__).resolve().parents[2]
@@ -159,3 +159,9 @@ def test_series_checks_are_independent_of_each_other(tmp_path):
     assert ledger["values"]["dep_check"] == series.absent_note("mx_deportations_and_returns")
     assert ledger["values"]["us_check"] == series.absent_note("us_sw_border_encounters")
     assert ledger["values"]["mx_check"] == series.absent_note("mx_irregular_events_by_nationality")
+
+
+def test_every_glued_value_records_what_it_was_computed_from_and_every_claim_its_basis(present):
+    result, _, ledger = present
+    assert underived(ledger) == []
+    assert all(c["basis"] in ("official_series", "other_document", "own_numbers", "restated") for c in result.claims)

@@ -121,6 +121,8 @@ def test_with_made_up_series_where_mexico_leads_every_month_the_claim_holds(tmp_
     assert {c["key"]: c["value"] for c in finding["candidates"]} == {"bp": 0, "bp_ofo": 5}
     assert finding["matches"] == ["Border Patrol alone, as the abstract names it"]
     assert "not checked" in out["ledger"]["values"]["finding_origins"]
+    from brief_helpers import underived
+    assert underived(out["ledger"]) == [] and {c["basis"] for c in out["result"].claims} == {"official_series"}
     assert glue_keys_used() <= set(out["ledger"]["values"])
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from briefs.data.official import series
 from briefs.data.package import load_package
-from brief_helpers import by_id, chart_names, run_with
+from brief_helpers import by_id, chart_names, run_with, underived
 from snapshot_helpers import shared_data
 
 REPO = Path(__file__).resolve().parents[2]
@@ -159,3 +159,9 @@ def test_haitian_families_expelled_are_recomputed_from_cbp(present):
     rows = enc[(enc.month >= "2020-03") & (enc.month <= "2021-06") & (enc.authority == "Title 42")
                & (enc.citizenship_iso3 == "HTI") & (enc.demographic == "FMUA")]
     assert by_id(result)["nijc_haiti_t42_thousands"]["value"] == pd.to_numeric(rows.encounters).sum()
+
+
+def test_every_glued_value_records_what_it_was_computed_from_and_every_claim_its_basis(present):
+    result, _, ledger = present
+    assert underived(ledger) == []
+    assert all(c["basis"] in ("official_series", "other_document", "own_numbers", "restated") for c in result.claims)
