@@ -36,3 +36,40 @@ def outputs(nb, mime: str) -> list:
 
 def chart_names(nb) -> set[str]:
     return {chart["name"] for chart in outputs(nb, CHART_MIME)}
+
+
+def modified_package(dest: Path, resource_file: str, edit) -> Path:
+    """A copy of the project's data package in `dest` with one CSV changed by `edit(frame) -> frame`.
+
+    Every other file is copied as it is, so a brief run on the copy differs from the
+    published run only in what `edit` changed; returns the copy's datapackage.json.
+    """
+    import shutil
+
+    import pandas as pd
+
+    data = dest / "data"
+    shutil.copytree(REPO / "data", data, ignore=shutil.ignore_patterns("external"))
+    path = data / resource_file
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    edit(frame).to_csv(path, index=False, lineterminator="\n")
+    return data / "datapackage.json"
+
+
+def claims_html(nb) -> str:
+    """The claims table as the page shows it (the ledger's HTML output)."""
+    from briefs.media import CLAIMS_MIME
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if CLAIMS_MIME in output.get("data", {}):
+                return output["data"]["text/html"]
+    raise AssertionError("the notebook shows no claims table")
+
+
+def underived(ledger: dict) -> list[str]:
+    """Glued values with no derivation, or recorded as a plain number: a brief that opts in has none."""
+    records = ledger.get("derivations", {})
+    missing = sorted(set(ledger["values"]) - set(records))
+    plain = sorted(k for k, rec in records.items() if rec.get("kind") == "number")
+    return missing + plain

@@ -27,10 +27,9 @@ from briefs.execute.run import run_brief
 ROOT = Path(__file__).resolve().parents[2]
 BRIEF = "mpi-brief"
 MX, US = "mx_irregular_events_by_nationality", "us_sw_border_encounters"
-WITHOUT_SERIES = {"comparison_starts_in_fall_year"}
-WITH_SERIES = WITHOUT_SERIES | {
-    "months_compared", "months_mexico_not_ahead", "months_not_ahead_with_ofo", "bp_latest_vs_fall_start", "bp_months_back_above",
-}
+WITHOUT_SERIES: set[str] = set()  # the abstract's own numbers test nothing: every claim needs the series
+WITH_SERIES = {"months_mexico_not_ahead", "bp_fall_begins_in_year", "bp_latest_vs_fall_start", "bp_months_back_above"}
+WITH_OFFICIAL = WITH_SERIES | {"mx_origins_wider"}  # the real Mexican series reaches back before 2020
 
 
 def run(tmp_path: Path, monkeypatch, external: Path, root: Path = ROOT) -> dict:
@@ -114,10 +113,16 @@ def test_with_made_up_series_where_mexico_leads_every_month_the_claim_holds(tmp_
     out = run(tmp_path, monkeypatch, tmp_path / "series", recording(tmp_path, tmp_path / "series"))
     assert set(out["claims"]) == WITH_SERIES
     assert out["result"].contradicted == []
-    assert out["claims"]["months_compared"]["value"] == 5  # May to September 2024
     assert out["claims"]["months_mexico_not_ahead"]["value"] == 0
-    # Field Operations adds 50,000 a month, more than Mexico's 10,000 lead: the measure matters in every month.
-    assert out["claims"]["months_not_ahead_with_ofo"]["value"] == 5
+    assert out["claims"]["months_mexico_not_ahead"]["period"] == "May 2024 – Sep 2024"
+    # Field Operations adds 50,000 a month, more than Mexico's 10,000 lead: the measure matters in every month,
+    # and which U.S. count the abstract's statement holds against is a finding, not a claim.
+    finding = out["ledger"]["findings"][0]
+    assert {c["key"]: c["value"] for c in finding["candidates"]} == {"bp": 0, "bp_ofo": 5}
+    assert finding["matches"] == ["Border Patrol alone, as the abstract names it"]
+    assert "not checked" in out["ledger"]["values"]["finding_origins"]
+    from brief_helpers import underived
+    assert underived(out["ledger"]) == [] and {c["basis"] for c in out["result"].claims} == {"official_series"}
     assert glue_keys_used() <= set(out["ledger"]["values"])
 
 
@@ -126,6 +131,7 @@ def test_a_month_where_mexico_falls_behind_contradicts_the_claim_and_is_named(tm
     out = run(tmp_path, monkeypatch, tmp_path / "series", recording(tmp_path, tmp_path / "series"))
     failing = out["claims"]["months_mexico_not_ahead"]
     assert failing["status"] == "contradicted" and failing["value"] == 1
+    assert (failing["kind"], failing["instead"]) == ("argument", "Mexico's count was not the larger in 1 of the 5 months compared: July 2024.")
     assert [c["id"] for c in out["result"].contradicted] == ["months_mexico_not_ahead"]
     assert "July 2024" in out["ledger"]["values"]["comparison_text"]
 
@@ -139,13 +145,17 @@ def test_with_the_official_series_the_month_by_month_claim_is_made(tmp_path, mon
     for name in (MX, US):
         shutil.copyfile(source / series.path_of(name, ROOT).name, copy / series.path_of(name, ROOT).name)
     out = run(tmp_path, monkeypatch, copy)
-    assert set(out["claims"]) == WITH_SERIES
+    assert set(out["claims"]) == WITH_OFFICIAL
     claim = out["claims"]["months_mexico_not_ahead"]
     # Recompute the month-by-month comparison here, independently of the notebook.
     mx, us = series.load(MX), series.load(US)  # BRIEFS_EXTERNAL points at the copy
     monthly_mx = mx.groupby("month")["events"].sum()
     monthly_bp = us[us.component == "U.S. Border Patrol"].groupby("month")["encounters"].sum()
     months = [m for m in monthly_mx.index if m >= pd.Timestamp("2024-05-01") and m in monthly_bp.index]
-    assert out["claims"]["months_compared"]["value"] == len(months) > 0
+    assert len(months) > 0 and claim["period"].startswith("May 2024")
     assert claim["value"] == sum(monthly_mx[m] <= monthly_bp[m] for m in months)
+    # The page no longer says crossings fell steadily: the series rose from January to February 2024.
+    assert monthly_bp[pd.Timestamp("2024-02-01")] > monthly_bp[pd.Timestamp("2024-01-01")]
+    assert "not steady" in out["ledger"]["values"]["finding_trend"] and "February 2024" in out["ledger"]["values"]["finding_trend"]
+    assert "falling steadily" not in (ROOT / "notebooks" / f"{BRIEF}.md").read_text(encoding="utf-8")
     assert out["result"].contradicted == []

@@ -51,13 +51,7 @@ def against(figure: Figure, name: str, where: str) -> str:
 
 def glue_md(ledger: Ledger, key: str, text: str) -> None:
     """Glue a Markdown passage (shown with `{glue:md}`) and record it with the brief's glued values."""
-    from IPython.display import Markdown
-    from myst_nb import glue
-
-    if key in ledger.values:
-        raise ValueError(f"{ledger.brief}: glue key {key!r} used twice")
-    ledger.values[key] = text
-    glue(key, Markdown(text), display=False)
+    ledger.markdown(key, text)
 
 
 def coverage(name: str) -> str:

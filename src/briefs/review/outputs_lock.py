@@ -34,7 +34,8 @@ from briefs.project import paths
 from briefs.execute.normalize import slug
 from briefs.review.digest import Chart, Digest, Table
 
-CLAIM_COLUMNS = ["id", "status", "text", "value", "published", "rule", "statement", "source"]
+CLAIM_COLUMNS = ["id", "status", "text", "value", "published", "rule", "statement", "source",
+                 "basis", "kind", "unit", "period", "instead"]  # what a claim rests on and how a contradiction reads
 
 
 
