@@ -8,7 +8,7 @@ A brief that covers a window declares which resources the window selects from:
 With it, a window that ends before it starts, or that holds no whole period
 of a listed resource, is refused naming the parameters, instead of surfacing
 as "cannot convert float NaN to integer" deep in a cell. The rule matches
-`page.tables.within`: a period counts when it lies wholly inside the window.
+`page.periods.within`: a period counts when it lies wholly inside the window.
 """
 
 from __future__ import annotations

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from briefs.page.compare import period_text
-from briefs.page.tables import period_label
+from briefs.page.periods import period_label, period_text
 
 NOTE_CLASS = "briefs-outside-window"
 
