@@ -13,7 +13,7 @@ import os
 from rich.console import Console
 from rich.markup import escape
 
-from briefs.cli.console import console
+from briefs.cli.console import console, progress
 from briefs.errors import UsageError
 
 
@@ -94,13 +94,12 @@ def _files(pairs: list[str] | None) -> dict[str, str]:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    from briefs.cli.main import _progress
     from briefs.publish.update import update
 
     with _bars() as bars:
         result = update(
             args.only, mirror=args.mirror, files=_files(args.file), run=not args.no_run, report=args.report,
-            timeout=args.timeout, progress=RichPull(bars), say=_progress, workers=args.jobs,
+            timeout=args.timeout, progress=RichPull(bars), say=progress, workers=args.jobs,
         )
     if not result.new_vintages:
         console.print("no newer vintage: data/external.json unchanged")

@@ -9,8 +9,10 @@ naming the file, the resource and the key, as a person must fix it.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from briefs.errors import DataError
@@ -118,3 +120,17 @@ def _check_constraints(constraints: Any, kind: str, place: str) -> None:
             re.compile(pattern if isinstance(pattern, str) else "(")
         except re.error:
             raise DataError(f"{place}: constraint pattern must be a regular expression, got {_shown(pattern)}") from None
+
+
+def read(path: Path, where: str, *, missing: str, unreadable: str, shape: str) -> dict:
+    """A JSON descriptor with a list of `resources` (a data package, or the description of the official
+    series); every way it can fail is one line naming the file, in the words of the caller."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"{where}: {missing}") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise DataError(f"{where}: {unreadable}: {exc}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("resources"), list):
+        raise DataError(f"{where}: {shape}")
+    return doc

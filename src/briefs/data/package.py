@@ -316,14 +316,8 @@ def load_package(path: str | os.PathLike | None = None) -> Package:
         raise DataError(f"{_display_path(pkg_path)}: data package not found")
     if problem:
         raise DataError(f"{_display_path(pkg_path)}: not a data package ({problem})")
-    try:
-        descriptor = json.loads(pkg_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{_display_path(pkg_path)}: data package not found") from None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise DataError(f"{_display_path(pkg_path)}: not a readable data package: {exc}") from None
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        raise DataError(f"{_display_path(pkg_path)}: a data package needs a list of resources")
+    descriptor = shape.read(pkg_path, _display_path(pkg_path), missing="data package not found",
+                            unreadable="not a readable data package", shape="a data package needs a list of resources")
     shape.check_package(descriptor, _display_path(pkg_path))
     record_input(pkg_path)
     return Package(pkg_path, descriptor)

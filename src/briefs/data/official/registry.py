@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from briefs.data import descriptor
 from briefs.data.package import sha256
 from briefs.data.official.schema import display_path, read_checked
 from briefs.errors import DataError, UsageError
@@ -95,15 +96,8 @@ class Snapshot:
 
 def read_description(root: Path | None = None) -> dict:
     path = description_path(root)
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{display_path(path)}: the description of the official series is missing") from None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise DataError(f"{display_path(path)}: not readable JSON: {exc}") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("resources"), list):
-        raise DataError(f"{display_path(path)}: the description needs a list of resources")
-    return doc
+    return descriptor.read(path, display_path(path), missing="the description of the official series is missing",
+                           unreadable="not readable JSON", shape="the description needs a list of resources")
 
 
 def description_text(doc: dict) -> str:
