@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from brief_helpers import outputs, run_with
-from briefs.book.build import toc
+from briefs.book.stage import toc
 from briefs.errors import DataError
 from briefs.project import catalog
 from briefs.execute.run import run_brief
