@@ -246,6 +246,8 @@ def run_brief(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from briefs.execute.kernel_manager import NAME as QUIET_SHUTDOWN
+
     root = root or project_root()
     brief = catalog.get(name, root)
     target = output or paths.run_path(name, root)
@@ -268,6 +270,7 @@ def run_brief(
                 str(executed),
                 parameters=params,
                 kernel_name=ensure_kernel(),
+                kernel_manager_class=QUIET_SHUTDOWN,  # no SIGINT to an idle kernel: a clean log
                 cwd=str(root),
                 progress_bar=False,
                 log_output=False,

@@ -516,7 +516,8 @@ def _attr(value: str) -> str:
 def _md_line(line: Line) -> str:
     text = md_escape(line.text) + (" " if line.text.endswith(" ") and line.text.strip() else "")
     if line.runs is not None:
-        text += words.render(list(line.runs), md_text, lambda t: f"<del>{md_text(t)}</del>", lambda t: f"<ins>{md_text(t)}</ins>")
+        text += words.render(list(line.runs), md_text, lambda t: f"<del>{md_text(t)}</del>",
+                             lambda t: f"<ins>{md_text(t)}</ins>", " ")
     refs = [f'<a href="{_attr(href)}">{md_escape(label)}</a>' if href else md_escape(label) for label, href in line.refs]
     return text + "; ".join(refs)
 

@@ -294,65 +294,87 @@ def _description_path(inputs: dict[str, str]) -> str:
     return found or f"data/{DESCRIPTION}"
 
 
+def _keyed(snap: Digest) -> dict[str, tuple[str, str]]:
+    """A brief's inputs keyed by their place in its data package ("inm.csv", "external/x.csv"), so
+    the same file read from another copy of the package (`data_package`) is the same input."""
+    package = _package_path(snap.inputs)
+    base = posixpath.dirname(package) if package else None
+    out = {}
+    for path, sha in snap.inputs.items():
+        file, sep, part = path.partition(PART)
+        if base is not None and (file == base or file.startswith(base + "/")):
+            key = posixpath.relpath(file, base) + sep + part
+        else:
+            key = path
+        out[key] = (path, sha)
+    return out
+
+
 def compare(old: dict[str, Digest], new: dict[str, Digest], old_files: Files | None = None,
             new_files: Files | None = None) -> list[InputChange]:
     """Every input whose recorded sha256 differs between the two sets of briefs, explained as far as the files allow."""
-    before: dict[str, str] = {}
-    after: dict[str, str] = {}
+    before: dict[str, tuple[str, str]] = {}
+    after: dict[str, tuple[str, str]] = {}
     readers: dict[str, set[str]] = {}
-    for snaps, seen in ((old, before), (new, after)):
+    packages: dict[int, str | None] = {}
+    for side, (snaps, seen) in enumerate(((old, before), (new, after))):
         for snap in snaps.values():
-            for path, sha in snap.inputs.items():
-                seen.setdefault(path, sha)
-                readers.setdefault(path, set()).add(snap.name)
-    paths = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
-    if not paths:
+            for key, recorded in _keyed(snap).items():
+                seen.setdefault(key, recorded)
+                readers.setdefault(key, set()).add(snap.name)
+            packages.setdefault(side, _package_path(snap.inputs))
+    keys = sorted(k for k in set(before) | set(after) if (before.get(k) or ("", None))[1] != (after.get(k) or ("", None))[1])
+    if not keys:
         return []
-    old_pkg = old_files.json(_package_path(before) or f"data/{PACKAGE}") if old_files else {}
-    new_pkg = new_files.json(_package_path(after) or f"data/{PACKAGE}") if new_files else {}
-    old_desc = old_files.json(_description_path(before)) if old_files else {}
-    new_desc = new_files.json(_description_path(after)) if new_files else {}
+    old_pkg_path, new_pkg_path = packages.get(0) or f"data/{PACKAGE}", packages.get(1) or f"data/{PACKAGE}"
+    old_pkg = old_files.json(old_pkg_path) if old_files else {}
+    new_pkg = new_files.json(new_pkg_path) if new_files else {}
+    old_desc_path = posixpath.join(posixpath.dirname(old_pkg_path), DESCRIPTION)
+    new_desc_path = posixpath.join(posixpath.dirname(new_pkg_path), DESCRIPTION)
+    old_desc = old_files.json(old_desc_path) if old_files else {}
+    new_desc = new_files.json(new_desc_path) if new_files else {}
     old_rec, new_rec = _series_records(old), _series_records(new)
     changes: dict[str, InputChange] = {}
-    for path in paths:
-        a, b = before.get(path), after.get(path)
+    for key in keys:
+        old_path, a = before.get(key, (None, None))
+        new_path, b = after.get(key, (None, None))
+        path = new_path or old_path
         file, _, part = path.partition(PART)
         if part:  # a series' entry in the description: told with that series
             entry = _series_named(new_desc, part) or _series_named(old_desc, part)
             series_path = posixpath.join(posixpath.dirname(file), "external", entry["path"]) if entry and entry.get("path") else part
-            existing = next((c for c in changes.values() if c.kind == "series" and c.title == (entry or {}).get("title")), None)
-            if existing is None:
+            if f"series:{part}" not in changes:
                 change = InputChange(series_path, str((entry or {}).get("title") or part), "series", None, None,
-                                     sorted(readers.get(path, ())))
+                                     sorted(readers.get(key, ())))
                 change.old_vintage = _vintage(_series_named(old_desc, part), None, series_path)
                 change.new_vintage = _vintage(_series_named(new_desc, part), None, series_path)
                 changes[f"series:{part}"] = change
             continue
-        res = _resource_for(new_pkg, _package_path(after) or "", path) or _resource_for(old_pkg, _package_path(before) or "", path)
         series = _series_for(new_desc, path) or _series_for(old_desc, path)
-        if posixpath.basename(path) in (PACKAGE, DESCRIPTION):
-            change = InputChange(path, "The data package's description" if posixpath.basename(path) == PACKAGE
-                                 else "The description of the official series", "description", a, b, sorted(readers[path]))
-            change.parts = _changed_entries(
-                old_files.json(path) if old_files else {}, new_files.json(path) if new_files else {})
+        base = posixpath.basename(path)
+        if base in (PACKAGE, DESCRIPTION):
+            change = InputChange(path, "The data package's description" if base == PACKAGE
+                                 else "The description of the official series", "description", a, b, sorted(readers[key]))
+            change.parts = _changed_entries(old_files.json(old_path) if old_files and old_path else {},
+                                            new_files.json(new_path) if new_files and new_path else {})
         elif series is not None or "/external/" in f"/{path}":
-            name = (series or {}).get("name") or posixpath.basename(path)
-            change = changes.get(f"series:{name}") or InputChange(
-                path, str((series or {}).get("title") or posixpath.basename(path)), "series", a, b, [])
+            name = (series or {}).get("name") or base
+            change = changes.get(f"series:{name}") or InputChange(path, str((series or {}).get("title") or base), "series", a, b, [])
             change.path, change.old_sha, change.new_sha = path, a, b
-            change.briefs = sorted(set(change.briefs) | readers[path])
-            old_entry = _series_for(old_desc, path) if a not in (None, ABSENT) else None
-            new_entry = _series_for(new_desc, path) if b not in (None, ABSENT) else None
-            change.old_vintage = _vintage(old_entry, old_rec.get(posixpath.basename(path)), path) if a not in (None, ABSENT) else None
-            change.new_vintage = _vintage(new_entry, new_rec.get(posixpath.basename(path)), path) if b not in (None, ABSENT) else None
-            _series_revisions(change, series, old_files, new_files)
+            change.briefs = sorted(set(change.briefs) | readers[key])
+            if a not in (None, ABSENT):
+                change.old_vintage = _vintage(_series_for(old_desc, path), old_rec.get(base), path)
+            if b not in (None, ABSENT):
+                change.new_vintage = _vintage(_series_for(new_desc, path), new_rec.get(base), path)
+            _series_revisions(change, series, old_path, new_path, old_files, new_files)
             changes[f"series:{name}"] = change
             continue
         else:
-            title = str((res or {}).get("title") or (res or {}).get("name") or posixpath.basename(path))
-            change = InputChange(path, title, "resource" if res else "file", a, b, sorted(readers[path]))
-            _resource_rows(change, res, old_files, new_files)
-        changes[path] = change
+            res = _resource_for(new_pkg, new_pkg_path, new_path or "") or _resource_for(old_pkg, old_pkg_path, old_path or "")
+            title = str((res or {}).get("title") or (res or {}).get("name") or base)
+            change = InputChange(path, title, "resource" if res else "file", a, b, sorted(readers[key]))
+            _resource_rows(change, res, old_path, new_path, old_files, new_files)
+        changes[key] = change
     return list(changes.values())
 
 
@@ -366,11 +388,12 @@ def _changed_entries(old: dict, new: dict) -> list[str]:
     return sorted(n for n in set(a) | set(b) if a.get(n) != b.get(n))
 
 
-def _resource_rows(change: InputChange, res: dict | None, old_files: Files | None, new_files: Files | None) -> None:
+def _resource_rows(change: InputChange, res: dict | None, old_path: str | None, new_path: str | None,
+                   old_files: Files | None, new_files: Files | None) -> None:
     if change.state != "changed":
         return
-    old = old_files.get(change.path, change.old_sha) if old_files else None
-    new = new_files.get(change.path, change.new_sha) if new_files else None
+    old = old_files.get(old_path, change.old_sha) if old_files and old_path else None
+    new = new_files.get(new_path, change.new_sha) if new_files and new_path else None
     if old is None or new is None:
         missing = "previous" if old is None else "new"
         change.note = f"the {missing} version of the file is not at hand"
@@ -383,11 +406,12 @@ def _resource_rows(change: InputChange, res: dict | None, old_files: Files | Non
     change.rows = compare_rows(old, new, key)
 
 
-def _series_revisions(change: InputChange, entry: dict | None, old_files: Files | None, new_files: Files | None) -> None:
+def _series_revisions(change: InputChange, entry: dict | None, old_path: str | None, new_path: str | None,
+                      old_files: Files | None, new_files: Files | None) -> None:
     if change.state != "changed" or entry is None:
         return
-    old = old_files.get(change.path, change.old_sha) if old_files else None
-    new = new_files.get(change.path, change.new_sha) if new_files else None
+    old = old_files.get(old_path, change.old_sha) if old_files and old_path else None
+    new = new_files.get(new_path, change.new_sha) if new_files and new_path else None
     if old is None or new is None:
         change.note = "the earlier vintage's file is not at hand, so revisions of its months were not looked for"
         return

@@ -199,13 +199,15 @@ def lock(
     return write(from_runs(root, runs), folder or paths.lock_dir(root))
 
 
-def fresh(root: Path | None = None, workdir: Path | None = None, progress: Progress | None = None) -> dict[str, Digest]:
-    """Every brief run anew (in parallel) into `workdir` (a temporary folder if None), never into build/."""
+def fresh(root: Path | None = None, workdir: Path | None = None, progress: Progress | None = None,
+          parameters: dict | None = None) -> dict[str, Digest]:
+    """Every brief run anew (in parallel) into `workdir` (a temporary folder if None), never into build/,
+    with `parameters` given to every brief (such as another `data_package`)."""
     root = root or paths.project_root()
     with tempfile.TemporaryDirectory(prefix="briefs-check-") as tmp:
         work = Path(workdir or tmp)
         briefs = catalog.discover(root)
-        runs, failures, _ = run_briefs(briefs, root, progress=progress, into=work)
+        runs, failures, _ = run_briefs(briefs, root, progress=progress, into=work, parameters=parameters)
         if failures:
             raise BriefFailed("the briefs must all run to check the outputs lock: " + "; ".join(failures.values()))
         done = {r.brief: r.notebook for r in runs}

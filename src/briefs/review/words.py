@@ -109,9 +109,13 @@ def _take(words: list[str], n: int) -> list[str]:
     return taken
 
 
-def render(runs: list[Run], keep: Callable[[str], str], delete: Callable[[str], str], insert: Callable[[str], str]) -> str:
+def render(runs: list[Run], keep: Callable[[str], str], delete: Callable[[str], str], insert: Callable[[str], str],
+           between: str = "") -> str:
+    """Each run through its function; `between` separates a deletion from the insertion that replaces it."""
     parts = []
-    for run in runs:
+    for index, run in enumerate(runs):
+        if between and run.op == INSERT and index and runs[index - 1].op == DELETE:
+            parts.append(between)
         fn = keep if run.op == KEEP else delete if run.op == DELETE else insert
         # Markers hug the words: spaces at the edges of a change stay outside the marks.
         lead = run.text[: len(run.text) - len(run.text.lstrip())]
@@ -123,7 +127,7 @@ def render(runs: list[Run], keep: Callable[[str], str], delete: Callable[[str], 
 
 def to_html(runs: list[Run]) -> str:
     """`<del>` and `<ins>` around the changes; every word escaped."""
-    return render(runs, html.escape, lambda t: f"<del>{html.escape(t)}</del>", lambda t: f"<ins>{html.escape(t)}</ins>")
+    return render(runs, html.escape, lambda t: f"<del>{html.escape(t)}</del>", lambda t: f"<ins>{html.escape(t)}</ins>", " ")
 
 
 def to_text(runs: list[Run]) -> str:
