@@ -384,8 +384,11 @@ def _short(sha: str | None) -> str:
     return "none" if sha in (None, ABSENT) else str(sha)
 
 
-def input_entry(c: InputChange, titles: dict[str, str], links: Links) -> Entry:
+def input_entry(c: InputChange, titles: dict[str, str], links: Links, sections: set[str] | None = None) -> Entry:
+    """One input that changed. Its readers link to their sections of the page (those in `sections`),
+    or to their own page when nothing of theirs changed."""
     lines: list[Line] = []
+    where = "" if c.title == c.path.rsplit("/", 1)[-1] else f"{c.path}: "
     if c.kind == "series":
         old, new = c.old_vintage, c.new_vintage
         if c.state == "added":
@@ -422,34 +425,33 @@ def input_entry(c: InputChange, titles: dict[str, str], links: Links) -> Entry:
         summary = "changed" + (f": the entries for {', '.join(c.parts)}" if c.parts else "")
     elif c.rows is not None and not c.rows.empty:
         bits = []
-        key = c.rows.key
         if c.rows.changed:
             n = sum(len(r.fields) for r in c.rows.changed)
             bits.append(_plural(n, "cell") + " changed")
             for r in c.rows.changed:
-                where = ", ".join(shown(v) for v in r.key.values())
-                lines.append(Line(f"{where}: " + "; ".join(f"{_label(col)} {_arrow(a, b)}" for col, a, b in r.fields)))
+                row = ", ".join(shown(v) for v in r.key.values())
+                lines.append(Line(f"{row}: " + "; ".join(f"{_label(col)} {_arrow(a, b)}" for col, a, b in r.fields)))
         if c.rows.added:
             bits.append(_plural(len(c.rows.added), "row") + " added")
             lines += [Line(f"added row: {_row_text(r)}") for r in c.rows.added]
         if c.rows.removed:
             bits.append(_plural(len(c.rows.removed), "row") + " removed")
             lines += [Line(f"removed row: {_row_text(r)}") for r in c.rows.removed]
-        summary = f"{c.path}: " + ", ".join(bits)
-        del key
+        summary = where + ", ".join(bits)
     elif c.state == "added":
-        summary = f"{c.path}: now read"
+        summary = f"{where}now read"
     elif c.state == "removed":
-        summary = f"{c.path}: no longer read"
+        summary = f"{where}no longer read"
     else:
-        summary = f"{c.path}: file changed"
+        summary = f"{where}file changed"
         if c.rows is not None:
             summary += " (its rows are the same; only their layout or order changed)"
         lines.append(Line(f"sha256 {_short(c.old_sha)} → {_short(c.new_sha)}"))
         if c.note:
             lines.append(Line(c.note))
     if c.briefs:
-        lines.append(Line("read by ", refs=tuple((titles.get(n, n), links.section(n)) for n in c.briefs)))
+        lines.append(Line("read by ", refs=tuple(
+            (titles.get(n, n), links.section(n) if sections is None or n in sections else links.page(n)) for n in c.briefs)))
     return Entry(c.title, None, summary, lines)
 
 
@@ -467,7 +469,8 @@ def layout(
     names = {b.name: b.title for b in report.briefs}
     names.update(titles or {})
     sections = [brief_section(b, link) for b in report.by_importance()]
-    inputs = Group("Inputs that changed", [input_entry(c, names, link) for c in (input_changes or [])])
+    named = {s.name for s in sections}
+    inputs = Group("Inputs that changed", [input_entry(c, names, link, named) for c in (input_changes or [])])
     unchanged = [(b.title, link.page(b.name)) for b in report.unchanged_briefs]
     return Document(title, intro, report.old_label, report.new_label, inputs, sections, unchanged, len(report.briefs))
 

@@ -335,10 +335,14 @@ def compare(old: dict[str, Digest], new: dict[str, Digest], old_files: Files | N
     new_desc = new_files.json(new_desc_path) if new_files else {}
     old_rec, new_rec = _series_records(old), _series_records(new)
     changes: dict[str, InputChange] = {}
+    found_series: dict[str, dict] = {}
     for key in keys:
         old_path, a = before.get(key, (None, None))
         new_path, b = after.get(key, (None, None))
-        path = new_path or old_path
+        recorded = new_path or old_path
+        # Shown as the brief recorded it when that is the project's own path, else as its place in
+        # the package: a copy of the package in a temporary folder is not worth naming.
+        path = key if posixpath.isabs(recorded) else recorded
         file, _, part = path.partition(PART)
         if part:  # a series' entry in the description: told with that series
             entry = _series_named(new_desc, part) or _series_named(old_desc, part)
@@ -358,16 +362,16 @@ def compare(old: dict[str, Digest], new: dict[str, Digest], old_files: Files | N
             change.parts = _changed_entries(old_files.json(old_path) if old_files and old_path else {},
                                             new_files.json(new_path) if new_files and new_path else {})
         elif series is not None or "/external/" in f"/{path}":
+            # A series' new vintage may have a new file name: both files are one series' change.
             name = (series or {}).get("name") or base
-            change = changes.get(f"series:{name}") or InputChange(path, str((series or {}).get("title") or base), "series", a, b, [])
-            change.path, change.old_sha, change.new_sha = path, a, b
-            change.briefs = sorted(set(change.briefs) | readers[key])
-            if a not in (None, ABSENT):
-                change.old_vintage = _vintage(_series_for(old_desc, path), old_rec.get(base), path)
-            if b not in (None, ABSENT):
-                change.new_vintage = _vintage(_series_for(new_desc, path), new_rec.get(base), path)
-            _series_revisions(change, series, old_path, new_path, old_files, new_files)
-            changes[f"series:{name}"] = change
+            side = found_series.setdefault(name, {"title": str((series or {}).get("title") or base), "entry": series,
+                                                   "readers": set()})
+            side["entry"] = side["entry"] or series
+            side["readers"] |= readers[key]
+            if a is not None:
+                side["old"] = (old_path, a)
+            if b is not None:
+                side["new"] = (new_path, b, path)
             continue
         else:
             res = _resource_for(new_pkg, new_pkg_path, new_path or "") or _resource_for(old_pkg, old_pkg_path, old_path or "")
@@ -375,6 +379,21 @@ def compare(old: dict[str, Digest], new: dict[str, Digest], old_files: Files | N
             change = InputChange(path, title, "resource" if res else "file", a, b, sorted(readers[key]))
             _resource_rows(change, res, old_path, new_path, old_files, new_files)
         changes[key] = change
+    for name, side in found_series.items():
+        old_path, a = side.get("old", (None, None))
+        new_path, b, shown_path = side.get("new", (None, None, None))
+        path = shown_path or (old_path if old_path and not posixpath.isabs(old_path) else posixpath.basename(old_path or name))
+        change = changes.pop(f"series:{name}", None) or InputChange(path, side["title"], "series", a, b, [])
+        change.path, change.old_sha, change.new_sha = path, a, b
+        change.briefs = sorted(set(change.briefs) | side["readers"])
+        if a not in (None, ABSENT):
+            file = posixpath.basename(old_path)
+            change.old_vintage = _vintage(_series_for(old_desc, file), old_rec.get(file), old_path)
+        if b not in (None, ABSENT):
+            file = posixpath.basename(new_path)
+            change.new_vintage = _vintage(_series_for(new_desc, file), new_rec.get(file), new_path)
+        _series_revisions(change, side["entry"], old_path, new_path, old_files, new_files)
+        changes[f"series:{name}"] = change
     return list(changes.values())
 
 
