@@ -315,10 +315,11 @@ def for_brief(settings: Settings, edition: str, date: str, name: str, title: str
 
 
 def for_book(settings: Settings, edition: str, date: str) -> Citation:
-    url = f"{settings.edition_url(edition)}index.html" if settings.site_url else ""
+    """The edition as a whole; its address is the edition's folder (whose index opens the landing page)."""
+    url = settings.edition_url(edition) if settings.site_url else ""
     return Citation(
         key=_key(edition, "book"), title=settings.title, book=settings.title, authors=settings.authors, edition=edition,
-        date=date, page="index.html", publisher=settings.publisher, url=url, doi=settings.doi(edition),
+        date=date, page="", publisher=settings.publisher, url=url, doi=settings.doi(edition),
         license=settings.license, language=settings.language,
     )
 

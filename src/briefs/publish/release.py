@@ -153,10 +153,11 @@ def build_edition(
     cites = {b.name: citation.for_brief(settings, edition["name"], edition["date"], b.name, b.title, pdf) for b in briefs}
     book_cite = citation.for_book(settings, edition["name"], edition["date"])
     meta = {f"{BRIEFS_DIR}/{name}": c.meta_html() for name, c in cites.items()}
-    meta["index"] = book_cite.meta_html()
     data_rel = archive.relative_path(edition["name"])
 
     def prepare(source: Path) -> None:
+        toc = yaml.safe_load((source / "_toc.yml").read_text(encoding="utf-8")) or {}
+        meta[str(toc.get("root", "intro"))] = book_cite.meta_html()  # the landing page cites the edition
         _edition_config(source, edition, known, meta, changes)
         for brief, fact in zip(briefs, facts):
             link = None
