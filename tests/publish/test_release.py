@@ -533,6 +533,18 @@ def test_the_older_editions_archive_rebuilds_its_outputs_byte_for_byte(two_editi
     assert f"{BRIEF}/claims.csv" in out and "do not give its outputs" in out
 
 
+def _serious_axe(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it stands."""
+    axe = REPO / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.exists():
+        pytest.fail(f"axe-core is missing at {axe}: run `make setup` (npm ci)", pytrace=False)
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe))
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+            for v in found if v["impact"] in ("serious", "critical")]
+
+
 def test_the_switcher_is_in_view_at_load_and_the_changes_page_links_work_in_a_browser(two_editions, browser):
     """At desktop and phone width: the switcher is on screen and uncovered at load and after
     scrolling; the changes page's links land on the claim and the brief's own section.
@@ -566,6 +578,7 @@ def test_the_switcher_is_in_view_at_load_and_the_changes_page_links_work_in_a_br
                 seen = open_visit(context, base, f"{NEW}/changes.html", wait="load", viewport=viewport)
                 page = seen.page
                 page.screenshot(path=str(artifacts / f"edition-changes-{label}.png"), full_page=True)
+                assert not _serious_axe(page), _serious_axe(page)
                 page.locator("nav.briefs-editions summary").click()
                 panel = page.locator(".briefs-editions__panel")
                 panel.wait_for(state="visible")
@@ -573,6 +586,7 @@ def test_the_switcher_is_in_view_at_load_and_the_changes_page_links_work_in_a_br
                 assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], "the open switcher fits the screen"
                 assert page.locator(".briefs-editions__more a", has_text="What changed in this edition").count() == 1
                 page.screenshot(path=str(artifacts / f"edition-switcher-{label}.png"))
+                assert not _serious_axe(page), _serious_axe(page)  # with the switcher open
                 page.locator("nav.briefs-editions summary").click()
                 # The first verdict that flipped opens the brief at that claim.
                 page.locator("a[href='briefs/imumi-factsheet.html#claim-total_returns']").first.click()

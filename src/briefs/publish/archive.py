@@ -194,15 +194,15 @@ def _vintages(archive: Path, files: dict[str, bytes], root: Path, work: Path) ->
         recorded_now = json.loads(paths.description_path(root).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         recorded_now = {}
-    now = {r.get("path"): r.get("hash", "") for r in recorded_now.get("resources", []) if isinstance(r, dict)}
+    now = {r.get("path"): str(r.get("hash") or r.get("sha256") or "").removeprefix("sha256:")
+           for r in recorded_now.get("resources", []) if isinstance(r, dict)}
     for file, sha in sorted(needed.items()):
         if sha == ABSENT:
             continue  # the edition was built without it: the check runs without it too
-        if now.get(file, "").removeprefix("sha256:") != sha:
+        if now.get(file) and now[file] != sha:
             raise UsageError(
                 f"{archive}: the edition read official series file {file} with sha256 {sha}, but this project's "
-                f"{paths.description_path(root).name} records {now.get(file) or 'no such file'}; check out the "
-                "project's commit of that edition"
+                f"{paths.description_path(root).name} records {now[file]}; check out the project's commit of that edition"
             )
         candidates = [source / file, *sorted(source.glob("**/*.csv"))] if source.is_dir() else []
         match = next((c for c in candidates if c.is_file() and _sha(c.read_bytes()) == sha), None)

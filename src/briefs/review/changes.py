@@ -269,6 +269,11 @@ def _chart_entry(c: ChartChange, brief: str, links: Links) -> Entry:
         return Entry(label, href, "chart removed", drawings=drawings)
     bits, lines = [], []
     key = c.key
+    # Words first (they say what the chart now shows), then its data.
+    if c.old_title is not None:
+        lines.append(_words_line(c.old_title, c.title, prefix="title: "))
+    if c.old_description is not None:
+        lines.append(_words_line(c.old_description, c.new_description, prefix="description: "))
     if c.rows_changed:
         bits.append(_plural(len(c.rows_changed), "data point") + " changed")
         groups: dict[tuple, list[str]] = {}
@@ -289,10 +294,8 @@ def _chart_entry(c: ChartChange, brief: str, links: Links) -> Entry:
                   for r in c.rows_removed]
     if c.old_title is not None:
         bits.append("title reworded")
-        lines.append(_words_line(c.old_title, c.title, prefix="title: "))
     if c.old_description is not None:
         bits.append("description reworded")
-        lines.append(_words_line(c.old_description, c.new_description, prefix="description: "))
     if not bits:
         bits.append("drawn differently; its data did not change")
     return Entry(label, href, "; ".join(bits), _fold_lines(lines), drawings=drawings)
@@ -356,7 +359,7 @@ def brief_section(b: BriefDiff, links: Links) -> Section:
     if b.charts:
         bits.append(_plural(len(b.charts), "chart"))
     if not bits and b.outputs:
-        bits.append("other text on the page")
+        bits.append(f"only other text on the page changed ({_plural(len(b.outputs), 'line')})")
     if not bits and b.parameters:
         bits.append("parameters")
     section.summary = "; ".join(bits)
