@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import html
+import html.parser
 import io
 import json
 import posixpath
@@ -36,6 +38,10 @@ BRIEF = "imumi-factsheet"
 OLD, NEW = "2026.10", "2026.11"
 PAGE = f"briefs/{BRIEF}.html"
 CHANGED_ROW = ("2023-06-01,2023-06-30,Honduras,549", "2023-06-01,2023-06-30,Honduras,1549")
+# A later period, outside the brief's window: the input gains a row, the brief's numbers do not move for it.
+ADDED_ROW = "2023-11-25,2023-11-30,Honduras,12"
+SITE_URL = "https://briefs.example.org/"
+DOI = "10.5281/zenodo.1234567"  # the newer edition's, from the release configuration
 
 
 def git(root: Path, *args: str) -> str:
@@ -91,6 +97,11 @@ def two_editions(tmp_path_factory):
         if other.stem != BRIEF:
             other.unlink()
     shutil.copyfile(REPO / ".gitignore", root / ".gitignore")
+    settings = root / "book" / "citation.yml"
+    text = settings.read_text(encoding="utf-8")
+    assert 'site_url: ""' in text and "editions: {}" in text
+    settings.write_text(text.replace('site_url: ""', f'site_url: "{SITE_URL}"')
+                        .replace("editions: {}", f'editions:\n  "{NEW}":\n    doi: {DOI}'), encoding="utf-8")
     git(root, "init", "-q")
     commits, hashes, tables, seen = {}, {}, {}, {}
     commits[OLD] = commit_all(root, "first state of the data")
@@ -104,19 +115,20 @@ def two_editions(tmp_path_factory):
     table = root / "data" / "inm_returns_by_nationality.csv"
     tables[OLD] = table.read_text(encoding="utf-8")
     assert CHANGED_ROW[0] in tables[OLD]
-    tables[NEW] = tables[OLD].replace(CHANGED_ROW[0], CHANGED_ROW[1])
+    tables[NEW] = tables[OLD].replace(CHANGED_ROW[0], CHANGED_ROW[1]) + ADDED_ROW + "\n"
     table.write_text(tables[NEW], encoding="utf-8")
-    commits[NEW] = commit_all(root, "a corrected count")
+    commits[NEW] = commit_all(root, "a corrected count, and a later period")
     hashes[NEW] = data_hashes(root)
+    real_changes = rel.changes_page
 
-    def fake_changes(old: Path, new: Path) -> str:
+    def spy(old: Path, new: Path, **kwargs) -> str:
         seen["args"] = (old, sorted(p.name for p in new.glob("*.ipynb")))
-        return "# What changed in this edition\n\nA count in the nationality table was corrected.\n"
+        return real_changes(old, new, **kwargs)
 
     noon = dt.datetime(2026, 11, 1, 12, tzinfo=dt.timezone.utc)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", str(int(noon.timestamp())))
-        mp.setattr(rel, "changes_page", fake_changes)
+        mp.setattr(rel, "changes_page", spy)
         second = rel.release(NEW, root=root)
     return SimpleNamespace(
         root=root, site=site, first=first, second=second, before=before, after=snapshot(site),
@@ -299,6 +311,300 @@ def test_the_changes_page_hook_gets_both_editions_notebooks(two_editions):
     assert not (site / OLD / "changes.html").exists()
 
 
+def _main_html(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    return text.split('<article class="bd-article">', 1)[1].split("</article>", 1)[0]
+
+
+def test_the_changes_page_names_the_input_first_then_the_verdicts_that_flipped(two_editions):
+    page = _main_html(two_editions.site / NEW / "changes.html")
+    text = re.sub(r"<[^>]+>", "", page)
+    inputs = text.index("Inputs that changed")
+    brief = text.index("Returns of non-Mexican nationals from the United States to Mexico after Title 42", inputs + 1)
+    # The input, by its title and file, with the cell that changed and the row that came, with its values.
+    head = text[inputs:brief]
+    assert "Returns of non-Mexican nationals to Mexico by nationality" in head and "data/inm_returns_by_nationality.csv" in head
+    assert "1 cell changed, 1 row added" in head
+    assert "2023-06-01, Honduras: people 549 → 1,549" in head
+    assert "added row: period start 2023-11-25, period end 2023-11-30, nationality Honduras, people 12" in head
+    # Then the brief: its four flipped verdicts before any other change, each linked to its claim.
+    body = page[page.index('id="changes-imumi-factsheet"'):]
+    assert body.index("Verdicts that changed") < body.index("Numbers in the text") < body.index("Tables") < body.index("Charts")
+    verdicts = body[body.index("Verdicts that changed"):body.index("Numbers in the text")]
+    flipped = re.findall(r'href="briefs/imumi-factsheet\.html#claim-([a-z_]+)"', verdicts)
+    assert flipped == ["total_returns", "totals_mismatched", "sex_table_total", "age_table_total"]
+    assert verdicts.count("no longer holds") == 4
+    # No number shown as changed is unchanged, and the brief's own ids never show as text.
+    moves = re.findall(r"([-+]?[\d,.]+%?) → ([-+]?[\d,.]+%?)", text)
+    assert moves and all(a != b for a, b in moves)
+    for old, new in re.findall(r"<del>([^<]*)</del> <ins>([^<]*)</ins>", page):
+        assert old != new
+    assert "total_returns" not in text and "returns-by-nationality" not in text
+
+
+def test_every_link_of_the_changes_page_reaches_its_place(two_editions):
+    page_path = two_editions.site / NEW / "changes.html"
+    hrefs = re.findall(r'<a[^>]* href="([^"]+)"', _main_html(page_path))
+    fragments = [h for h in hrefs if "#" in h and not h.startswith("http")]
+    assert len(fragments) >= 10
+    for href in fragments:
+        target, _, anchor = html.unescape(href).partition("#")
+        path = (page_path.parent / target).resolve() if target else page_path
+        assert path.is_file(), href
+        assert f'id="{anchor}"' in path.read_text(encoding="utf-8"), f"{href}: no such anchor"
+
+
+def test_each_brief_links_to_its_own_section_of_the_changes_page(two_editions):
+    site = two_editions.site
+    page = (site / NEW / PAGE).read_text(encoding="utf-8")
+    link = re.search(r'<a class="briefs-changes-link" href="([^"]+)">([^<]+)</a>', page)
+    assert link and link.group(1) == "../changes.html#changes-imumi-factsheet"
+    assert link.group(2) == f"What changed in this brief since edition {OLD}"
+    assert 'id="changes-imumi-factsheet"' in (site / NEW / "changes.html").read_text(encoding="utf-8")
+    assert "briefs-changes-link" not in (site / OLD / PAGE).read_text(encoding="utf-8")  # the first edition has no earlier one
+
+
+def test_the_switcher_sits_in_the_article_header_of_every_page(two_editions):
+    """The header bar is on every page at every width (sticky); the sidebar scrolls and folds away on phones."""
+    for edition in (OLD, NEW):
+        for page in editions.html_pages(two_editions.site / edition):
+            text = (two_editions.site / edition / page).read_text(encoding="utf-8")
+            if "http-equiv" in text:
+                continue
+            header = text.split('class="bd-header-article', 1)[1].split('class="bd-sidebar-secondary', 1)[0].split("<article", 1)[0]
+            assert '<nav class="briefs-editions"' in header, f"{edition}/{page}"
+            assert text.count('<nav class="briefs-editions"') == 1
+
+
+# --- citing an edition, and its data ---------------------------------------------------------
+
+
+class _Meta(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "meta" and a.get("name") and "content" in a:
+            self.tags.append((a["name"], a["content"]))
+
+
+def meta_tags(path: Path) -> dict[str, list[str]]:
+    parser = _Meta()
+    parser.feed(path.read_text(encoding="utf-8"))
+    out: dict[str, list[str]] = {}
+    for name, content in parser.tags:
+        out.setdefault(name, []).append(content)
+    return out
+
+
+# The CSL data schema (citation-style-language/schema, csl-data.json): what every item needs,
+# the item types it allows, and the shape of names and dates.
+CSL_TYPES = {"article", "article-journal", "article-magazine", "article-newspaper", "bill", "book", "broadcast",
+             "chapter", "classic", "collection", "dataset", "document", "entry", "entry-dictionary",
+             "entry-encyclopedia", "event", "figure", "graphic", "hearing", "interview", "legal_case", "legislation",
+             "manuscript", "map", "motion_picture", "musical_score", "pamphlet", "paper-conference", "patent",
+             "performance", "periodical", "personal_communication", "post", "post-weblog", "regulation", "report",
+             "review", "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage"}
+CSL_NAME_KEYS = {"family", "given", "dropping-particle", "non-dropping-particle", "suffix", "comma-suffix",
+                 "static-ordering", "literal", "parse-names"}
+
+
+def check_csl(items: list) -> None:
+    assert isinstance(items, list) and items
+    for item in items:
+        assert isinstance(item.get("id"), (str, int)) and item.get("type") in CSL_TYPES  # the schema's required fields
+        for name in item.get("author", []):
+            assert set(name) <= CSL_NAME_KEYS and ("family" in name or "literal" in name)
+        parts = item["issued"]["date-parts"]
+        assert len(parts) == 1 and 1 <= len(parts[0]) <= 3 and all(isinstance(p, int) for p in parts[0])
+        for key in ("title", "container-title", "URL", "DOI", "edition", "publisher"):
+            assert key not in item or isinstance(item[key], str)
+
+
+def test_a_reference_manager_reads_every_brief_page_of_both_editions(two_editions):
+    """Highwire and Dublin Core tags in the head, the citation on the page, and its BibTeX and
+    CSL-JSON downloads agree: title, author, edition, date, address, and the DOI where there is one."""
+    import bibtexparser
+
+    site = two_editions.site
+    book = "Externalized: briefs on U.S.–Mexico migration control"
+    for edition, day, doi in ((OLD, "2026-10-01", None), (NEW, "2026-11-01", DOI)):
+        manifest = json.loads((site / edition / "manifest.json").read_text())
+        (brief,) = manifest["briefs"]
+        url = f"{SITE_URL}{edition}/{PAGE}"
+        tags = meta_tags(site / edition / PAGE)
+        assert tags["citation_title"] == tags["DC.title"] == [brief["title"]]
+        assert tags["citation_author"] == tags["DC.creator"] == ["The briefs project"]
+        assert tags["citation_publication_date"] == [day.replace("-", "/")] and tags["DC.date"] == [day]
+        assert tags["citation_inbook_title"] == [book]
+        assert tags["citation_public_url"] == [url] and url in tags["DC.identifier"]
+        assert tags["citation_pdf_url"] == [f"{SITE_URL}{edition}/pdf/{BRIEF}.pdf"]
+        assert tags.get("citation_doi", []) == ([doi] if doi else [])
+        assert (f"https://doi.org/{doi}" in tags["DC.identifier"]) == bool(doi)
+        # The block on the page: the citation as text, and downloads that are there.
+        page = (site / edition / PAGE).read_text(encoding="utf-8")
+        block = page.split('<div class="briefs-cite">', 1)[1].split("</div>", 1)[0]
+        text = html.unescape(re.sub(r"<[^>]+>", "", block.split("</p>", 1)[0]))
+        assert text.startswith("The briefs project (2026). " + brief["title"] + f". In {book} (edition {edition}, ")
+        assert text.endswith(f"https://doi.org/{doi}" if doi else url)
+        hrefs = re.findall(r'href="([^"]+)"', block)
+        files = {h: (site / edition / "briefs" / h).resolve() for h in hrefs if not h.startswith("http")}
+        assert len(files) == 3 and all(f.is_file() for f in files.values()), files
+        bib = next(f for h, f in files.items() if h.endswith(".bib")).read_text(encoding="utf-8")
+        (entry,) = bibtexparser.loads(bib).entries
+        assert entry["ENTRYTYPE"] == "incollection" and entry["author"] == "{The briefs project}"
+        assert entry["title"].strip("{}") == brief["title"] and entry["booktitle"].strip("{}") == book
+        assert (entry["edition"], entry["year"], entry["date"], entry["url"]) == (edition, "2026", day, url)
+        assert entry.get("doi") == doi
+        items = json.loads(next(f for h, f in files.items() if h.endswith(".json")).read_text(encoding="utf-8"))
+        check_csl(items)
+        (item,) = items
+        assert (item["type"], item["title"], item["container-title"], item["edition"]) == ("chapter", brief["title"], book, edition)
+        assert item["author"] == [{"literal": "The briefs project"}] and item["URL"] == url
+        assert item["issued"] == {"date-parts": [[int(p) for p in day.split("-")]]} and item.get("DOI") == doi
+        # The edition as a whole is cited from its landing page the same way.
+        landing = meta_tags(site / edition / "intro.html")
+        assert landing["citation_title"] == [book] and landing["citation_public_url"] == [f"{SITE_URL}{edition}/"]
+        check_csl(json.loads((site / edition / "cite" / "book.json").read_text()))
+        assert manifest["citation"]["doi"] == doi
+
+
+def _archive(site: Path, edition: str) -> Path:
+    return site / edition / "data" / f"briefs-data-{edition}.zip"
+
+
+def test_each_edition_offers_its_exact_data_as_one_deterministic_archive(two_editions, tmp_path):
+    import zipfile
+
+    from briefs.publish import archive
+
+    site = two_editions.site
+    for edition in (OLD, NEW):
+        path = _archive(site, edition)
+        manifest = json.loads((site / edition / "manifest.json").read_text())
+        assert manifest["data_archive"] == {"path": f"data/briefs-data-{edition}.zip", "sha256": sha256(path)}
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            files = {i.filename.split("/", 1)[1]: zf.read(i) for i in infos}
+        assert [i.filename for i in infos] == sorted(i.filename for i in infos)
+        assert {i.filename.split("/", 1)[0] for i in infos} == {f"briefs-data-{edition}"}
+        assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+        # The CSV the edition's numbers came from, byte for byte, and the package describing it.
+        assert files["data/inm_returns_by_nationality.csv"] == two_editions.tables[edition].encode("utf-8")
+        assert files["data/datapackage.json"] == (REPO / "data" / "datapackage.json").read_bytes()
+        assert "data/external.json" in files  # the vintages of the official series
+        recorded = json.loads(files["inputs.json"])[BRIEF]
+        (brief,) = manifest["briefs"]
+        for resource in brief["resources"]:
+            assert recorded[f"data/{resource['path']}"] == resource["sha256"]
+            assert hashlib.sha256(files[f"data/{resource['path']}"]).hexdigest() == resource["sha256"]
+        claims = files[f"outputs/{BRIEF}/claims.csv"].decode()
+        assert f"total_returns,{'holds' if edition == OLD else 'contradicted'}," in claims
+        # Same contents, same bytes.
+        again = archive.write(tmp_path / edition / "again.zip", edition,
+                              {k: v for k, v in files.items() if k != archive.README})
+        assert again.read_bytes() == path.read_bytes()
+        # Offered from every brief page and from the switcher.
+        page = (site / edition / PAGE).read_text(encoding="utf-8")
+        assert f'href="../data/briefs-data-{edition}.zip"' in page
+
+
+def test_the_older_editions_archive_rebuilds_its_outputs_byte_for_byte(two_editions, tmp_path, monkeypatch, capsys):
+    """`briefs check --package`: the project now holds the newer data, so passing proves the
+    briefs ran on the archive's; an archive whose outputs its data do not give fails, naming the file."""
+    import zipfile
+
+    monkeypatch.chdir(two_editions.root)
+    path = _archive(two_editions.site, OLD)
+    assert main(["check", "--package", str(path)]) == 0
+    assert "byte for byte" in "".join(capsys.readouterr())
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.endswith(f"outputs/{BRIEF}/claims.csv"):
+                data = data.replace(b"total_returns,holds,\"19,561\",19561", b"total_returns,holds,\"19,562\",19562")
+                assert b"19562" in data
+            dst.writestr(info, data)
+    assert main(["check", "--package", str(tampered)]) == 1
+    out = "".join(capsys.readouterr())
+    assert f"{BRIEF}/claims.csv" in out and "do not give its outputs" in out
+
+
+def _serious_axe(page) -> list[str]:
+    """axe-core's serious and critical findings in what an edition adds: the switcher and the page's
+    article (the theme's own chrome is the book's browser tests' business)."""
+    axe = REPO / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.exists():
+        pytest.fail(f"axe-core is missing at {axe}: run `make setup` (npm ci)", pytrace=False)
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe))
+    found = page.evaluate("async () => (await axe.run({include: [['nav.briefs-editions'], ['article.bd-article']]},"
+                          " {resultTypes: ['violations']})).violations")
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+            for v in found if v["impact"] in ("serious", "critical")]
+
+
+def test_the_switcher_is_in_view_at_load_and_the_changes_page_links_work_in_a_browser(two_editions, browser):
+    """At desktop and phone width: the switcher is on screen and uncovered at load and after
+    scrolling; the changes page's links land on the claim and the brief's own section.
+    Screenshots of the changes page and of the open switcher go to build/test-artifacts/."""
+    from browsing import new_context, open_visit, serve
+
+    artifacts = REPO / "build" / "test-artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    site = two_editions.site
+    in_view = """() => {
+        const s = document.querySelector('nav.briefs-editions summary');
+        const r = s.getBoundingClientRect();
+        const x = r.left + r.width / 2, y = r.top + r.height / 2;
+        const hit = document.elementFromPoint(x, y);
+        return r.width > 0 && r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth
+            && !!hit && !!hit.closest('nav.briefs-editions');
+    }"""
+    with serve(site) as base:
+        for label, viewport in (("1280", {"width": 1280, "height": 900}), ("390", {"width": 390, "height": 844})):
+            context = new_context(browser)
+            try:
+                for path in (f"{OLD}/{PAGE}", f"{NEW}/{PAGE}", f"{NEW}/changes.html", f"{NEW}/intro.html"):
+                    seen = open_visit(context, base, path, wait="load", viewport=viewport)
+                    page = seen.page
+                    assert page.evaluate(in_view), f"switcher not in view at load: {path} at {label}"
+                    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight / 2)")
+                    page.wait_for_timeout(100)
+                    assert page.evaluate(in_view), f"switcher scrolled away: {path} at {label}"
+                    assert not seen.problems(), seen.problems()
+                    page.close()
+                seen = open_visit(context, base, f"{NEW}/changes.html", wait="load", viewport=viewport)
+                page = seen.page
+                page.screenshot(path=str(artifacts / f"edition-changes-{label}.png"), full_page=True)
+                assert not _serious_axe(page), _serious_axe(page)
+                page.locator("nav.briefs-editions summary").click()
+                panel = page.locator(".briefs-editions__panel")
+                panel.wait_for(state="visible")
+                box = panel.bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], "the open switcher fits the screen"
+                assert page.locator(".briefs-editions__more a", has_text="What changed in this edition").count() == 1
+                page.screenshot(path=str(artifacts / f"edition-switcher-{label}.png"))
+                assert not _serious_axe(page), _serious_axe(page)  # with the switcher open
+                page.locator("nav.briefs-editions summary").click()
+                # The first verdict that flipped opens the brief at that claim.
+                page.locator("a[href='briefs/imumi-factsheet.html#claim-total_returns']").first.click()
+                page.wait_for_url(base + f"{NEW}/{PAGE}#claim-total_returns")
+                assert page.locator("#claim-total_returns").is_visible()
+                # And the brief's own link back lands on its section of the changes page.
+                page.locator("a.briefs-changes-link").click()
+                page.wait_for_url(base + f"{NEW}/changes.html#changes-imumi-factsheet")
+                assert page.locator("#changes-imumi-factsheet").count() == 1
+                assert not seen.problems() and not seen.dialogs, seen.problems()
+            finally:
+                context.close()
+    for name in ("edition-changes-1280", "edition-changes-390", "edition-switcher-1280", "edition-switcher-390"):
+        assert (artifacts / f"{name}.png").stat().st_size > 10_000
+
+
 # --- refusals and failures leave the site as it was -----------------------------
 
 
@@ -312,6 +618,7 @@ def test_every_released_edition_has_the_pdfs_briefs_build_makes_and_links_them(t
         pdf = site / edition / "pdf" / f"{BRIEF}.pdf"
         assert pdf.read_bytes().startswith(b"%PDF"), f"{edition} has no PDF of {BRIEF}"
         assert 'href="../pdf/imumi-factsheet.pdf"' in (site / edition / PAGE).read_text()
+        # index.html sends readers to the landing page, intro.html (the table of contents' root).
         assert 'href="pdf/imumi-factsheet.pdf"' in (site / edition / "intro.html").read_text()
         assert json.loads((site / edition / "manifest.json").read_text())["pdfs"] == [f"pdf/{BRIEF}.pdf"]
 

@@ -175,7 +175,11 @@ def test_no_change_exits_0(runs, capsys):
 def test_change_exits_1(runs, capsys):
     assert main(["diff", str(runs["first"]), str(runs["changed"]), "--format", "md"]) == 1
     out = capsys.readouterr().out
-    assert "| `total_returns` |" in out and "**holds → contradicted**" in out
+    line = next(ln for ln in out.splitlines() if "INM's three tables add up to the total" in ln)
+    assert "no longer holds: 19,561 → 19,562" in line
+    # Claims are named by their statements; their ids appear nowhere (without links, not even in an address).
+    ids = [c.id for c in bdiff.diff(runs["first"], runs["changed"]).briefs[0].claims]
+    assert ids and not [i for i in ids if i in out.replace("\\_", "_")]
 
 
 @pytest.mark.parametrize(
@@ -286,33 +290,34 @@ def test_html_report_escapes_every_label():
     assert "<svg" not in page and page.count('src="data:image/svg+xml;base64,') == 2
 
 
-def _markup_tokens(markdown: str) -> tuple[list, list]:
-    """Tokens that would turn data into markup (HTML, links, code, emphasis), and each table row's width."""
+# The only markup a changes page or a Markdown report makes itself: links, the marks of a word
+# diff and folds. Anything else in it would have come from data.
+OWN_TAGS = re.compile(r'^(<a href="[^"<>]*">|<a id="[^"<>]*">|</a>|</?del>|</?ins>|</?details>|</?summary>)$')
+
+
+def _markup_tokens(markdown: str) -> list:
+    """Tokens that turn text into markup (HTML, links, code, emphasis, tables) other than our own tags."""
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(markdown)
     inline = [child for t in tokens if t.children for child in t.children]
-    markup = [(t.type, t.content) for t in tokens + inline
-              if t.type in ("html_inline", "html_block", "link_open", "code_inline", "em_open", "s_open")]
-    widths, row = [], 0
-    for t in tokens:
-        if t.type == "tr_open":
-            row = 0
-        elif t.type in ("td_open", "th_open"):
-            row += 1
-        elif t.type == "tr_close":
-            widths.append(row)
-    return markup, widths
+    found = []
+    for t in tokens + inline:
+        if t.type in ("html_inline", "html_block"):
+            found += [tag for tag in re.findall(r"<[^>]*>", t.content) if not OWN_TAGS.match(tag)]
+        elif t.type in ("link_open", "code_inline", "em_open", "s_open", "table_open", "image"):
+            found.append((t.type, t.content))
+    return found
 
 
 def test_markdown_report_escapes_every_label():
     old, new = _nasty_pair()
     md = breport.to_markdown(bdiff.compare(old, new, NASTY, NASTY))
-    markup, widths = _markup_tokens(md)
-    # Code spans only for the identifiers of the brief, claim, value, table and chart; no label becomes markup.
-    assert sorted(set(markup)) == [("code_inline", name) for name in ("c", "c1", "k", "nasty", "t")]
-    assert widths and all(w in (4, 5, 3) for w in widths)  # no '|' in a label split a cell
-    assert "<script" not in md.split("```diff")[0]
+    assert _markup_tokens(md) == []
+    assert "<script" not in md
+    # With links, the addresses are escaped too, and only our own tags appear.
+    linked = breport.to_markdown(bdiff.compare(old, new, NASTY, NASTY), links="https://example.org/1.0/")
+    assert _markup_tokens(linked) == [] and "<script" not in linked
 
 
 def test_terminal_report_shows_markup_literally():
@@ -324,15 +329,46 @@ def test_terminal_report_shows_markup_literally():
 # --- the edition's changes page ------------------------------------------------------------------------
 
 
+def _changes(runs) -> str:
+    from briefs.review.inputs import Files
+
+    # The first run read the project's data; the changed one a copy (its paths are absolute).
+    return bdiff.changes_page(runs["first"].parent, runs["changed"].parent,
+                              old_files=Files.folder(ROOT), new_files=Files.folder(ROOT))
+
+
 def test_changes_page_tells_what_moved(runs):
-    page = bdiff.changes_page(runs["first"].parent, runs["changed"].parent)
+    page = _changes(runs)
     assert page.startswith("# What changed in this edition\n")
-    assert "## Returns of non\\-Mexican" in page or "## Returns of non-Mexican" in page
-    line = next(ln for ln in page.splitlines() if "total\\_returns" in ln)
-    assert "no longer holds" in line and "from 19,561 to 19,562" in line
+    # The input first: named, with the cell that changed.
+    inputs = page.index("## Inputs that changed")
+    brief = page.index("## Returns of non\\-Mexican") if "## Returns of non\\-Mexican" in page else page.index("## Returns of non-Mexican")
+    assert inputs < brief
+    head = page[inputs:brief]
+    assert "Returns of non-Mexican nationals to Mexico by nationality" in head and "inm\\_returns\\_by\\_nationality.csv" in head
+    assert "1 cell changed" in head and "2023-06-01, Venezuela: people 1,450 → 1,451" in head
+    # Verdicts before anything else of the brief, each linked to its claim on the brief's page.
+    body = page[brief:]
+    assert body.index("### Verdicts that changed") < body.index("### Numbers in the text") < body.index("### Tables") < body.index("### Charts")
+    line = next(ln for ln in body.splitlines() if "claim-total_returns" in ln)
+    assert line.startswith('- <a href="briefs/imumi-factsheet.html#claim-total_returns">INM')
+    assert "no longer holds: 19,561 → 19,562" in line
     assert "Venezuela, Jun 2023: 1,450 → 1,451" in page
-    assert "The value inm\\_may\\_sep in the text changed from 14,719 to 14,720." in page
-    assert "4 claims changed verdict: 4 no longer hold, 0 now hold." in page
+    assert "gives <del>14,719</del> <ins>14,720</ins> for that stretch" in page
+    assert "4 verdicts changed (4 no longer hold, 0 now hold)" in page
+    assert '<a href="briefs/imumi-factsheet.html#table-returns-by-nationality">' in page
+
+
+def test_changes_page_shows_no_unchanged_number_as_changed(runs):
+    page = _changes(runs)
+    moves = re.findall(r"([-+]?[\d,.]+%?) → ([-+]?[\d,.]+%?)", page)
+    assert len(moves) >= 10
+    assert all(a != b for a, b in moves), [m for m in moves if m[0] == m[1]]
+    for old, new in re.findall(r"<del>([^<]*)</del> <ins>([^<]*)</ins>", page):
+        assert old != new
+    # Only the one table whose cells moved is listed, and in it only the four cells that moved.
+    tables = page.split("### Tables")[1].split("###")[0]
+    assert tables.count("<a href=") == 1 and "4 cells changed" in tables
 
 
 def _myst_html(page: str) -> str:
@@ -345,12 +381,14 @@ def _myst_html(page: str) -> str:
 
 
 def test_changes_page_is_plain_myst(runs):
-    page = bdiff.changes_page(runs["first"].parent, runs["changed"].parent)
-    assert _markup_tokens(page)[0] == []
-    assert "no longer holds: the computed value moved from 19,561 to 19,562" in _myst_html(page)
+    page = _changes(runs)
+    assert _markup_tokens(page) == []
+    rendered = _myst_html(page)
+    assert "no longer holds: 19,561 → 19,562" in rendered
+    assert 'href="briefs/imumi-factsheet.html#claim-total_returns"' in rendered and "<del>14,719</del>" in rendered
     old, new = _nasty_pair()
     nasty = bdiff.changes_page(old, new)
-    assert _markup_tokens(nasty)[0] == []
+    assert _markup_tokens(nasty) == []
     rendered = _myst_html(nasty)
     assert "<script>" not in rendered and '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; | *bold* [link](http://x)' in rendered
 
@@ -391,4 +429,6 @@ def test_briefs_added_and_removed_count_as_changes():
     b = Digest(name="b", title="B", origin="y")
     report = bdiff.compare({"a": a}, {"b": b})
     assert report.changed and [(x.name, x.kind) for x in report.briefs] == [("a", "removed"), ("b", "added")]
-    assert "brief added" in breport.to_markdown(report) and "brief removed" in breport.to_markdown(report)
+    md = breport.to_markdown(report)
+    assert "## B\n\nNew in this edition." in md and "## A\n\nNo longer part of the book." in md
+    assert md.index("## B") < md.index("## A")  # what the reader can read first

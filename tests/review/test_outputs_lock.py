@@ -94,6 +94,19 @@ def test_lock_is_deterministic_and_rewrites_nothing_when_current(fresh, tmp_path
         assert (folder / rel).read_bytes() == text.encode("utf-8")
 
 
+def test_every_number_in_the_committed_lock_is_written_in_its_one_canonical_form():
+    """Integral floats as integers, others at 12 significant digits: float noise cannot reach the lock."""
+    found = 0
+    for rel, text in outputs_lock.read_files(paths.lock_dir(ROOT)).items():
+        for row in csv.reader(io.StringIO(text)):
+            for value in row:
+                if outputs_lock.as_number(value) is not None:
+                    found += 1
+                    assert outputs_lock.cell(value) == value, f"{rel}: {value!r} is not canonical"
+                    assert not value.endswith(".0"), f"{rel}: {value!r}"
+    assert found > 500
+
+
 def test_lock_refuses_a_brief_never_run(tmp_path):
     with pytest.raises(UsageError, match=BRIEF):
         outputs_lock.lock(ROOT, folder=tmp_path / "outputs", runs=tmp_path / "empty")
@@ -124,10 +137,11 @@ def test_missing_brief_in_lock_is_stale(fresh, stale):
 def test_briefs_check_fails_on_a_stale_lock_naming_the_claim(fresh, stale, capsys, monkeypatch):
     """The command's wiring and messages; its runs are the module's (the same `outputs_lock.fresh`)."""
     _edit(stale / BRIEF / "claims.csv", "share_men", "status", "contradicted")
-    monkeypatch.setattr(outputs_lock, "fresh", lambda root=None, workdir=None, progress=None: fresh["snapshots"])
+    monkeypatch.setattr(outputs_lock, "fresh", lambda root=None, workdir=None, progress=None, parameters=None: fresh["snapshots"])
     before = build_state()
     assert main(["check", "--dir", str(stale)]) == 1
     captured = capsys.readouterr()
-    assert "share_men" in captured.out and "contradicted → holds" in captured.out
+    # The claim by its statement, with the verdict the fresh run gives (the lock's is the edited one).
+    assert "Most of the people returned were men: now holds" in captured.out
     assert f"{BRIEF}/claims.csv" in captured.err and "stale" in captured.err
     assert build_state() == before, "briefs check must not write into build/"

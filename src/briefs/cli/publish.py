@@ -14,7 +14,7 @@ def cmd_release(args: argparse.Namespace) -> int:
     from briefs.publish.release import release
 
     result = release(args.version, date=args.date, force=args.force, strict=args.strict, pdf=args.pdf,
-                     site=Path(args.site) if args.site else None, progress=progress)
+                     site=Path(args.site) if args.site else None, doi=args.doi, progress=progress)
     verb = "replaced" if result.replaced else "released"
     console.print(f"[green]edition {result.name} {verb}[/green] ({result.date}): {result.edition / 'index.html'}")
     return 0
@@ -57,6 +57,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--site", help="the site folder (default: site/ in the project)")
     p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
                    help="print every brief to PDF with headless Chromium (default: when Chromium is installed)")
+    p.add_argument("--doi", help="the edition's DOI (10.NNNN/suffix), shown in its citations; "
+                                 "default: the one book/citation.yml records for this edition, if any")
     p.set_defaults(func=cmd_release)
 
     p = sub.add_parser("withdraw", help="remove an edition from site/",

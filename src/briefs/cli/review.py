@@ -31,7 +31,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.format == "text" and not args.output:
         to_terminal(report, Console(highlight=False, soft_wrap=False))
     else:
-        text = FORMATS[args.format](report)
+        text = FORMATS[args.format](report, links=args.links) if args.format != "text" else FORMATS["text"](report)
         if args.output:
             Path(args.output).write_text(text, encoding="utf-8", newline="\n")
         else:
@@ -56,6 +56,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     from briefs.review.outputs_lock import check
     from briefs.review.report import to_terminal
 
+    if args.package:
+        from briefs.publish.archive import check as check_archive
+
+        if args.dir:
+            console.print("[red]error:[/red] --dir and --package cannot be used together", soft_wrap=True)
+            return 2
+        result = check_archive(Path(args.package), progress=progress)
+        where = args.package
+        if result.ok:
+            console.print(f"[green]the briefs give the archive's outputs again[/green], byte for byte: {escape(where)}")
+            return 0
+        to_terminal(result.report, Console(highlight=False))
+        console.print(f"[red]error:[/red] run on the data in {escape(where)}, the briefs do not give its outputs; "
+                      "these files differ:", soft_wrap=True)
+        for rel in result.files:
+            console.print(f"  {rel}", highlight=False, markup=False)
+        return 1
     folder = Path(args.dir) if args.dir else lock_dir()
     result = check(folder=folder, progress=progress)
     if result.ok:
@@ -77,7 +94,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("old", help="the earlier version: an executed notebook, a run folder or an edition folder")
     p.add_argument("new", help="the later version, of the same kinds")
-    p.add_argument("--format", choices=["text", "md", "html"], default="text", help="terminal text (default), Markdown, or self-contained HTML")
+    p.add_argument("--format", choices=["text", "md", "html"], default="text",
+                   help="terminal text (default), Markdown (the text of an edition's \"What changed\" page), or self-contained HTML")
+    p.add_argument("--links", metavar="URL",
+                   help="link every item to its place in the edition published at URL (its root, ending in /)")
     p.add_argument("-o", "--output", help="write the report to this file")
     p.set_defaults(func=cmd_diff)
 
@@ -88,6 +108,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_lock)
 
     p = sub.add_parser("check", help="fail if the outputs lock is stale",
-                       description="Re-run every brief in a temporary folder and compare with outputs/; exit 1 naming what differs.")
+                       description="Re-run every brief in a temporary folder and compare with outputs/; exit 1 naming what differs. "
+                                   "With --package, run them on an edition's data archive and compare with the outputs it holds.")
     p.add_argument("--dir", help="the lock folder (default: outputs/)")
+    p.add_argument("--package", metavar="ARCHIVE",
+                   help="an edition's data archive (data/briefs-data-EDITION.zip): check that the briefs give its outputs again")
     p.set_defaults(func=cmd_check)

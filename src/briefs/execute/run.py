@@ -336,6 +336,8 @@ def run_brief(
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
+    from briefs.execute.kernel_manager import NAME as QUIET_SHUTDOWN
+
     root = root or project_root()
     brief = catalog.get(name, root)
     if output is not None:
@@ -374,6 +376,7 @@ def run_brief(
                 kernel_name=ensure_kernel(),
                 # The kernel's own log (a warning about TCP transport on every start) is noise to authors.
                 extra_arguments=["--log-level=ERROR"],
+                kernel_manager_class=QUIET_SHUTDOWN,  # no SIGINT to an idle kernel: a clean log
                 cwd=str(root),
                 progress_bar=False,
                 start_timeout=300,  # a loaded machine (CI, many builds at once) can take long to start a kernel

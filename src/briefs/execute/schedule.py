@@ -22,12 +22,13 @@ from briefs.project import catalog, paths
 Progress = Callable[[str, str], None]  # (brief or step, state) -> None
 
 
-def _execute(name: str, root: str, into: str | None = None, strict: bool = False) -> RunResult:
+def _execute(name: str, root: str, into: str | None = None, strict: bool = False,
+             parameters: dict | None = None) -> RunResult:
     """One brief in a worker (module-level so any concurrent.futures executor can pickle it)."""
     if into is None:  # the caller (a build, `briefs lock`) holds the build lock
-        return run_brief(name, root=Path(root), strict=strict, lock=False)
+        return run_brief(name, parameters, root=Path(root), strict=strict, lock=False)
     Path(into).mkdir(parents=True, exist_ok=True)
-    return run_brief(name, root=Path(root), strict=strict, output=Path(into) / f"{name}.ipynb",
+    return run_brief(name, parameters, root=Path(root), strict=strict, output=Path(into) / f"{name}.ipynb",
                      failed=Path(into) / "failed" / f"{name}.ipynb", lock=False)
 
 
@@ -46,14 +47,19 @@ def run_briefs(
     progress: Progress | None = None,
     into: Path | None = None,
     strict: bool = False,
+    parameters: dict | None = None,
 ) -> tuple[list[RunResult], dict[str, str], list[str]]:
     """Run the briefs whose inputs changed, in parallel; returns (runs, failures, unchanged).
 
     The one scheduler: `briefs build`, `briefs release`, `briefs lock --run` and `briefs check`
     all run briefs through here. `into`: run every brief afresh into that folder (failed runs
     in its `failed/`), leaving build/ and the cache alone, as a release or a check of the
-    published outputs must. `strict`: a contradicted claim fails its brief.
+    published outputs must. `strict`: a contradicted claim fails its brief. `parameters`: given
+    to every brief (such as another `data_package`); only with `into`, so build/ never holds a
+    run on other inputs than the project's.
     """
+    if parameters and into is None:
+        raise ValueError("run_briefs: parameters need `into` (a folder apart from build/)")
     say = progress or (lambda item, state: None)
     force = force or into is not None
     runs: list[RunResult] = []
@@ -88,7 +94,7 @@ def run_briefs(
         for brief in todo:  # one at a time, in this process: no pool to start, states exact
             say(brief.name, "running")
             try:
-                finish(brief.name, _execute(brief.name, str(root), into and str(into), strict))
+                finish(brief.name, _execute(brief.name, str(root), into and str(into), strict, parameters))
             except BriefsError as exc:
                 finish(brief.name, exc)
     elif todo:
@@ -96,7 +102,7 @@ def run_briefs(
         pool = executor or default_executor(workers)
         try:
             with interrupt.children_ignore():  # Ctrl-C stops this process, not each worker with a traceback
-                futures = {pool.submit(_execute, b.name, str(root), into and str(into), strict): b.name for b in todo}
+                futures = {pool.submit(_execute, b.name, str(root), into and str(into), strict, parameters): b.name for b in todo}
             for name in futures.values():
                 say(name, "running")
             for future in as_completed(futures):

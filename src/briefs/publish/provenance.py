@@ -229,13 +229,23 @@ def _raw(html_text: str) -> str:
     return "```{raw} html\n" + html_text + "\n```\n"
 
 
-def decorate(notebook: Path, facts: dict[str, Any], edition: dict[str, Any]) -> None:
-    """Add an edition line under the title and a Provenance section at the end of a staged notebook."""
+def decorate(notebook: Path, facts: dict[str, Any], edition: dict[str, Any], *,
+             changes: tuple[str, str] | None = None, cite: str | None = None) -> None:
+    """Add an edition line under the title and a Provenance section at the end of a staged notebook.
+
+    `changes`: (address, text) of the link to what changed in this brief since the previous
+    edition; `cite`: the HTML of a "Cite this brief" section, placed before Provenance.
+    """
     nb = nbformat.read(notebook, as_version=4)
+    since = ""
+    if changes:
+        since = f' <a class="briefs-changes-link" href="{_esc(changes[0])}">{_esc(changes[1])}</a>.'
     line = (
         f'<p class="briefs-edition-line">Edition <strong>{_esc(edition["name"])}</strong>, run on '
         f'<time datetime="{_esc(edition["date"])}">{_esc(edition["date"])}</time>. '
-        'The code, parameters and data behind this page are listed under <a href="#provenance">Provenance</a>.</p>'
+        'The code, parameters and data behind this page are listed under <a href="#provenance">Provenance</a>'
+        + (', and how to cite it under <a href="#cite-this-brief">Cite this brief</a>' if cite else "")
+        + f".{since}</p>"
     )
     cell_line = nbformat.v4.new_markdown_cell(_raw(line), id="briefs-edition-line")
     for index, cell in enumerate(nb.cells):
@@ -249,6 +259,8 @@ def decorate(notebook: Path, facts: dict[str, Any], edition: dict[str, Any]) -> 
             break
     else:
         nb.cells.insert(0, cell_line)
+    if cite:
+        nb.cells.append(nbformat.v4.new_markdown_cell("## Cite this brief\n\n" + _raw(cite), id="briefs-cite"))
     nb.cells.append(
         nbformat.v4.new_markdown_cell("## Provenance\n\n" + _raw(block_html(facts, edition)), id="briefs-provenance")
     )

@@ -15,8 +15,10 @@ edition's place in the list.
 An edition is made by the same steps as `briefs build` (the one scheduler,
 `execute.schedule.run_briefs`, then `book.build.assemble`: staging, compiling and a
 PDF of every brief), plus what only a release adds: the edition switcher, each
-page's provenance and, against the previous edition, a "What changed" page
-(`review.diff.changes_page`).
+page's provenance and citation (`publish.citation`: text, BibTeX, CSL-JSON, meta
+tags), the edition's data archive (`publish.archive`) and, against the previous
+edition, a "What changed" page (`review.diff.changes_page`) that each brief links
+to its own section of.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -35,16 +38,20 @@ import yaml
 
 from briefs import __version__
 from briefs.project import catalog
-from briefs.publish import editions, provenance
+from briefs.publish import archive, citation, editions, provenance
 from briefs.book.build import assemble, want_pdf
 from briefs.errors import BuildFailed, UsageError
 from briefs.execute.schedule import Progress, run_briefs
+from briefs.files import sha256
 from briefs.media import BRIEFS_DIR, PDF_DIR
 from briefs.project import paths
+from briefs.review.changes import section_anchor
 from briefs.review.diff import changes_page
+from briefs.review.inputs import Files
 
 CHANGES_PAGE = "changes"
-SIDEBAR = ["navbar-logo.html", "briefs-editions.html", "icon-links.html", "search-button-field.html", "sbt-sidebar-nav.html"]
+SIDEBAR = ["navbar-logo.html", "icon-links.html", "search-button-field.html", "sbt-sidebar-nav.html"]
+EXTENSION = "briefs.publish.editionext"  # the switcher in the article header; citation meta tags
 
 
 @dataclass
@@ -57,8 +64,10 @@ class ReleaseResult:
     replaced: bool = False
 
 
-def _edition_config(source: Path, edition: dict[str, Any], known: list[dict[str, Any]]) -> None:
-    """Point the staged book at the switcher template and tell it which edition it is."""
+def _edition_config(source: Path, edition: dict[str, Any], known: list[dict[str, Any]],
+                    meta: dict[str, str] | None = None, changes: str | None = None) -> None:
+    """Point the staged book at the switcher template, tell it which edition it is, and give each
+    page its citation meta tags (`meta`: pagename -> tags)."""
     templates = source / "_templates"
     templates.mkdir(exist_ok=True)
     assets = resources.files("briefs").joinpath("assets", "editions")
@@ -67,7 +76,11 @@ def _edition_config(source: Path, edition: dict[str, Any], known: list[dict[str,
     (source / "_static" / "editions.css").write_text(assets.joinpath("editions.css").read_text(encoding="utf-8"), encoding="utf-8")
     config_path = source / "_config.yml"
     config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
-    sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+    extensions = config.setdefault("sphinx", {}).setdefault("extra_extensions", []) or []
+    if EXTENSION not in extensions:
+        config["sphinx"]["extra_extensions"] = [*extensions, EXTENSION]
+    sphinx = config["sphinx"].setdefault("config", {})
+    sphinx["briefs_citation_meta"] = dict(meta or {})
     template_dirs = list(sphinx.get("templates_path", []))
     if "_templates" not in template_dirs:
         template_dirs.append("_templates")
@@ -75,7 +88,8 @@ def _edition_config(source: Path, edition: dict[str, Any], known: list[dict[str,
     sphinx["html_sidebars"] = {"**": SIDEBAR}
     sphinx["version"] = sphinx["release"] = edition["name"]
     context = dict(sphinx.get("html_context", {}))
-    context["briefs_edition"] = {"name": edition["name"], "date": edition["date"], "editions": known}
+    context["briefs_edition"] = {"name": edition["name"], "date": edition["date"], "editions": known,
+                                 "changes": changes, "archive": archive.relative_path(edition["name"])}
     sphinx["html_context"] = context
     css = list(sphinx.get("html_css_files", []))
     if "editions.css" not in css:
@@ -102,6 +116,7 @@ def build_edition(
     previous: Path | None = None,
     strict: bool = False,
     pdf: bool = False,
+    doi: str | None = None,
     say: Progress = lambda item, state: None,
 ) -> tuple[Path, dict[str, Any]]:
     """Run every brief afresh, then the build's own staging, compile and PDF steps with the edition's
@@ -113,24 +128,47 @@ def build_edition(
     briefs = catalog.discover(root)
     if not briefs:
         raise BuildFailed(f"no briefs in {paths.notebooks_dir(root)}: nothing to release")
+    settings = citation.load(root)  # bad citation settings stop the release before anything runs
+    if doi:
+        settings.dois[edition["name"]] = citation.check_doi(doi, "--doi")
     runs = work / "runs"
     results, failures, _ = run_briefs(briefs, root, into=runs, strict=strict, progress=say)
     if failures:
         raise BuildFailed("an edition needs every brief; these failed: " + "; ".join(failures.values()))
     notebooks = {r.brief: r.notebook for r in results}
     facts = [provenance.brief_facts(b, notebooks[b.name]) for b in briefs]
-    changes = None
+    say("data", "archiving")
+    data_files = archive.members(root, notebooks)
+    changes_text = None
+    if previous is not None and (previous / "notebooks").is_dir():
+        say("changes", f"comparing with edition {previous.name}")
+        changes_text = changes_page(
+            previous / "notebooks", runs, intro=_changes_intro(edition, previous),
+            old_files=_archive_files(previous, root), new_files=_project_files(root),
+        )
+        if not (changes_text and changes_text.strip()):
+            changes_text = None
+    changes = f"{CHANGES_PAGE}.html" if changes_text else None
+    sections = set(re.findall(r'<a id="changes-([^"]+)"></a>', changes_text or ""))
+    cites = {b.name: citation.for_brief(settings, edition["name"], edition["date"], b.name, b.title, pdf) for b in briefs}
+    book_cite = citation.for_book(settings, edition["name"], edition["date"])
+    meta = {f"{BRIEFS_DIR}/{name}": c.meta_html() for name, c in cites.items()}
+    data_rel = archive.relative_path(edition["name"])
 
     def prepare(source: Path) -> None:
-        nonlocal changes
-        _edition_config(source, edition, known)
+        toc = yaml.safe_load((source / "_toc.yml").read_text(encoding="utf-8")) or {}
+        meta[str(toc.get("root", "intro"))] = book_cite.meta_html()  # the landing page cites the edition
+        _edition_config(source, edition, known, meta, changes)
         for brief, fact in zip(briefs, facts):
-            provenance.decorate(source / BRIEFS_DIR / f"{brief.name}.ipynb", fact, edition)
-        if previous is not None and (previous / "notebooks").is_dir():
-            text = changes_page(previous / "notebooks", runs)
-            if text and text.strip():
-                _add_changes_page(source, text)
-                changes = f"{CHANGES_PAGE}.html"
+            link = None
+            if changes and brief.name in sections:
+                link = (f"../{changes}#{section_anchor(brief.name)}", f"What changed in this brief since edition {previous.name}")
+            elif changes:
+                link = (f"../{changes}", f"Unchanged since edition {previous.name}; see what changed in this edition")
+            provenance.decorate(source / BRIEFS_DIR / f"{brief.name}.ipynb", fact, edition, changes=link,
+                                cite=citation.block_html(cites[brief.name], brief.name, data_rel))
+        if changes_text:
+            _add_changes_page(source, changes_text)
 
     say("book", "compiling")
     html = assemble(root, briefs, notebooks, work, pdf=pdf, prepare=prepare, say=say)
@@ -139,11 +177,43 @@ def build_edition(
     (folder / "notebooks").mkdir()
     for name, path in notebooks.items():
         shutil.copyfile(path, folder / "notebooks" / f"{name}.ipynb")
+    data_path = archive.write(folder / data_rel, edition["name"], data_files)
+    written = citation.files(book_cite, "book")
+    for name, cite in cites.items():
+        written.update(citation.files(cite, name))
+    citation.write(folder, written)
     data = provenance.manifest(edition, facts, paths.default_package(root), root)
     data["changes_page"] = changes
     data["pdfs"] = sorted(f"{PDF_DIR}/{name}.pdf" for name in notebooks) if pdf else []
+    data["data_archive"] = {"path": data_rel, "sha256": sha256(data_path)}
+    data["citation"] = {"url": book_cite.url or None, "doi": book_cite.doi or None, "files": sorted(written)}
     (folder / "manifest.json").write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     return folder, data
+
+
+def _changes_intro(edition: dict[str, Any], previous: Path) -> str:
+    """One line saying which two editions the page compares."""
+    try:
+        before = json.loads((previous / "manifest.json").read_text(encoding="utf-8")).get("date")
+    except (OSError, ValueError):
+        before = None
+    when = f" of {before}" if isinstance(before, str) and before else ""
+    return (f"Edition {edition['name']} of {edition['date']} against edition {previous.name}{when}: first the inputs "
+            "that changed, then each brief, the verdicts that changed first. Each item links to its place in this edition.")
+
+
+def _archive_files(edition: Path, root: Path) -> Files | None:
+    """The data an earlier edition was computed from, from its archive (None for editions without one)."""
+    path = edition / archive.relative_path(edition.name)
+    if not path.is_file():
+        return None
+    external = paths.external_dir(root)
+    return Files.archive(path, [external, external / "superseded"])
+
+
+def _project_files(root: Path) -> Files:
+    external = paths.external_dir(root)
+    return Files.folder(root, [external, external / "superseded"])
 
 
 def release(
@@ -155,23 +225,27 @@ def release(
     force: bool = False,
     strict: bool = False,
     pdf: bool | None = None,
+    doi: str | None = None,
     progress: Progress | None = None,
 ) -> ReleaseResult:
     """Build the book as edition `name` into `site/NAME/` and update the shared files.
 
-    `pdf` as for `briefs build`: None prints every brief whenever Chromium is there.
+    `pdf` as for `briefs build`: None prints every brief whenever Chromium is there. `doi`: the
+    edition's DOI, if it has one (else the one book/citation.yml records for it, if any).
     """
+    if doi:
+        citation.check_doi(doi, "--doi")
     editions.check_name(name)
     root = Path(root) if root else paths.project_root()
     site = Path(site) if site else paths.site_dir(root)
     say = progress or (lambda item, state: None)
     with_pdf = want_pdf(pdf, say)
     with exclusive(site):
-        return _release(name, root, site, date, force, strict, with_pdf, say)
+        return _release(name, root, site, date, force, strict, with_pdf, say, doi)
 
 
 def _release(name: str, root: Path, site: Path, date: str | None, force: bool, strict: bool, pdf: bool,
-             say: Progress) -> ReleaseResult:
+             say: Progress, doi: str | None = None) -> ReleaseResult:
     day, day_source = provenance.release_date(date)
     listed = editions.read_versions(site)
     order = [e["version"] for e in listed]
@@ -192,7 +266,7 @@ def _release(name: str, root: Path, site: Path, date: str | None, force: bool, s
     ]
     with tempfile.TemporaryDirectory(prefix=editions.work_prefix(site), dir=site.parent) as tmp:
         work = Path(tmp)
-        folder, data = build_edition(root, edition, known, work, previous=previous, strict=strict, pdf=pdf, say=say)
+        folder, data = build_edition(root, edition, known, work, previous=previous, strict=strict, pdf=pdf, doi=doi, say=say)
         say("site", "publishing")
         editions.publish(site, name, folder, new_order, work)
     return ReleaseResult(name=name, site=site, edition=site / name, date=day, manifest=data, replaced=exists)

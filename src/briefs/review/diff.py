@@ -4,23 +4,30 @@ A notebook diff shows bytes; a reviewer of a data change needs to know which
 argument stopped holding and which table cell moved. `compare` pairs two sets
 of executed briefs (a notebook, a run folder or an edition folder each) by
 brief name and lists, per brief: claims whose value, status or wording
-changed; glued values; table cells, rows and columns; chart data rows and
-drawings; and the text of any other output. `report` renders the result for a
-terminal, a pull request or a browser; `changes_page` writes an edition's
-"what changed" page in sentences.
+changed; the sentences of the text whose words changed (glued values in
+place); table cells, rows and columns, with the values of what was added or
+removed; chart data points; and the text of any other output.
+
+Only real change counts: numbers are compared as numbers (`review.numbers`: an
+integer and the same float are one value, as are 129513 and "129513.0"; values
+closer than one part in 10^12 are the same number), and blank cells are alike
+however a run spelled them. `report` and `changes` render the result for a
+terminal, a pull request, a browser and an edition's "what changed" page.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from briefs.review import words
 from briefs.review.digest import Chart, Digest, Table, collect
+from briefs.review.numbers import as_number, is_blank, same, shown
+from briefs.review.prose import Paragraph
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 CLAIM_FIELDS = ("value", "text", "status", "published", "published_text", "rule", "statement", "source")
@@ -77,11 +84,17 @@ class TableChange:
     caption: str
     kind: str
     old_caption: str | None = None
+    index_name: str = ""
     cells: list[CellChange] = field(default_factory=list)
     rows_added: list[str] = field(default_factory=list)
     rows_removed: list[str] = field(default_factory=list)
     columns_added: list[str] = field(default_factory=list)
     columns_removed: list[str] = field(default_factory=list)
+    # The values of what came or went: {row: {column: value}} and {column: {row: value}}.
+    added_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    removed_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    added_columns: dict[str, dict[str, Any]] = field(default_factory=dict)
+    removed_columns: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -115,6 +128,20 @@ class ChartChange:
 
 
 @dataclass
+class TextChange:
+    """One paragraph (or one line of another output) that is new, gone, or reworded."""
+
+    old: str | None
+    new: str | None
+    section: str = ""  # the heading it sits under
+    anchor: str = ""  # that heading's id on the page
+
+    @property
+    def runs(self) -> list[words.Run]:
+        return words.diff(self.old or "", self.new or "")
+
+
+@dataclass
 class BriefDiff:
     name: str
     title: str
@@ -122,13 +149,29 @@ class BriefDiff:
     parameters: list[ValueChange] = field(default_factory=list)
     claims: list[ClaimChange] = field(default_factory=list)
     values: list[ValueChange] = field(default_factory=list)
+    headline: ValueChange | None = None  # key: the headline's label; old, new: its value
+    prose: list[TextChange] = field(default_factory=list)
     tables: list[TableChange] = field(default_factory=list)
     charts: list[ChartChange] = field(default_factory=list)
     text: list[str] = field(default_factory=list)  # unified diff of the other outputs
+    outputs: list[TextChange] = field(default_factory=list)  # the same, line by line
+    inputs: list[ValueChange] = field(default_factory=list)  # data files read: key path, old/new sha256
 
     @property
     def changed(self) -> bool:
         return self.kind != UNCHANGED
+
+    @property
+    def flips(self) -> list[ClaimChange]:
+        """Claims whose verdict changed, or that appeared or went."""
+        return [c for c in self.claims if c.flipped]
+
+    def importance(self) -> tuple:
+        """Sort key, most important first: verdicts, then the headline and the text, then tables, charts."""
+        return (
+            -len(self.flips), self.headline is None, -(len(self.prose) + len(self.claims)),
+            -len(self.tables), -len(self.charts), self.title,
+        )
 
 
 @dataclass
@@ -136,6 +179,7 @@ class Report:
     old_label: str
     new_label: str
     briefs: list[BriefDiff]
+    inputs: list = field(default_factory=list)  # review.inputs.InputChange: the data files that changed
 
     @property
     def changed(self) -> bool:
@@ -149,43 +193,20 @@ class Report:
     def unchanged_briefs(self) -> list[BriefDiff]:
         return [b for b in self.briefs if not b.changed]
 
-
-def same(a: Any, b: Any) -> bool:
-    """Equality that treats NaN as equal to NaN and 3 as equal to 3.0 (JSON does not keep the difference)."""
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    return a == b
+    def by_importance(self) -> list[BriefDiff]:
+        """The changed briefs, those with verdicts that flipped first."""
+        return sorted(self.changed_briefs, key=lambda b: (b.kind == REMOVED, b.kind == ADDED, b.importance()))
 
 
 def show(value: Any) -> str:
     """A value as a reader expects it: thousands separators, no float noise, a dash for absent."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if value.is_integer() and abs(value) < 1e15:
-            return f"{int(value):,}"
-        return f"{value:,.10g}"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return shown(value, decimals=None)
 
 
 def number(value: Any) -> str:
-    """Chart data arrives as CSV text; a value that reads as a number is shown like one."""
-    if isinstance(value, str):
-        try:
-            parsed = float(value)
-        except ValueError:
-            return value
-        return show(parsed) if value.strip() == value and value.lower() not in ("nan", "inf", "-inf") else value
+    """Chart data arrive as CSV text; a value that reads as a number is shown like one."""
     return show(value)
 
 
@@ -216,8 +237,8 @@ def compare_claims(old: list[dict], new: list[dict]) -> list[ClaimChange]:
 def compare_tables(old: Table | None, new: Table | None) -> TableChange | None:
     if old is None or new is None:
         present = new or old
-        return TableChange(present.name, present.caption, ADDED if old is None else REMOVED)
-    change = TableChange(new.name, new.caption, CHANGED)
+        return TableChange(present.name, present.caption, ADDED if old is None else REMOVED, index_name=present.index_name)
+    change = TableChange(new.name, new.caption, CHANGED, index_name=new.index_name)
     if old.caption != new.caption:
         change.old_caption = old.caption
     change.rows_added = [r for r in new.index if r not in old.index]
@@ -225,6 +246,10 @@ def compare_tables(old: Table | None, new: Table | None) -> TableChange | None:
     change.columns_added = [c for c in new.columns if c not in old.columns]
     change.columns_removed = [c for c in old.columns if c not in new.columns]
     before, after = old.cells(), new.cells()
+    change.added_rows = {r: {c: after[r, c] for c in new.columns} for r in change.rows_added}
+    change.removed_rows = {r: {c: before[r, c] for c in old.columns} for r in change.rows_removed}
+    change.added_columns = {c: {r: after[r, c] for r in new.index if r not in change.rows_added} for c in change.columns_added}
+    change.removed_columns = {c: {r: before[r, c] for r in old.index if r not in change.rows_removed} for c in change.columns_removed}
     for row in new.index:
         for col in new.columns:
             if (row, col) in before and not same(before[row, col], after[row, col]):
@@ -240,28 +265,37 @@ def _numeric(value: Any) -> bool:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return True
     if isinstance(value, str):
-        try:
-            float(value.replace(",", ""))
-        except ValueError:
-            return False
-        return True
+        return as_number(value.replace(",", "")) is not None
     return False
 
 
 def chart_key(rows: Iterable[dict], columns: list[str]) -> list[str]:
     """Columns that name a data point: those holding text. A row's other columns are its values."""
     rows = list(rows)
-    return [c for c in columns if any(r.get(c) not in (None, "") and not _numeric(r.get(c)) for r in rows)]
+    return [c for c in columns if any(not is_blank(r.get(c)) and not _numeric(r.get(c)) for r in rows)]
 
 
 def _row_id(row: dict, key: list[str]) -> tuple:
     return tuple(json.dumps(row.get(k), sort_keys=True) for k in key)
 
 
-def compare_chart_data(old: list[dict], new: list[dict]) -> tuple[list[str], list[dict], list[dict], list[RowChange]]:
-    """Rows added, removed and changed. Rows are matched on their text columns when those identify them."""
+def _canonical_row(row: dict) -> str:
+    """A row as text in which the same numbers, however written, read the same."""
+    def norm(v: Any) -> Any:
+        if is_blank(v):
+            return None
+        number = as_number(v)
+        return ["n", float(number)] if number is not None else v
+    return json.dumps({k: norm(v) for k, v in row.items()}, sort_keys=True)
+
+
+def compare_chart_data(
+    old: list[dict], new: list[dict], key: list[str] | None = None,
+) -> tuple[list[str], list[dict], list[dict], list[RowChange]]:
+    """Rows added, removed and changed. Rows are matched on `key` if given, else on their text
+    columns when those identify them."""
     columns = list(dict.fromkeys([k for row in [*old, *new] for k in row]))
-    key = chart_key([*old, *new], columns)
+    key = list(key) if key else chart_key([*old, *new], columns)
     if not key and columns and len({json.dumps(r.get(columns[0])) for r in old}) == len(old) \
             and len({json.dumps(r.get(columns[0])) for r in new}) == len(new):
         key = columns[:1]
@@ -279,10 +313,11 @@ def compare_chart_data(old: list[dict], new: list[dict]) -> tuple[list[str], lis
                     changed.append(RowChange({c: row.get(c) for c in key}, fields))
         return key, added, removed, changed
     # No key: compare the rows as a multiset, so a moved value shows as one row out and one in.
-    as_text = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
-    before, after = Counter(map(as_text, old)), Counter(map(as_text, new))
-    removed = [json.loads(t) for t in (before - after).elements()]
-    added = [json.loads(t) for t in (after - before).elements()]
+    before_rows = {_canonical_row(r): r for r in old}
+    after_rows = {_canonical_row(r): r for r in new}
+    before, after = Counter(map(_canonical_row, old)), Counter(map(_canonical_row, new))
+    removed = [before_rows[t] for t in (before - after).elements()]
+    added = [after_rows[t] for t in (after - before).elements()]
     return [], added, removed, []
 
 
@@ -309,9 +344,47 @@ def compare_texts(old: list[str], new: list[str]) -> list[str]:
     return [line for line in difflib.unified_diff(a, b, lineterm="", n=1) if not line.startswith(("---", "+++"))]
 
 
+def paired(old: list[str], new: list[str]) -> list[tuple[str | None, str | None, int, int]]:
+    """Texts that differ, as (old, new, index in old, index in new); a reworded text is one pair."""
+    out: list[tuple[str | None, str | None, int, int]] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        n = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        out += [(old[i1 + k], new[j1 + k], i1 + k, j1 + k) for k in range(n)]
+        out += [(old[i], None, i, j1 + n) for i in range(i1 + n, i2)]
+        out += [(None, new[j], i1 + n, j) for j in range(j1 + n, j2)]
+    return out
+
+
+def compare_prose(old: list[Paragraph], new: list[Paragraph]) -> list[TextChange]:
+    out = []
+    for a, b, i, j in paired([p.text for p in old], [p.text for p in new]):
+        where = new[j] if b is not None else old[i]
+        out.append(TextChange(a, b, where.section, where.anchor))
+    return out
+
+
+def compare_outputs(old: list[str], new: list[str]) -> list[TextChange]:
+    a = "\n".join(old).splitlines()
+    b = "\n".join(new).splitlines()
+    return [TextChange(x, y) for x, y, _, _ in paired(a, b)]
+
+
 def _paired(old: dict, new: dict) -> list[tuple[str, Any, Any]]:
     names = list(new) + [n for n in old if n not in new]
     return [(n, old.get(n), new.get(n)) for n in names]
+
+
+def _headline(old: Digest, new: Digest) -> ValueChange | None:
+    key = new.headline.get("key")
+    if not key or key != old.headline.get("key"):
+        return None
+    a, b = old.values.get(key), new.values.get(key)
+    if same(a, b) and old.headline.get("label") == new.headline.get("label"):
+        return None
+    return ValueChange(new.headline.get("label", ""), a, b)
 
 
 def compare_brief(old: Digest | None, new: Digest | None) -> BriefDiff:
@@ -322,10 +395,14 @@ def compare_brief(old: Digest | None, new: Digest | None) -> BriefDiff:
     out.parameters = _mapping_changes(old.parameters, new.parameters)
     out.claims = compare_claims(old.claims, new.claims)
     out.values = _mapping_changes(old.glued(), new.glued())
+    out.headline = _headline(old, new)
+    out.prose = compare_prose(old.prose, new.prose)
     out.tables = [c for _, a, b in _paired(old.tables, new.tables) if (c := compare_tables(a, b))]
     out.charts = [c for _, a, b in _paired(old.charts, new.charts) if (c := compare_charts(a, b))]
     out.text = compare_texts(old.texts, new.texts)
-    if not (out.parameters or out.claims or out.values or out.tables or out.charts or out.text):
+    out.outputs = compare_outputs(old.texts, new.texts)
+    out.inputs = [v for v in _mapping_changes(old.inputs, new.inputs)]
+    if not (out.parameters or out.claims or out.values or out.prose or out.tables or out.charts or out.text):
         out.kind = UNCHANGED
     return out
 
@@ -336,142 +413,21 @@ def compare(old: dict[str, Digest], new: dict[str, Digest], old_label: str = "ol
 
 
 def diff(old: str | Path, new: str | Path) -> Report:
-    """Compare two notebooks, run folders or edition folders (any pairing of the three)."""
+    """Compare two notebooks, run folders or edition folders (any pairing of the three).
+
+    The inputs that changed are explained row by row where the files of both sides are at
+    hand: an edition's data archive, or the project the briefs ran in.
+    """
+    from briefs.review import inputs
+
     before, after = collect(old), collect(new)
     if Path(old).is_file() and Path(new).is_file():
         # Two notebooks named on the command line are compared whatever their names.
         (_, a), (name, b) = next(iter(before.items())), next(iter(after.items()))
         before, after = {name: a}, {name: b}
-    return compare(before, after, str(old), str(new))
-
-
-# ---------------------------------------------------------------------------------------------
-# "What changed in this edition": the same comparison, told in sentences for readers.
-
-_MD_SPECIAL = set("\\`*_{}[]#|~$")
-_MD_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
-
-
-def md_escape(text: Any) -> str:
-    """Text safe to place in Markdown/MyST: no markup, no HTML, no roles, on one line.
-
-    Angle brackets and ampersands become entities (every renderer shows them
-    as text); other markup characters are backslash-escaped.
-    """
-    return "".join(
-        _MD_ENTITIES.get(ch) or ("\\" + ch if ch in _MD_SPECIAL else ch) for ch in " ".join(str(text).split())
-    )
-
-
-def _quote(text: str) -> str:
-    return f"“{md_escape(text)}”"
-
-
-def _claim_sentence(c: ClaimChange) -> str:
-    ref = f"(claim {md_escape(c.id)})"
-    if c.kind == ADDED:
-        verdict = "holds" if c.new_status == "holds" else "is contradicted by the data"
-        return f"New claim {ref}: {_quote(c.statement)}, computed as {md_escape(claim_value(c.new))}; it {verdict}."
-    if c.kind == REMOVED:
-        return f"The claim {_quote(c.statement)} {ref} is no longer made; it was {md_escape(claim_value(c.old))}."
-    old_v, new_v = claim_value(c.old), claim_value(c.new)
-    if c.flipped:
-        verdict = "now holds" if c.new_status == "holds" else "no longer holds"
-    else:
-        verdict = "still holds" if c.new_status == "holds" else "is still contradicted"
-    sentence = f"The claim {_quote(c.statement)} {ref} {verdict}"
-    if old_v != new_v:
-        sentence += f": the computed value moved from {md_escape(old_v)} to {md_escape(new_v)}"
-    elif "value" in c.fields:
-        sentence += (f"; its value as printed, {md_escape(new_v)}, is unchanged (exactly {md_escape(show(c.old.get('value')))} "
-                     f"before, {md_escape(show(c.new.get('value')))} now)")
-    rule = md_escape(c.new.get("rule", ""))
-    sentence += f" (rule: {rule})." if rule and c.flipped else "."
-    if "published" in c.fields or "published_text" in c.fields:
-        sentence += (f" The published figure it is checked against changed from "
-                     f"{md_escape(c.old.get('published_text') or show(c.old.get('published')))} to "
-                     f"{md_escape(c.new.get('published_text') or show(c.new.get('published')))}.")
-    if "statement" in c.fields:
-        sentence += f" Its wording changed from {_quote(c.old.get('statement', ''))}."
-    return sentence
-
-
-def _cells_phrase(cells: list[CellChange], limit: int = 12) -> str:
-    shown = [f"{md_escape(c.row)}, {md_escape(c.column)}: {md_escape(show(c.old))} → {md_escape(show(c.new))}" for c in cells[:limit]]
-    more = f"; and {len(cells) - limit} more" if len(cells) > limit else ""
-    return "; ".join(shown) + more
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
-def _table_sentence(t: TableChange) -> str:
-    name = _quote(t.caption or t.name)
-    if t.kind == ADDED:
-        return f"New table: {name}."
-    if t.kind == REMOVED:
-        return f"The table {name} was removed."
-    bits = []
-    if t.cells:
-        bits.append(f"{_plural(len(t.cells), 'cell')} changed ({_cells_phrase(t.cells)})")
-    for label, items in [("rows added", t.rows_added), ("rows removed", t.rows_removed),
-                         ("columns added", t.columns_added), ("columns removed", t.columns_removed)]:
-        if items:
-            bits.append(f"{label}: {', '.join(md_escape(i) for i in items)}")
-    if t.old_caption is not None:
-        bits.append(f"its caption was {_quote(t.old_caption)}")
-    return f"In the table {name}, " + "; ".join(bits) + "."
-
-
-def _row_label(row: dict) -> str:
-    return ", ".join(md_escape(show(v)) for v in row.values())
-
-
-def _chart_sentence(c: ChartChange) -> str:
-    name = _quote(c.title or c.name)
-    if c.kind == ADDED:
-        return f"New chart: {name}."
-    if c.kind == REMOVED:
-        return f"The chart {name} was removed."
-    bits = []
-    if c.rows_changed:
-        shown = [
-            f"{', '.join(md_escape(show(v)) for v in r.key.values())}: "
-            + ", ".join(f"{md_escape(col)} {md_escape(number(a))} → {md_escape(number(b))}" for col, a, b in r.fields)
-            for r in c.rows_changed[:12]
-        ]
-        more = f"; and {len(c.rows_changed) - 12} more" if len(c.rows_changed) > 12 else ""
-        bits.append(f"{_plural(len(c.rows_changed), 'data point')} changed ({'; '.join(shown)}{more})")
-    if c.rows_added:
-        bits.append(f"{_plural(len(c.rows_added), 'data point')} added ({'; '.join(_row_label(r) for r in c.rows_added[:12])})")
-    if c.rows_removed:
-        bits.append(f"{_plural(len(c.rows_removed), 'data point')} removed ({'; '.join(_row_label(r) for r in c.rows_removed[:12])})")
-    if c.old_title is not None:
-        bits.append(f"its title was {_quote(c.old_title)}")
-    if not bits:
-        return f"The chart {name} is drawn differently; its data did not change."
-    return f"In the chart {name}, " + "; ".join(bits) + "."
-
-
-def brief_sentences(b: BriefDiff) -> list[str]:
-    if b.kind == ADDED:
-        return ["This brief is new in this edition."]
-    if b.kind == REMOVED:
-        return ["This brief is no longer part of the book."]
-    lines = [_claim_sentence(c) for c in b.claims]
-    for v in b.values:
-        if v.old is None:
-            lines.append(f"The text now uses the value {md_escape(v.key)}: {md_escape(show(v.new))}.")
-        elif v.new is None:
-            lines.append(f"The text no longer uses the value {md_escape(v.key)} (it was {md_escape(show(v.old))}).")
-        else:
-            lines.append(f"The value {md_escape(v.key)} in the text changed from {md_escape(show(v.old))} to {md_escape(show(v.new))}.")
-    lines += [_table_sentence(t) for t in b.tables]
-    lines += [_chart_sentence(c) for c in b.charts]
-    if b.text and not lines:
-        lines.append("Only text outside the claims, tables and charts changed.")
-    return lines
+    report = compare(before, after, str(old), str(new))
+    report.inputs = inputs.compare(before, after, inputs.Files.find(Path(old)), inputs.Files.find(Path(new)))
+    return report
 
 
 def changes_page(
@@ -480,31 +436,15 @@ def changes_page(
     *,
     title: str = "What changed in this edition",
     intro: str | None = None,
+    old_files: Any = None,
+    new_files: Any = None,
 ) -> str:
-    """A MyST page telling readers which numbers moved since `old`, with both values, brief by brief."""
-    before = old if isinstance(old, dict) else collect(old)
-    after = new if isinstance(new, dict) else collect(new)
-    report = compare(before, after)
-    lines = [f"# {md_escape(title)}", ""]
-    if intro:
-        lines += [intro, ""]
-    changed = report.changed_briefs
-    if not changed:
-        lines += ["No number, table or chart changed since the previous edition.", ""]
-    for b in changed:
-        lines += [f"## {md_escape(b.title)}", ""]
-        flips = [c for c in b.claims if c.kind == CHANGED and c.flipped]
-        if flips:
-            now_bad = sum(1 for c in flips if c.new_status != "holds")
-            lines += [
-                f"{_plural(len(flips), 'claim')} changed verdict: {now_bad} no longer "
-                f"{'holds' if now_bad == 1 else 'hold'}, {len(flips) - now_bad} now "
-                f"{'holds' if len(flips) - now_bad == 1 else 'hold'}.",
-                "",
-            ]
-        lines += [f"- {s}" for s in brief_sentences(b)]
-        lines.append("")
-    unchanged = report.unchanged_briefs
-    if unchanged and changed:
-        lines += ["Unchanged: " + "; ".join(md_escape(b.title) for b in unchanged) + ".", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    """An edition's "What changed" page (MyST): the inputs that changed, then each brief, most
+    important first, every item linking to its place on the new page. See `review.changes`.
+
+    `old_files` and `new_files` (`review.inputs.Files`, or None) give the bytes of the data files
+    each side read, so the page can say which rows and cells of an input changed.
+    """
+    from briefs.review import changes
+
+    return changes.page(old, new, title=title, intro=intro, old_files=old_files, new_files=new_files)

@@ -23,6 +23,7 @@ import nbformat
 from briefs.execute import normalize
 from briefs.errors import UsageError
 from briefs.execute import readback
+from briefs.review import prose as prose_
 from briefs.media import CHART_MIME, CLAIMS_MIME, TABLE_MIME
 
 
@@ -61,6 +62,10 @@ class Digest:
     tables: dict[str, Table] = field(default_factory=dict)
     charts: dict[str, Chart] = field(default_factory=dict)
     texts: list[str] = field(default_factory=list)
+    prose: list[prose_.Paragraph] = field(default_factory=list)  # the page's text, glued values in place
+    headline: dict[str, str] = field(default_factory=dict)  # key, label: the landing card's figure
+    inputs: dict[str, str] = field(default_factory=dict)  # data files read: {path: sha256}
+    series: list[dict] = field(default_factory=list)  # official series read, with their vintages, if recorded
 
     def glued(self) -> dict[str, str]:
         """Glued values other than the ones each claim glues for itself (its value and published value)."""
@@ -72,6 +77,7 @@ class Digest:
         return (
             self.parameters, self.claims, self.values,
             {k: vars(t) for k, t in self.tables.items()}, {k: vars(c) for k, c in self.charts.items()}, self.texts,
+            self.prose,
         )
 
 
@@ -174,6 +180,14 @@ def from_notebook(nb: nbformat.NotebookNode, name: str, origin: str) -> Digest:
             text = _text_of(output)
             if text:
                 snap.texts.append(text)
+    snap.prose = prose_.paragraphs(nb.get("cells", []), snap.values)
+    if meta.get("headline"):
+        label = str(meta.get("headline_label") or "")
+        for key, value in snap.values.items():
+            label = label.replace("{" + key + "}", str(value))
+        snap.headline = {"key": str(meta["headline"]), "label": label}
+    snap.inputs = readback.inputs(nb) or {}
+    snap.series = list((readback.sources(nb) or {}).get("series") or [])
     return snap
 
 

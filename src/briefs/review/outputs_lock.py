@@ -33,6 +33,7 @@ from briefs.execute.schedule import Progress, run_briefs
 from briefs.project import paths
 from briefs.execute.normalize import slug
 from briefs.review.digest import Chart, Digest, Table
+from briefs.review.numbers import as_number, canonical
 
 CLAIM_COLUMNS = ["id", "status", "text", "value", "published", "rule", "statement", "source",
                  "basis", "kind", "unit", "period", "instead"]  # what a claim rests on and how a contradiction reads
@@ -40,15 +41,20 @@ CLAIM_COLUMNS = ["id", "status", "text", "value", "published", "rule", "statemen
 
 
 def cell(value: Any) -> str:
-    """A value as lock text: integers without '.0', floats exactly (repr), absent as empty."""
+    """A value as lock text, numbers in their canonical form (`review.numbers.canonical`): an
+    integral number without '.0', any other rounded to 12 significant digits, whether the brief
+    recorded it as a number or as the text of a CSV ("590.0" is written 590). Float noise never
+    reaches the lock, so a changed lock file is a changed value. Absent is empty."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
     if isinstance(value, float):
-        return repr(value)
+        return canonical(value)
+    if isinstance(value, str) and ("." in value or "e" in value.lower()):
+        number = as_number(value)
+        if isinstance(number, float):
+            return canonical(number)
     return str(value)
 
 
@@ -195,13 +201,15 @@ def lock(
         return write(from_runs(root, runs), folder or paths.lock_dir(root))
 
 
-def fresh(root: Path | None = None, workdir: Path | None = None, progress: Progress | None = None) -> dict[str, Digest]:
-    """Every brief run anew (in parallel) into `workdir` (a temporary folder if None), never into build/."""
+def fresh(root: Path | None = None, workdir: Path | None = None, progress: Progress | None = None,
+          parameters: dict | None = None) -> dict[str, Digest]:
+    """Every brief run anew (in parallel) into `workdir` (a temporary folder if None), never into build/,
+    with `parameters` given to every brief (such as another `data_package`)."""
     root = root or paths.project_root()
     with tempfile.TemporaryDirectory(prefix="briefs-check-") as tmp:
         work = Path(workdir or tmp)
         briefs = catalog.discover(root)
-        runs, failures, _ = run_briefs(briefs, root, progress=progress, into=work)
+        runs, failures, _ = run_briefs(briefs, root, progress=progress, into=work, parameters=parameters)
         if failures:
             raise BriefFailed("the briefs must all run to check the outputs lock: " + "; ".join(failures.values()))
         done = {r.brief: r.notebook for r in runs}

@@ -47,7 +47,7 @@
         home: new URL("index.html", preferred.root).href
       };
     }
-    return { list: list, banner: banner, currentName: current ? current.name : here };
+    return { list: list, banner: banner, currentName: current ? current.name : here, currentVersion: here };
   }
 
   function showBanner(banner) {
@@ -104,7 +104,19 @@
       });
     }
     var label = nav.querySelector(".briefs-editions__current");
-    if (label) label.textContent = result.currentName;
+    if (label) {
+      // "2026.11 (latest)": the version, then what the list says of it, which narrow screens
+      // keep for screen readers only.
+      label.textContent = result.currentVersion;
+      var rest = result.currentName.indexOf(result.currentVersion) === 0
+        ? result.currentName.slice(result.currentVersion.length) : "";
+      if (rest) {
+        var tag = document.createElement("span");
+        tag.className = "briefs-editions__tag";
+        tag.textContent = rest;
+        label.appendChild(tag);
+      }
+    }
     showBanner(result.banner);
   }
 
