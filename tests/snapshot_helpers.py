@@ -56,7 +56,7 @@ def replace_line(path: Path, index: int, edit) -> tuple[str, str]:
     """Rewrite line `index` (0 = header) with edit(line); returns (old, new). Keeps the file's line endings."""
     lines = path.read_bytes().decode("utf-8").splitlines(keepends=True)
     old = lines[index]
-    ending = old[len(old.rstrip("\r\n")):]
+    ending = old[len(old.rstrip("\r\n")) :]
     new = edit(old.rstrip("\r\n")) + ending
     lines[index] = new
     path.write_bytes("".join(lines).encode("utf-8"))
@@ -66,5 +66,3 @@ def replace_line(path: Path, index: int, edit) -> tuple[str, str]:
 def leftovers(folder: Path) -> list[str]:
     """Temporary files a pull may have left behind (there should be none)."""
     return sorted(p.name for p in folder.glob(".*.part")) if folder.exists() else []
-
-

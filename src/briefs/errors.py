@@ -66,9 +66,12 @@ class PullFailed(BriefsError):
         parts = [str(exc) for exc in report.failures.values() if not (len(older) > 1 and isinstance(exc, OlderVintage))]
         if len(older) > 1:
             listed = ", ".join(f"{exc.name} ({exc.held}, recorded {exc.recorded})" for exc in older)
-            parts.insert(0, f"the mirror holds older vintages than data/external.json records for {listed}: "
-                            "copy the recorded files into the mirror (or fetch them from their addresses), "
-                            "or use a mirror that has them; nothing replaced")
+            parts.insert(
+                0,
+                f"the mirror holds older vintages than data/external.json records for {listed}: "
+                "copy the recorded files into the mirror (or fetch them from their addresses), "
+                "or use a mirror that has them; nothing replaced",
+            )
         super().__init__(f"{len(report.failures)} snapshots not pulled: {'; '.join(parts)}")
 
 

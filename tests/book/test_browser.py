@@ -40,6 +40,7 @@ PRINTED = {"width": 680, "height": 960}  # about A4's printable width at 96 dpi
 
 # --- set-up -------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def book(built_project, chromium):
     """The project copied aside and built once, with PDFs: (project root, HTML folder, briefs).
@@ -225,7 +226,7 @@ def agrees(downloaded: str, shown: str) -> bool:
     got, want = cell_value(downloaded), cell_value(shown)
     if isinstance(got, float) and isinstance(want, float):
         decimals = len(shown.strip().partition(".")[2])
-        return abs(got - want) <= 0.5 * 10 ** -decimals + 1e-9 * abs(want)
+        return abs(got - want) <= 0.5 * 10**-decimals + 1e-9 * abs(want)
     return got == want
 
 
@@ -280,6 +281,7 @@ def missing_from_row(text: str, row: list[str], start: int = 0) -> tuple[int, st
 
 
 # --- tests ------------------------------------------------------------------------------------
+
 
 def test_every_page_loads_offline_with_no_console_error(book, shared):
     _, html_dir, _ = book
@@ -408,7 +410,9 @@ def test_tooltips_show_formatted_numbers(book, shared):
         for fig in page.query_selector_all("figure.briefs-chart"):
             spec = json.loads(fig.query_selector("script.briefs-chart-spec").text_content())
             numeric = quantitative_tooltips(spec)
-            marks = fig.query_selector_all(".briefs-chart-live svg g.mark-rect.role-mark > path, .briefs-chart-live svg g.mark-symbol.role-mark > path")
+            marks = fig.query_selector_all(
+                ".briefs-chart-live svg g.mark-rect.role-mark > path, .briefs-chart-live svg g.mark-symbol.role-mark > path"
+            )
             sized = [(m.bounding_box() or {}, m) for m in marks]
             sized = [(b["width"] * b["height"], m) for b, m in sized if b and b["width"] > 2 and b["height"] > 2]
             if not numeric or not sized:
@@ -452,7 +456,8 @@ def test_downloads_return_the_data_shown(book, shared):
         files = fetched[name] = downloads(seen)
         tables = seen.page.eval_on_selector_all(".briefs-table", "els => els.map(e => e.id.replace(/^table-/, ''))")
         charts = seen.page.eval_on_selector_all(
-            "figure.briefs-chart", "els => els.map(e => [e.id.replace(/^chart-/, ''), JSON.parse(e.querySelector('script.briefs-chart-spec').textContent)])"
+            "figure.briefs-chart",
+            "els => els.map(e => [e.id.replace(/^chart-/, ''), JSON.parse(e.querySelector('script.briefs-chart-spec').textContent)])",
         )
         assert len(files) == len(tables) + len(charts), (name, sorted(files))
         for table in tables:
@@ -499,7 +504,13 @@ def test_cells_are_compared_by_value_or_by_their_words():
 
 def test_the_pdf_check_follows_wrapped_cells_and_misses_absent_ones():
     """What a PDF gives back of a wrapped, hyphenated table row is found; a cell it lacks is not."""
-    row = ["externalization_years", "Years for which moving control outward has been central to U.S.-Mexico work", "10", "years", "at least"]
+    row = [
+        "externalization_years",
+        "Years for which moving control outward has been central to U.S.-Mexico work",
+        "10",
+        "years",
+        "at least",
+    ]
     wrapped = "externalization_years Years for which moving\ncontrol outward has been cen-\ntral to U.S.-\nMexico work\n10 years at\nleast not stated"
     assert missing_from_row(wrapped, row)[1] is None
     assert missing_from_row(unicodedata.normalize("NFKC", "qualiﬁer"), ["qualifier"])[1] is None
@@ -536,13 +547,18 @@ def test_every_brief_has_a_pdf_with_its_numbers_vector_charts_and_data(book, sha
         for state in chart_states(seen.page):  # charts are vector: their titles are text in the PDF
             assert printed_as(state["title"].strip()).search(text), (name, state["id"])
         images = [
-            obj for page in reader.pages
+            obj
+            for page in reader.pages
             for obj in (page.get("/Resources") or {}).get("/XObject", {}).values()
             if obj.get_object().get("/Subtype") == "/Image"
         ]
         assert not images, f"{name}: the PDF holds {len(images)} raster images"
-        offered = {n: decode_data_uri(h) for n, h in seen.page.eval_on_selector_all(
-            "a.briefs-download", "els => els.map(a => [a.getAttribute('download'), a.getAttribute('href')])")}
+        offered = {
+            n: decode_data_uri(h)
+            for n, h in seen.page.eval_on_selector_all(
+                "a.briefs-download", "els => els.map(a => [a.getAttribute('download'), a.getAttribute('href')])"
+            )
+        }
         attached = {n: data[0] for n, data in reader.attachments.items()}
         assert attached == offered, name
     assert cells > 0
@@ -574,7 +590,9 @@ def test_search_finds_each_brief_by_a_word_of_its_text(book, shared, visit):
 
 def search(page, word: str) -> list[str]:
     page.goto(urljoin(page.url, f"search.html?q={word}"), wait_until="load")
-    page.wait_for_function("() => /Search finished|did not match/.test(document.querySelector('#search-results')?.textContent || '')")
+    page.wait_for_function(
+        "() => /Search finished|did not match/.test(document.querySelector('#search-results')?.textContent || '')"
+    )
     return page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.getAttribute('href'))")
 
 
@@ -628,12 +646,15 @@ def test_the_order_check_skips_what_a_page_lacks_but_not_what_is_misplaced():
 def test_landing_page_presents_each_brief_with_summary_and_headline(book, shared):
     root, _, briefs = book
     page = shared("intro.html").page
-    cards = page.eval_on_selector_all(".briefs-card", """cs => cs.map(c => ({
+    cards = page.eval_on_selector_all(
+        ".briefs-card",
+        """cs => cs.map(c => ({
         href: c.querySelector('.sd-card-header a') && c.querySelector('.sd-card-header a').getAttribute('href'),
         value: c.querySelector('.briefs-headline-value') && c.querySelector('.briefs-headline-value').textContent,
         label: c.querySelector('.briefs-headline-label') && c.querySelector('.briefs-headline-label').textContent,
         summary: c.querySelector('.briefs-summary') && c.querySelector('.briefs-summary').textContent,
-        pdf: c.querySelector('a.briefs-pdf') && c.querySelector('a.briefs-pdf').getAttribute('href')}))""")
+        pdf: c.querySelector('a.briefs-pdf') && c.querySelector('a.briefs-pdf').getAttribute('href')}))""",
+    )
     assert [c["href"] for c in cards] == [f"briefs/{b.name}.html" for b in briefs]
     for brief, card in zip(briefs, cards):
         assert card["summary"] == brief.summary and card["pdf"] == f"pdf/{brief.name}.pdf"
@@ -667,7 +688,8 @@ def axe_violations(page) -> list[dict]:
 def serious(violations: list[dict]) -> list[str]:
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in violations if v["impact"] in ("serious", "critical")
+        for v in violations
+        if v["impact"] in ("serious", "critical")
     ]
 
 
@@ -706,9 +728,14 @@ def test_links_keep_their_contrast_when_hovered_in_both_modes(book, shared):
                 resting = link.evaluate("a => getComputedStyle(a).color")
                 link.hover()
                 hovered = link.evaluate("a => getComputedStyle(a).color")
-                assert hovered != resting, f"a link {where} does not change colour on hover ({mode}): the check would prove nothing"
-                bad = serious(link.evaluate(
-                    "async a => (await axe.run(a, {runOnly: {type: 'rule', values: ['color-contrast']}})).violations"))
+                assert hovered != resting, (
+                    f"a link {where} does not change colour on hover ({mode}): the check would prove nothing"
+                )
+                bad = serious(
+                    link.evaluate(
+                        "async a => (await axe.run(a, {runOnly: {type: 'rule', values: ['color-contrast']}})).violations"
+                    )
+                )
                 checked += 1
                 if bad:
                     found.append(f"{where}, {mode}, {hovered}: {bad}")
@@ -775,7 +802,8 @@ def test_screenshots_of_each_brief_at_desktop_and_phone_width(book, shared):
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"{name} at {label} width is {overflow}px wider than the screen"
             cut = page.eval_on_selector_all(
-                ".briefs-chart-live svg", "ss => ss.filter(s => s.getBoundingClientRect().right > window.innerWidth + 1).length")
+                ".briefs-chart-live svg", "ss => ss.filter(s => s.getBoundingClientRect().right > window.innerWidth + 1).length"
+            )
             assert cut == 0, f"{name} at {label} width: {cut} chart(s) cut off at the right"
             shot = ARTIFACTS / f"{name}-{label}.png"
             page.screenshot(path=str(shot), full_page=True)

@@ -32,8 +32,7 @@ def test_every_command_has_a_section(repo):
 def _with_extra_command(help_text: str | None) -> argparse.ArgumentParser:
     top = parser()
     sub = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
-    p = sub.add_parser("frobnicate", help="a command added after the page was written",
-                       description="Frobnicate the briefs.")
+    p = sub.add_parser("frobnicate", help="a command added after the page was written", description="Frobnicate the briefs.")
     p.add_argument("--level", help=help_text)
     return top
 

@@ -59,7 +59,7 @@ def blocks(path: Path) -> list[Block]:
         start, body = i + 1, []
         i += 1
         while i < len(lines) and not re.match(rf"^\s*{re.escape(fence)}\s*$", lines[i]):
-            body.append(lines[i][len(indent):] if lines[i].startswith(indent) else lines[i])
+            body.append(lines[i][len(indent) :] if lines[i].startswith(indent) else lines[i])
             i += 1
         reason = NOT_RUN.match(previous)
         found.append(Block(path.name, start, lang.lower(), "\n".join(body), reason.group(1) if reason else None))
@@ -157,21 +157,30 @@ def _prepare(guide: Path, sandbox: Path) -> None:
         rerun_guide_setup(sandbox)
 
 
-@pytest.mark.parametrize("guide", [g for g in GUIDES if any(b.lang in ("console", "python") for b in blocks(g))],
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "guide", [g for g in GUIDES if any(b.lang in ("console", "python") for b in blocks(g))], ids=lambda p: p.stem
+)
 def test_examples_run_as_shown(guide, sandbox):
     _prepare(guide, sandbox)
     env = _env()
     for block in blocks(guide):
         where = f"{block.guide}:{block.line}"
         if block.lang == "python":
-            proc = subprocess.run([sys.executable, "-c", block.body], cwd=sandbox, env=env,
-                                  capture_output=True, text=True, timeout=600)
+            proc = subprocess.run(
+                [sys.executable, "-c", block.body], cwd=sandbox, env=env, capture_output=True, text=True, timeout=600
+            )
             assert proc.returncode == 0, f"{where}: the Python example raised:\n{proc.stderr[-2000:]}"
         elif block.lang == "console":
             for command, status, expected in sessions(block):
-                proc = subprocess.run(["bash", "-c", command], cwd=sandbox, env=env, stdout=subprocess.PIPE,
-                                      stderr=subprocess.STDOUT, text=True, timeout=900)
+                proc = subprocess.run(
+                    ["bash", "-c", command],
+                    cwd=sandbox,
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    timeout=900,
+                )
                 got = normalised(proc.stdout)
                 assert proc.returncode == status, f"{where}: `{command}` exited {proc.returncode}, not {status}:\n{got}"
                 assert pattern(expected).fullmatch(got), (

@@ -33,7 +33,7 @@ ATTRIBUTE = '" onmouseover="alert(2)" x="'  # replaces Cuba
 LINK = "javascript:alert(3)"  # replaces Haiti
 IMAGE = "<img src=x onerror=alert(4)>"  # replaces Honduras
 DOCUMENT = 'IMUMI <b onmouseover="alert(5)">factsheet</b>'  # document 001's short name
-WORK = "<a href=\"javascript:alert(6)\">INM</a>"  # a cited work
+WORK = '<a href="javascript:alert(6)">INM</a>'  # a cited work
 LABELS = {"Venezuela": SCRIPT, "Cuba": ATTRIBUTE, "Haiti": LINK, "Honduras": IMAGE}
 HANDLERS = re.compile(r"^on[a-z]+$")
 
@@ -58,12 +58,20 @@ def hostile_data(root: Path) -> Path:
     _rewrite(data / "inm_returns_published_totals.csv", "category", LABELS)
     _rewrite(data / "documents.csv", "short_name", {"IMUMI factsheet": DOCUMENT})
     figures = data / "imumi_figures.csv"
-    figures.write_text(figures.read_text(encoding="utf-8").replace(
-        "INM Response to IMUMI Request for Access to Information (12 January 2024)", '"' + WORK.replace('"', '""') + '"'
-    ), encoding="utf-8")
+    figures.write_text(
+        figures.read_text(encoding="utf-8").replace(
+            "INM Response to IMUMI Request for Access to Information (12 January 2024)", '"' + WORK.replace('"', '""') + '"'
+        ),
+        encoding="utf-8",
+    )
     descriptor = json.loads((data / "datapackage.json").read_text())
-    field = next(f for r in descriptor["resources"] if r["name"] == "inm_returns_by_nationality"
-                 for f in r["schema"]["fields"] if f["name"] == "nationality")
+    field = next(
+        f
+        for r in descriptor["resources"]
+        if r["name"] == "inm_returns_by_nationality"
+        for f in r["schema"]["fields"]
+        if f["name"] == "nationality"
+    )
     field["constraints"]["enum"] = [LABELS.get(v, v) for v in field["constraints"]["enum"]]
     (data / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
     return data
@@ -134,11 +142,19 @@ def test_no_markup_from_data_is_live(page):
     for payload in (SCRIPT, ATTRIBUTE, IMAGE, DOCUMENT, WORK):
         assert payload not in raw, f"{payload!r} appears unescaped in the page"
     # The theme has handlers of its own (its buttons' onclick); none may come from the data.
-    handlers = [(tag, name, value) for tag, attrs in parsed.elements for name, value in attrs.items()
-                if HANDLERS.match(name) and "alert(" in (value or "")]
+    handlers = [
+        (tag, name, value)
+        for tag, attrs in parsed.elements
+        for name, value in attrs.items()
+        if HANDLERS.match(name) and "alert(" in (value or "")
+    ]
     assert handlers == [], "an event-handler attribute was created from data"
-    links = [(tag, attrs) for tag, attrs in parsed.elements for key in ("href", "src", "action", "formaction")
-             if (attrs.get(key) or "").strip().lower().startswith("javascript:")]
+    links = [
+        (tag, attrs)
+        for tag, attrs in parsed.elements
+        for key in ("href", "src", "action", "formaction")
+        if (attrs.get(key) or "").strip().lower().startswith("javascript:")
+    ]
     assert links == []
     assert not [attrs for attrs in parsed.elements_of("img") if attrs.get("src") == "x"]
     for attrs, body in parsed.scripts:
@@ -185,7 +201,9 @@ def test_no_script_from_data_runs_in_a_browser(page, browser):
         try:
             seen = open_visit(context, base, f"briefs/{BRIEF}.html")
             tab = seen.page
-            tab.wait_for_function("() => Array.from(document.querySelectorAll('figure.briefs-chart')).every(f => f.dataset.drawn)")
+            tab.wait_for_function(
+                "() => Array.from(document.querySelectorAll('figure.briefs-chart')).every(f => f.dataset.drawn)"
+            )
             # Where the labels reach: table headings, captions, the claims ledger's source column,
             # and a dozen marks of every chart (tooltips render labels); not every cell of every table.
             groups = [tab.locator("th, figcaption, .briefs-ledger td:last-child")]

@@ -33,8 +33,14 @@ def executed(tmp_path: Path, values: dict[str, str]) -> Path:
 
 
 def brief(**changes) -> catalog.Brief:
-    base = catalog.Brief(name="demo", path=Path("notebooks/demo.md"), title="A demo brief", document="009",
-                         summary="What the demo shows, in one line.", order=1)
+    base = catalog.Brief(
+        name="demo",
+        path=Path("notebooks/demo.md"),
+        title="A demo brief",
+        document="009",
+        summary="What the demo shows, in one line.",
+        order=1,
+    )
     return replace(base, **changes)
 
 
@@ -95,10 +101,19 @@ def test_duplicate_and_thebe_scripts_are_dropped():
             obj.filename, obj.attributes = filename, attributes
             return obj
 
-    scripts = [Script("a.js"), Script(None, body='const THEBE_JS_URL = "x"'), Script("sphinx-thebe.js"),
-               Script(None, body="var x = 1"), Script(None, body="var x = 1"), Script("b.js")]
+    scripts = [
+        Script("a.js"),
+        Script(None, body='const THEBE_JS_URL = "x"'),
+        Script("sphinx-thebe.js"),
+        Script(None, body="var x = 1"),
+        Script(None, body="var x = 1"),
+        Script("b.js"),
+    ]
     assert [(s.filename, s.attributes) for s in sphinxext.clean_scripts(scripts)] == [
-        ("a.js", {}), (None, {"body": "var x = 1"}), ("b.js", {})]
+        ("a.js", {}),
+        (None, {"body": "var x = 1"}),
+        ("b.js", {}),
+    ]
 
 
 def test_asking_for_pdfs_without_chromium_fails_and_the_default_skips(monkeypatch, tmp_path):

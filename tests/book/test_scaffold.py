@@ -24,7 +24,12 @@ HEADER = "id,quantity,value,unit,precision,period_start,period_end,status,docume
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for d in ("data", "notebooks") for p in sorted((root / d).rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for d in ("data", "notebooks")
+        for p in sorted((root / d).rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.mark.parametrize("bad", ["Bad_Name", "My Brief", "-leading", "", "../escape", "brief.md", "ñandú"])
@@ -96,7 +101,12 @@ def test_toc_adds_the_guides_after_the_briefs(tmp_path):
     assert pages == ["guides/first", "guides/second", "guides/zeta"]
     brief = catalog.Brief("b", Path("b.md"), "B", "001", "", 1)
     text = toc([brief], pages)
-    assert text.index('caption: "Briefs"') < text.index("briefs/b") < text.index('caption: "About this book"') < text.index("guides/first")
+    assert (
+        text.index('caption: "Briefs"')
+        < text.index("briefs/b")
+        < text.index('caption: "About this book"')
+        < text.index("guides/first")
+    )
     assert "About this book" not in toc([brief], [])
 
 

@@ -61,7 +61,10 @@ def test_an_oversized_file_is_refused_without_being_read(tmp_path, monkeypatch):
 
     real = briefs.data.package.sha256
     big = (root / NAT).resolve()
-    monkeypatch.setattr("briefs.data.package.sha256", lambda path: pytest.fail(f"{path} was hashed") if Path(path).resolve() == big else real(path))
+    monkeypatch.setattr(
+        "briefs.data.package.sha256",
+        lambda path: pytest.fail(f"{path} was hashed") if Path(path).resolve() == big else real(path),
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     pkg = load_package(root / "data" / "datapackage.json")
     with pytest.raises(DataError, match=r"the file is 400 MiB, over the 64 MiB limit"):

@@ -53,8 +53,12 @@ def _killed(root: Path, argv: list[str], trigger: str | None, delay: float) -> t
     """Run `briefs ARGV` in its own process group (its kernels and Sphinx too) and SIGKILL the group
     `delay` seconds after `trigger` appears on stderr, or after the start when there is no trigger."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "briefs.cli.main", *argv], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        text=True, start_new_session=True,
+        [sys.executable, "-m", "briefs.cli.main", *argv],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr], daemon=True).start()
@@ -284,9 +288,22 @@ def test_publishing_killed_at_each_step_leaves_the_old_site_or_the_new(released,
         shutil.copytree(edition, ed)
         work = into.parent / f"{editions.work_prefix(into)}{at}"
         work.mkdir()
-        return subprocess.run([sys.executable, "-c", KILL_AT_STEP, str(into), str(ed), str(work), str(at),
-                               "1" if exchange else "0", SITE_NEW, f"{SITE_NEW},{SITE_OLD}"],
-                              capture_output=True, text=True)
+        return subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                KILL_AT_STEP,
+                str(into),
+                str(ed),
+                str(work),
+                str(at),
+                "1" if exchange else "0",
+                SITE_NEW,
+                f"{SITE_NEW},{SITE_OLD}",
+            ],
+            capture_output=True,
+            text=True,
+        )
 
     pristine = tmp_path / "pristine" / "site"
     shutil.copytree(site, pristine)
@@ -356,15 +373,31 @@ def test_a_run_with_other_parameters_is_never_published(mini, monkeypatch, capsy
 
 
 EARLY_STOPS = [
-    ("sys-exit", "import sys\nsys.exit()", None,
-     "beta: cell 3 stopped the brief early (SystemExit 0); a brief must run to its end"),
-    ("exit-status-zero", "raise SystemExit(0)", None,
-     "beta: cell 3 stopped the brief early (SystemExit 0); a brief must run to its end"),
+    (
+        "sys-exit",
+        "import sys\nsys.exit()",
+        None,
+        "beta: cell 3 stopped the brief early (SystemExit 0); a brief must run to its end",
+    ),
+    (
+        "exit-status-zero",
+        "raise SystemExit(0)",
+        None,
+        "beta: cell 3 stopped the brief early (SystemExit 0); a brief must run to its end",
+    ),
     ("dead-kernel", "import os\nos._exit(3)", None, "beta: the kernel died in cell 3 (it exited, crashed or was killed)"),
-    ("endless-loop", "while True:\n    pass", "  timeout: 3",
-     "beta: stopped in cell 3 at its time limit of 3 seconds (briefs: timeout in its front matter)"),
-    ("output-flood", 'print("x" * 200_000)', "  max_output_mb: 0.1",
-     "beta: stopped after cell 3: its outputs reached 0.2 MB, over its limit of 0.1 MB (briefs: max_output_mb in its front matter)"),
+    (
+        "endless-loop",
+        "while True:\n    pass",
+        "  timeout: 3",
+        "beta: stopped in cell 3 at its time limit of 3 seconds (briefs: timeout in its front matter)",
+    ),
+    (
+        "output-flood",
+        'print("x" * 200_000)',
+        "  max_output_mb: 0.1",
+        "beta: stopped after cell 3: its outputs reached 0.2 MB, over its limit of 0.1 MB (briefs: max_output_mb in its front matter)",
+    ),
 ]
 
 
@@ -399,7 +432,9 @@ def test_limits_in_front_matter_are_checked(mini, monkeypatch, capsys):
         assert main(["run", "beta"]) == 2
     finally:
         (root / "notebooks" / "beta.md").write_text(source)
-    assert capsys.readouterr().err == "error: notebooks/beta.md: briefs.timeout must be a number of seconds above zero, got 'soon'\n"
+    assert (
+        capsys.readouterr().err == "error: notebooks/beta.md: briefs.timeout must be a number of seconds above zero, got 'soon'\n"
+    )
     assert snapshot(root) == before
 
 
@@ -467,7 +502,10 @@ def test_the_last_edition_is_not_withdrawn(tmp_path, monkeypatch, capsys):
     site = _site_with(tmp_path, ["1.0"])
     before = tree_digest(site)
     assert main(["withdraw", "1.0", "--site", str(site)]) == 2
-    assert capsys.readouterr().err == f"error: edition '1.0' is the only edition in {site}; remove the folder to unpublish the site\n"
+    assert (
+        capsys.readouterr().err
+        == f"error: edition '1.0' is the only edition in {site}; remove the folder to unpublish the site\n"
+    )
     assert tree_digest(site) == before
 
 
@@ -493,8 +531,13 @@ def _interrupted(root: Path, argv: list[str], trigger: str, delay: float) -> tup
     """Run `briefs ARGV` as a terminal would (its own process group, SIGINT not ignored) and press
     Ctrl-C (SIGINT to the whole group) `delay` seconds after `trigger` appears on stderr."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "briefs.cli.main", *argv], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        text=True, start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        [sys.executable, "-m", "briefs.cli.main", *argv],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     seen = []
     for line in proc.stderr:
@@ -508,10 +551,14 @@ def _interrupted(root: Path, argv: list[str], trigger: str, delay: float) -> tup
     return proc.returncode, "".join(seen)
 
 
-@pytest.mark.parametrize("argv, trigger", [
-    (["build", "--force", "--no-pdf", "-j", "2"], "beta running"),
-    (["build", "--force", "--pdf"], "pdf printing"),
-], ids=["while-briefs-run", "while-printing-pdfs"])
+@pytest.mark.parametrize(
+    "argv, trigger",
+    [
+        (["build", "--force", "--no-pdf", "-j", "2"], "beta running"),
+        (["build", "--force", "--pdf"], "pdf printing"),
+    ],
+    ids=["while-briefs-run", "while-printing-pdfs"],
+)
 def test_ctrl_c_exits_130_without_a_crash(mini, chromium, argv, trigger):
     root, _ = mini
     before = snapshot(root)

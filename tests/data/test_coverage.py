@@ -138,35 +138,44 @@ def test_the_lock_index_finds_what_the_briefs_hold():
     assert "finding_trend" in index["value"]["mpi-brief"]
 
 
-@pytest.mark.parametrize("cell, why", [
-    ("figure:no_such_figure", "no such figure"),
-    ("claim:no_such_claim", "no claim 'no_such_claim'"),
-    ("table:imumi-factsheet/no-such-table", "outputs/imumi-factsheet has no table"),
-    ("chart:no-such-brief/crossings-trend", "no brief 'no-such-brief'"),
-    ("resource:no_such_resource", "no such resource"),
-])
+@pytest.mark.parametrize(
+    "cell, why",
+    [
+        ("figure:no_such_figure", "no such figure"),
+        ("claim:no_such_claim", "no claim 'no_such_claim'"),
+        ("table:imumi-factsheet/no-such-table", "outputs/imumi-factsheet has no table"),
+        ("chart:no-such-brief/crossings-trend", "no brief 'no-such-brief'"),
+        ("resource:no_such_resource", "no such resource"),
+    ],
+)
 def test_a_stale_reference_is_caught(pkg, cell, why):
     (ref,) = coverage.refs(cell)
     assert why in resolve(ref, pkg, set(pkg.figures()["id"]), lock_index())
 
 
-@pytest.mark.parametrize("token, why", [
-    ("figures:x", "not a reference"),
-    ("table:returns-by-nationality", "belongs to one brief"),
-    ("figure:imumi-factsheet/total_returns", "takes no brief"),
-])
+@pytest.mark.parametrize(
+    "token, why",
+    [
+        ("figures:x", "not a reference"),
+        ("table:returns-by-nationality", "belongs to one brief"),
+        ("figure:imumi-factsheet/total_returns", "takes no brief"),
+    ],
+)
 def test_a_malformed_reference_is_refused(token, why):
     with pytest.raises(ValueError, match=why):
         coverage.parse(token)
 
 
-@pytest.mark.parametrize("column, value, reported, why", [
-    ("carried_as", "not_carried", "carried_ids", "carried_as is not_carried"),
-    ("carried_ids", "figure:inm_returns_total_text", "carried_ids", "no claim: reference"),
-    ("check", "independent", "check", "needs an official series or another document"),
-    ("testable", "no", "testable", "marked not testable"),
-    ("statement", "002-s99", "statement", "does not start with its document id"),
-])
+@pytest.mark.parametrize(
+    "column, value, reported, why",
+    [
+        ("carried_as", "not_carried", "carried_ids", "carried_as is not_carried"),
+        ("carried_ids", "figure:inm_returns_total_text", "carried_ids", "no claim: reference"),
+        ("check", "independent", "check", "needs an official series or another document"),
+        ("testable", "no", "testable", "marked not testable"),
+        ("statement", "002-s99", "statement", "does not start with its document id"),
+    ],
+)
 def test_a_row_that_breaks_a_rule_is_reported_with_its_row_and_column(audit, column, value, reported, why):
     bad = audit.copy()
     row = bad.index[bad["statement"] == "001-s13"][0]  # carried by a claim, checked against the factsheet's own numbers
@@ -206,7 +215,7 @@ def test_the_summaries_do_not_copy_the_documents(pkg, audit):
         text = " ".join(words(seed.read_text(encoding="utf-8")))
         said = words(row.summary)
         for i in range(len(said) - run + 1):
-            if " ".join(said[i:i + run]) in text:
-                copied.append(f"{row.statement}: {' '.join(said[i:i + run])!r}")
+            if " ".join(said[i : i + run]) in text:
+                copied.append(f"{row.statement}: {' '.join(said[i : i + run])!r}")
                 break
     assert not copied, "summaries that copy the document:\n" + "\n".join(copied)

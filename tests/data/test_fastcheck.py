@@ -100,7 +100,9 @@ def test_a_run_validates_each_resource_once(tmp_path, monkeypatch):
     monkeypatch.delenv(package.VALIDATED_ENV, raising=False)
     preflight({}, {}, root)
     env = dict(os.environ)
-    assert len(env[package.VALIDATED_ENV].split()) >= len(package.load_package(root / "data" / "datapackage.json").resource_names())
+    assert len(env[package.VALIDATED_ENV].split()) >= len(
+        package.load_package(root / "data" / "datapackage.json").resource_names()
+    )
     kernel = [sys.executable, "-c", KERNEL_SIDE, str(root / "data" / "datapackage.json")]
     done = subprocess.run(kernel, capture_output=True, text=True, env=env, cwd=root)
     assert done.returncode == 0 and done.stdout.startswith("read"), done.stderr

@@ -93,7 +93,11 @@ def test_reversed_period_is_refused(project):
 
 
 def test_duplicate_row_is_refused(project):
-    _edit(project, "2023-06-01,2023-06-30,Honduras,549\n", "2023-06-01,2023-06-30,Honduras,549\n2023-06-01,2023-06-30,Honduras,549\n")
+    _edit(
+        project,
+        "2023-06-01,2023-06-30,Honduras,549\n",
+        "2023-06-01,2023-06-30,Honduras,549\n2023-06-01,2023-06-30,Honduras,549\n",
+    )
     message = _error(project)
     assert "row 4" in message and "duplicate" in message
 
@@ -152,7 +156,11 @@ def test_a_figure_is_read_from_the_resource_that_holds_it_only(repo):
 
 def test_an_id_in_two_figures_files_is_refused(project):
     path = project / "data" / "mpi_figures.csv"
-    row = next(line for line in (project / "data" / "imumi_figures.csv").read_text().splitlines() if line.startswith("inm_returns_total_text,"))
+    row = next(
+        line
+        for line in (project / "data" / "imumi_figures.csv").read_text().splitlines()
+        if line.startswith("inm_returns_total_text,")
+    )
     path.write_text(path.read_text() + row + "\n")
     pkg = load_package(project / "data" / "datapackage.json")
     with pytest.raises(DataError, match="figure id 'inm_returns_total_text' appears in imumi_figures and mpi_figures"):

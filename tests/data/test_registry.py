@@ -51,8 +51,14 @@ def test_description_records_the_shared_snapshots_exactly():
     """The committed hashes, sizes, months and columns are those of the mirror's files, for every series."""
     doc = json.loads((REPO / "data" / "external.json").read_text(encoding="utf-8"))
     resources = {r["name"]: r for r in doc["resources"]}
-    assert set(resources) == {"us_sw_border_encounters", "cbp_sw_land_border_encounters", OHSS,
-                              "mx_irregular_events_by_nationality", SEX_AGE, "mx_deportations_and_returns"}
+    assert set(resources) == {
+        "us_sw_border_encounters",
+        "cbp_sw_land_border_encounters",
+        OHSS,
+        "mx_irregular_events_by_nationality",
+        SEX_AGE,
+        "mx_deportations_and_returns",
+    }
     for name, res in resources.items():
         path = shared_data() / res["path"]
         assert res["hash"] == f"sha256:{sha256(path)}", name
@@ -68,7 +74,9 @@ def test_description_records_the_shared_snapshots_exactly():
         snap = registry.snapshot(name, REPO)
         assert snap.names_a_vintage(res["path"]) and snap.patterns, name  # the recorded name fits its own patterns
         assert snap.taken and snap.origin, name  # the vintage says when and where it was taken
-        assert (res["coverage"]["start"], res["coverage"]["end"]) == registry.coverage_of(registry.read_snapshot(path, snap), snap), name
+        assert (res["coverage"]["start"], res["coverage"]["end"]) == registry.coverage_of(
+            registry.read_snapshot(path, snap), snap
+        ), name
     # No file name fits two series: a mirror's file belongs to one series at most.
     snaps = registry.snapshots(REPO).values()
     for res in resources.values():

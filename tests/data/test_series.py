@@ -134,7 +134,14 @@ CORRUPTIONS = [
     (US, 9, lambda ln: ln.replace("Title 8", "Title 9"), 10, "authority", "'Title 9' is not a known category"),
     (US, 12, lambda ln: ln[: ln.rindex(",")] + ",", 13, "encounters", "is blank but a value is required"),
     (DEPORT, 2, lambda ln: ln.replace("BLZ", "Belize"), 3, "nationality_iso3", "'Belize' does not match the pattern"),
-    (OHSS, 4, lambda ln: ln.replace("2013,2014,12", "2013,2013,12"), 5, "Fiscal Year", "does not fit calendar year 2013, month 12"),
+    (
+        OHSS,
+        4,
+        lambda ln: ln.replace("2013,2014,12", "2013,2013,12"),
+        5,
+        "Fiscal Year",
+        "does not fit calendar year 2013, month 12",
+    ),
     (OHSS, 6, lambda ln: ln.replace(",X,", ",x,", 1), 7, "Repatriations:Title 42 Expulsions", "'x' is not a valid integer"),
     (CBP, 2, lambda ln: ln.replace(",OCT,", ",OCTOBER,"), 3, "Month (abbv)", "'OCTOBER' is not a known category"),
 ]
@@ -164,7 +171,9 @@ def test_a_row_with_an_extra_cell_is_refused_at_its_row(pulled):
 def test_a_renamed_column_is_refused_at_the_header(pulled):
     path = series.path_of(SEX_AGE, pulled)
     replace_line(path, 0, lambda ln: ln.replace("events", "count"))
-    with pytest.raises(DataError, match=r"row 1: header does not match .*missing column\(s\) 'events'.*unexpected column\(s\) 'count'"):
+    with pytest.raises(
+        DataError, match=r"row 1: header does not match .*missing column\(s\) 'events'.*unexpected column\(s\) 'count'"
+    ):
         series.load(SEX_AGE, pulled)
 
 
@@ -172,7 +181,10 @@ def test_a_duplicated_row_is_refused(pulled):
     path = series.path_of(SEX_AGE, pulled)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(lines[:3] + [lines[1]] + lines[3:]), encoding="utf-8")
-    with pytest.raises(DataError, match=r"row 4: duplicate row: the primary key \(month='2018-01', sex='female', age='12-17'\) already appears in row 2"):
+    with pytest.raises(
+        DataError,
+        match=r"row 4: duplicate row: the primary key \(month='2018-01', sex='female', age='12-17'\) already appears in row 2",
+    ):
         series.load(SEX_AGE, pulled)
 
 

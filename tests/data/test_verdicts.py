@@ -25,7 +25,9 @@ def test_a_bad_cell_is_reported_and_the_others_still_checked(project, capsys, mo
     monkeypatch.chdir(project)
     verdicts = {v.resource: v for v in validate()}
     assert not verdicts["inm_returns_by_sex"].ok
-    assert "inm_returns_by_sex.csv: row 2, column sex: 'Hombres' is not a known category" in verdicts["inm_returns_by_sex"].problem
+    assert (
+        "inm_returns_by_sex.csv: row 2, column sex: 'Hombres' is not a known category" in verdicts["inm_returns_by_sex"].problem
+    )
     assert all(v.ok for name, v in verdicts.items() if name != "inm_returns_by_sex")
 
     assert main(["validate"]) == 2

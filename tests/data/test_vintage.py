@@ -30,7 +30,16 @@ NEW_CBP = "cbp_sw_land_border_encounters_fy22_fy25dec.csv"  # the mirror's file:
 
 @pytest.fixture
 def root(tmp_path, monkeypatch):
-    for var in ("BRIEFS_EXTERNAL", "BRIEFS_MIRROR", "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+    for var in (
+        "BRIEFS_EXTERNAL",
+        "BRIEFS_MIRROR",
+        "http_proxy",
+        "HTTP_PROXY",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ):
         monkeypatch.delenv(var, raising=False)
     root = make_project(tmp_path)
     record_older(root, [CBP, OHSS, SEX_AGE], renamed={CBP: OLD_CBP})
@@ -168,7 +177,7 @@ def test_a_revised_month_is_reported_as_a_finding(root, mirror):
     column = header.index("Repatriations:Removals")
     old_value = cells[column]
     new_value = str(int(old_value) + 10)
-    replace_line(path, index, lambda line: ",".join(cells[:column] + [new_value] + cells[column + 1:]))
+    replace_line(path, index, lambda line: ",".join(cells[:column] + [new_value] + cells[column + 1 :]))
 
     plan = vintage.bring_in([OHSS, SEX_AGE], mirror=mirror, root=root, today="2026-12-01")
 
@@ -213,7 +222,10 @@ def test_an_older_mirror_gets_one_line_saying_so(tmp_path, monkeypatch):
     message = str(caught.value)
     assert "\n" not in message and not re.search(r"[0-9a-f]{64}", message)  # no long sha256 lines
     assert message.startswith(f"{OHSS}: the mirror holds an older vintage than data/external.json records")
-    assert f"has months 2013-10 to {THROUGH}" in message and "the recorded vintage ohss_enforcement_monthly_fy2014_2024aug.csv has 2013-10 to 2024-08" in message
+    assert (
+        f"has months 2013-10 to {THROUGH}" in message
+        and "the recorded vintage ohss_enforcement_monthly_fy2014_2024aug.csv has 2013-10 to 2024-08" in message
+    )
     assert "download the recorded file with `briefs data pull --only ohss_enforcement_monthly`" in message  # OHSS has an address
     assert exit_code(caught.value) == 2
     # A series with no address is told to refresh the mirror instead.
@@ -252,7 +264,10 @@ def test_a_mirror_with_a_newer_vintage_points_to_update(root, mirror):
         pull([OHSS], mirror=mirror, root=root, force=True)
     message = str(caught.value)
     assert message.startswith(f"{OHSS}: the mirror holds a newer vintage than")
-    assert f"has months 2013-10 to 2024-08; the recorded vintage ohss_enforcement_monthly_fy2014_2024aug.csv has 2013-10 to {THROUGH}" in message
+    assert (
+        f"has months 2013-10 to 2024-08; the recorded vintage ohss_enforcement_monthly_fy2014_2024aug.csv has 2013-10 to {THROUGH}"
+        in message
+    )
     assert re.search(rf"bring it in with `briefs data update --mirror \S*newer --only {OHSS}`", message)
     assert "left untouched" in message
 
@@ -261,7 +276,9 @@ def test_pull_does_not_ignore_a_newer_file_in_silence(root, mirror):
     """The recorded vintage is in place, and pull takes nothing else; but it says the mirror has another one."""
     report = pull([CBP, SEX_AGE], mirror=mirror, root=root)
     assert report.outcomes[CBP].startswith(f"already verified; the mirror also holds {NEW_CBP}, another vintage: ")
-    assert report.outcomes[SEX_AGE].startswith("already verified; the mirror also holds mx_irregular_events_by_sex_age_monthly.csv")
+    assert report.outcomes[SEX_AGE].startswith(
+        "already verified; the mirror also holds mx_irregular_events_by_sex_age_monthly.csv"
+    )
     assert f"--only {CBP}` compares it and brings it in if newer" in report.outcomes[CBP]
     assert described(root, CBP)["path"] == OLD_CBP
 
@@ -293,7 +310,10 @@ def test_status_names_stray_files(root, monkeypatch, capsys):
     monkeypatch.setenv("BRIEFS_ROOT", str(root))
     assert main(["data", "status"]) == 0
     err = capsys.readouterr().err
-    assert f"stray: {NEW_CBP} fits the names of {CBP} but is not its recorded vintage; bring it in with `briefs data update --file {CBP}=" in err
+    assert (
+        f"stray: {NEW_CBP} fits the names of {CBP} but is not its recorded vintage; bring it in with `briefs data update --file {CBP}="
+        in err
+    )
     assert "stray: notes.txt is not a file of any official series" in err
 
 

@@ -10,7 +10,7 @@ from briefs.execute import cache
 from briefs.project import catalog
 from briefs.execute.schedule import run_briefs
 
-TINY = '''---
+TINY = """---
 jupytext:
   formats: md:myst
   text_representation: {extension: .md, format_name: myst}
@@ -34,11 +34,14 @@ ledger.claim("documents", "Five documents", len(docs), claims.equal(), published
 ledger.show()
 sources.show(pkg, "000")
 ```
-'''
+"""
 
 
-SEX = TINY.replace("tiny", "sexes").replace("Tiny", "Sexes").replace(
-    'docs = pkg.table("documents")', 'docs = pkg.table("documents")\nsex = pkg.table("inm_returns_by_sex")')
+SEX = (
+    TINY.replace("tiny", "sexes")
+    .replace("Tiny", "Sexes")
+    .replace('docs = pkg.table("documents")', 'docs = pkg.table("documents")\nsex = pkg.table("inm_returns_by_sex")')
+)
 
 
 @pytest.fixture()
@@ -90,7 +93,12 @@ def test_fetching_an_absent_series_reruns_the_briefs_that_wanted_it(two_briefs, 
     external.mkdir()
     monkeypatch.setenv("BRIEFS_EXTERNAL", str(external))
     nb = root / "notebooks" / "tiny.md"
-    nb.write_text(nb.read_text().replace('docs = pkg.table("documents")', 'docs = pkg.table("documents")\nfrom briefs.data.official import series\nohss = series.load("ohss_enforcement_monthly")'))
+    nb.write_text(
+        nb.read_text().replace(
+            'docs = pkg.table("documents")',
+            'docs = pkg.table("documents")\nfrom briefs.data.official import series\nohss = series.load("ohss_enforcement_monthly")',
+        )
+    )
     assert run(root)[0] == ["sexes", "tiny"]
     assert run(root)[0] == []
     from conftest import SHARED_DATA
@@ -99,7 +107,9 @@ def test_fetching_an_absent_series_reruns_the_briefs_that_wanted_it(two_briefs, 
     if not SHARED_DATA.is_dir():
         pytest.skip(f"SERIES CHECK NOT TESTED: no mirror of the official series at {SHARED_DATA}")
 
-    shutil.copyfile(SHARED_DATA / "ohss_enforcement_monthly_fy2014_2024aug.csv", external / "ohss_enforcement_monthly_fy2014_2024aug.csv")
+    shutil.copyfile(
+        SHARED_DATA / "ohss_enforcement_monthly_fy2014_2024aug.csv", external / "ohss_enforcement_monthly_fy2014_2024aug.csv"
+    )
     assert run(root)[0] == ["tiny"]
 
 
@@ -133,9 +143,13 @@ def test_dask_distributed_executor_runs_the_briefs(two_briefs):
 
 # --- precise inputs: one figures file, one series entry ------------------------------------------
 
+
 def quoting(name: str, title: str, figure: str) -> str:
-    return TINY.replace("tiny", name).replace("Tiny", title).replace(
-        'docs = pkg.table("documents")', f'docs = pkg.table("documents")\nfigure = pkg.figure("{figure}")')
+    return (
+        TINY.replace("tiny", name)
+        .replace("Tiny", title)
+        .replace('docs = pkg.table("documents")', f'docs = pkg.table("documents")\nfigure = pkg.figure("{figure}")')
+    )
 
 
 @pytest.fixture()
@@ -146,10 +160,8 @@ def figure_readers(tmp_path):
     root = copy_project(tmp_path / "project")
     for path in (root / "notebooks").glob("*.md"):
         path.unlink()
-    (root / "notebooks" / "quotes-imumi.md").write_text(
-        quoting("quotes-imumi", "Quotes IMUMI", "inm_returns_total_text"))
-    (root / "notebooks" / "quotes-mpi.md").write_text(
-        quoting("quotes-mpi", "Quotes MPI", "mpi_new_reality_since"))
+    (root / "notebooks" / "quotes-imumi.md").write_text(quoting("quotes-imumi", "Quotes IMUMI", "inm_returns_total_text"))
+    (root / "notebooks" / "quotes-mpi.md").write_text(quoting("quotes-mpi", "Quotes MPI", "mpi_new_reality_since"))
     return root
 
 
@@ -181,7 +193,12 @@ def test_a_new_vintage_of_one_series_reruns_only_its_readers(two_briefs, monkeyp
     monkeypatch.setenv("BRIEFS_EXTERNAL", str(root / "external"))  # absent series: the entry still counts
     for name, series_name in (("tiny", "ohss_enforcement_monthly"), ("sexes", "mx_irregular_events_by_sex_age")):
         nb = root / "notebooks" / f"{name}.md"
-        nb.write_text(nb.read_text().replace('docs = pkg.table("documents")', f'docs = pkg.table("documents")\nfrom briefs.data.official import series\nx = series.load("{series_name}")'))
+        nb.write_text(
+            nb.read_text().replace(
+                'docs = pkg.table("documents")',
+                f'docs = pkg.table("documents")\nfrom briefs.data.official import series\nx = series.load("{series_name}")',
+            )
+        )
     assert run(root)[0] == ["sexes", "tiny"]
     description = root / "data" / "external.json"
     doc = json.loads(description.read_text())

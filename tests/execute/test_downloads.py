@@ -27,7 +27,10 @@ def test_every_download_of_a_page_is_found_in_page_order():
 
 
 def test_a_table_and_a_chart_of_the_same_name_clash():
-    nb = page(tables.to_html(FRAME, "by-month", "By month"), tables.download_link(FRAME, "by-month.csv", "Download the chart data (CSV)"))
+    nb = page(
+        tables.to_html(FRAME, "by-month", "By month"),
+        tables.download_link(FRAME, "by-month.csv", "Download the chart data (CSV)"),
+    )
     assert downloads.clashes(nb) == ["by-month.csv"]
     with pytest.raises(BriefFailed, match=r"demo: .*same download by-month\.csv"):
         downloads.check_unique(nb, "demo")
@@ -38,7 +41,9 @@ def test_a_run_whose_page_offers_one_file_twice_fails_and_writes_nothing(project
     source = project / "notebooks" / "imumi-factsheet.md"
     text = source.read_text(encoding="utf-8")
     assert '"returns-by-month", "Returns to Mexico by month and nationality"' in text
-    source.write_text(text.replace('"returns-by-month", "Returns to Mexico', '"returns-by-sex", "Returns to Mexico'), encoding="utf-8")
+    source.write_text(
+        text.replace('"returns-by-month", "Returns to Mexico', '"returns-by-sex", "Returns to Mexico'), encoding="utf-8"
+    )
     with pytest.raises(BriefFailed, match=r"imumi-factsheet: .*returns-by-sex\.csv"):
         run_brief("imumi-factsheet", root=project)
     assert not (project / "build" / "runs" / "imumi-factsheet.ipynb").exists()

@@ -93,8 +93,16 @@ def test_strict_run_fails_naming_the_contradicted_claim(default_run, tmp_path):
 
     shutil.copytree(root / "data", data)
     figs = data / "imumi_figures.csv"
-    figs.write_text(figs.read_text().replace("inm_minors_first_weeks,Minors returned or removed to Mexico in the first weeks after Title 42 ended,233,", "inm_minors_first_weeks,Minors returned or removed to Mexico in the first weeks after Title 42 ended,234,"))
-    with pytest.raises(ClaimContradicted, match=r"imumi-factsheet: claim 'minors_first_weeks' is contradicted: computed 233, but the rule says it equals 234"):
+    figs.write_text(
+        figs.read_text().replace(
+            "inm_minors_first_weeks,Minors returned or removed to Mexico in the first weeks after Title 42 ended,233,",
+            "inm_minors_first_weeks,Minors returned or removed to Mexico in the first weeks after Title 42 ended,234,",
+        )
+    )
+    with pytest.raises(
+        ClaimContradicted,
+        match=r"imumi-factsheet: claim 'minors_first_weeks' is contradicted: computed 233, but the rule says it equals 234",
+    ):
         run_brief(BRIEF, {"data_package": str(data)}, root=root, strict=True)
     assert result.notebook.read_bytes() == before, "a failed run must not replace the published notebook"
     assert (root / "build" / "failed" / f"{BRIEF}.ipynb").exists()
@@ -145,8 +153,11 @@ def test_parameter_of_the_wrong_type_is_refused(default_run):
 def test_a_raising_brief_fails_with_cell_and_error(default_run):
     root, _ = default_run
     nb = root / "notebooks" / "broken.md"
-    nb.write_text((root / "notebooks" / f"{BRIEF}.md").read_text().replace(
-        "pkg = load_package(data_package or None)", "pkg = load_package(data_package or None)\n1 / 0"))
+    nb.write_text(
+        (root / "notebooks" / f"{BRIEF}.md")
+        .read_text()
+        .replace("pkg = load_package(data_package or None)", "pkg = load_package(data_package or None)\n1 / 0")
+    )
     try:
         with pytest.raises(BriefFailed, match=r"broken: cell \d+ raised ZeroDivisionError: division by zero"):
             run_brief("broken", root=root)
@@ -174,7 +185,12 @@ def test_a_brief_learns_its_name_and_document_from_the_run(default_run, tmp_path
         copy.unlink()
     nb = nbformat.read(result.notebook, as_version=4)
     assert readback.claims(nb)["brief"] == "renamed-copy"  # from the run, not typed in the notebook
-    documents = [o["data"][SOURCES_MIME]["document"] for c in nb.cells if c.cell_type == "code"
-                 for o in c.get("outputs", []) if SOURCES_MIME in o.get("data", {})]
+    documents = [
+        o["data"][SOURCES_MIME]["document"]
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if SOURCES_MIME in o.get("data", {})
+    ]
     assert documents == ["001"]  # from the front matter
     assert os.environ["BRIEFS_BRIEF"] == "left-alone"

@@ -24,13 +24,23 @@ NOTES = 73  # the paper's notes run from 1 to 73
 # The comparisons the paper never makes (its deportees against the daily ceiling or INM's rate, Ukrainians against
 # CHNV paroles) are values on the page, not claims; the paper's asylum doubling is restated, with its reason.
 EXPECTED = {
-    "deportees_cover_inm", "chnv_cap_same_value", "chnv_oversubscription", "chnv_paroles_vs_applications",
-    "asylum_implied_growth", "chnv_crossings_fell", "chnv_removals_within_cap",
+    "deportees_cover_inm",
+    "chnv_cap_same_value",
+    "chnv_oversubscription",
+    "chnv_paroles_vs_applications",
+    "asylum_implied_growth",
+    "chnv_crossings_fell",
+    "chnv_removals_within_cap",
 }
-BASES = {"deportees_cover_inm": "other_document", "chnv_cap_same_value": "other_document",
-         "chnv_oversubscription": "own_numbers", "chnv_paroles_vs_applications": "own_numbers",
-         "asylum_implied_growth": "restated", "chnv_crossings_fell": "official_series",
-         "chnv_removals_within_cap": "official_series"}
+BASES = {
+    "deportees_cover_inm": "other_document",
+    "chnv_cap_same_value": "other_document",
+    "chnv_oversubscription": "own_numbers",
+    "chnv_paroles_vs_applications": "own_numbers",
+    "asylum_implied_growth": "restated",
+    "chnv_crossings_fell": "official_series",
+    "chnv_removals_within_cap": "official_series",
+}
 
 
 @pytest.fixture(scope="module")

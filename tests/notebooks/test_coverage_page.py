@@ -96,10 +96,18 @@ def break_row(tmp_path: Path, statement: str, column: str, value: str) -> tuple[
     return data, n + 2
 
 
-@pytest.mark.parametrize("statement, column, value, message", [
-    ("001-s13", "carried_as", "not_carried", "column carried_ids: names what carries the statement, but carried_as is not_carried"),
-    ("001-s13", "carried_ids", "figure:no_such_figure claim:total_returns", "column carried_ids: no figure 'no_such_figure'"),
-])
+@pytest.mark.parametrize(
+    "statement, column, value, message",
+    [
+        (
+            "001-s13",
+            "carried_as",
+            "not_carried",
+            "column carried_ids: names what carries the statement, but carried_as is not_carried",
+        ),
+        ("001-s13", "carried_ids", "figure:no_such_figure claim:total_returns", "column carried_ids: no figure 'no_such_figure'"),
+    ],
+)
 def test_a_bad_audit_row_stops_the_run_naming_file_row_and_column(tmp_path, statement, column, value, message):
     data, row = break_row(tmp_path, statement, column, value)
     with pytest.raises(DataError) as caught:

@@ -26,18 +26,30 @@ from snapshot_helpers import shared_data
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = "figure-ledger"
-GROUPS = {"Non-Mexicans returned to Mexico", "People sent to wait in Mexico under MPP", "The CHNV bargain",
-          "Title 42 expulsions", "Mexico's National Guard"}
+GROUPS = {
+    "Non-Mexicans returned to Mexico",
+    "People sent to wait in Mexico under MPP",
+    "The CHNV bargain",
+    "Title 42 expulsions",
+    "Mexico's National Guard",
+}
 # Comparisons no document's own page makes. Those a brief already checks (the U.S. statements against INM's
 # ceiling, the MPP and Title 42 counts against DHS, the two parole ceilings, the exact Title 42 count against its
 # round figure) are shown here with the same helper and base, not claimed twice; tautologies are gone.
 DOCUMENT_CLAIMS = {
-    "returns_paper_above_inm_daily", "returns_chnv_inm_floor", "returns_chnv_inm_ceiling",
-    "returns_us_extra_days_rate", "mpp_chapter_above_article", "chnv_stay_equal",
+    "returns_paper_above_inm_daily",
+    "returns_chnv_inm_floor",
+    "returns_chnv_inm_ceiling",
+    "returns_us_extra_days_rate",
+    "mpp_chapter_above_article",
+    "chnv_stay_equal",
 }
 SERIES_CLAIMS = {"mpp_dhs_passes_chapter_later", "chnv_t42_below_cap", "t42_dhs_passes_round_not_before_chapter"}
-CHECKS = {"mpp_check": "ohss_enforcement_monthly", "t42_check": "ohss_enforcement_monthly",
-          "chnv_check": "us_sw_border_encounters"}
+CHECKS = {
+    "mpp_check": "ohss_enforcement_monthly",
+    "t42_check": "ohss_enforcement_monthly",
+    "chnv_check": "us_sw_border_encounters",
+}
 MPP = "Southwest Border Book-outs/CBP:Migrant Protection Protocols"
 T42 = "Repatriations:Title 42 Expulsions"
 
@@ -102,8 +114,14 @@ def test_toc_orders_parts_by_their_first_page_and_keeps_the_briefs_first():
 
     text = toc([brief("a-late-part", 0, "Later"), brief("b", 1), brief("c-annex", 2, "Annex: tables")])
     parts = [line for line in text.splitlines() if "caption" in line or "file" in line]
-    assert parts == ['  - caption: "Briefs"', "      - file: briefs/b", '  - caption: "Later"', "      - file: briefs/a-late-part",
-                     '  - caption: "Annex: tables"', "      - file: briefs/c-annex"]
+    assert parts == [
+        '  - caption: "Briefs"',
+        "      - file: briefs/b",
+        '  - caption: "Later"',
+        "      - file: briefs/a-late-part",
+        '  - caption: "Annex: tables"',
+        "      - file: briefs/c-annex",
+    ]
 
 
 # --- without the series -------------------------------------------------------------------------
@@ -203,7 +221,12 @@ def test_with_series_the_groups_carry_series_rows_where_they_exist(present):
     with_series = set(rows[rows["qualifier"] == "official series"].index)
     assert with_series == {"People sent to wait in Mexico under MPP", "Title 42 expulsions"}
     assert {c["name"] for c in outputs(nb, CHART_MIME)} == {
-        "returns-same-days-chart", "returns-per-day", "mpp-running-total", "chnv-expulsions-vs-ceiling", "title42-running-total"}
+        "returns-same-days-chart",
+        "returns-per-day",
+        "mpp-running-total",
+        "chnv-expulsions-vs-ceiling",
+        "title42-running-total",
+    }
 
 
 def test_mpp_running_totals_are_recomputed_from_the_dhs_table(present, ohss_months, pkg):
@@ -240,10 +263,16 @@ def test_title42_rates_are_recomputed_from_the_dhs_table(present, ohss_months, p
 
 def test_chnv_expulsions_are_recomputed_from_cbps_series(present, pkg):
     result, _, _ = present
-    raw = pd.read_csv(shared_data() / series.path_of("us_sw_border_encounters", REPO).name, keep_default_na=False, dtype={"month": str})
+    raw = pd.read_csv(
+        shared_data() / series.path_of("us_sw_border_encounters", REPO).name, keep_default_na=False, dtype={"month": str}
+    )
     cap = pkg.figure("chnv_expulsion_cap_monthly")
-    rows = raw[(raw.authority == "Title 42") & (raw.encounter_type == "Expulsions")
-               & raw.citizenship_iso3.isin(["CUB", "HTI", "NIC", "VEN"]) & raw.month.between("2023-01", "2023-05")]
+    rows = raw[
+        (raw.authority == "Title 42")
+        & (raw.encounter_type == "Expulsions")
+        & raw.citizenship_iso3.isin(["CUB", "HTI", "NIC", "VEN"])
+        & raw.month.between("2023-01", "2023-05")
+    ]
     days = (cap.period_end - cap.period_start).days + 1
     claim = by_id(result)["chnv_t42_below_cap"]
     assert claim["value"] == pytest.approx(rows.encounters.sum() / days)

@@ -74,6 +74,6 @@ def test_data_that_break_an_argument_show_which_one_and_what_the_data_show_inste
     assert (claim["status"], claim["kind"]) == ("contradicted", "argument")
     assert "need not disagree" in claim["instead"] and "12,000" in claim["instead"]
     html = claims_html(nbformat.read(result.notebook, as_version=4))
-    row = html[html.index('id="claim-us_declaration_vs_inm"'):]
-    row = row[:row.index("</tr>")]
+    row = html[html.index('id="claim-us_declaration_vs_inm"') :]
+    row = row[: row.index("</tr>")]
     assert "contradicted: the argument" in row and "What the data show instead" in row and "12,000" in row

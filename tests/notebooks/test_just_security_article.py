@@ -22,8 +22,12 @@ from snapshot_helpers import shared_data
 
 REPO = Path(__file__).resolve().parents[2]
 BRIEF = "just-security-article"
-CHECKS = {"us_check": "us_sw_border_encounters", "mx_check": "mx_irregular_events_by_nationality",
-          "mpp_check": "ohss_enforcement_monthly", "dep_check": "mx_deportations_and_returns"}
+CHECKS = {
+    "us_check": "us_sw_border_encounters",
+    "mx_check": "mx_irregular_events_by_nationality",
+    "mpp_check": "ohss_enforcement_monthly",
+    "dep_check": "mx_deportations_and_returns",
+}
 ARTICLE_CLAIMS = {"js_mx_ratio", "js_mx_pace_ratio", "js_us_cut_article"}
 US_CLAIMS = {"js_us_may_all", "js_us_aug_all", "js_us_may_over", "js_us_fell_may_aug", "js_us_halved_by_sep"}
 MX_CLAIMS = {"js_mx_2019_all", "js_mx_2018_all", "js_mx_pace_series"}
@@ -53,7 +57,9 @@ def pkg():
 
 
 def load(name: str) -> pd.DataFrame:
-    return pd.read_csv(shared_data() / series.path_of(name, REPO).name, keep_default_na=False, na_values=[""], dtype={"month": str})
+    return pd.read_csv(
+        shared_data() / series.path_of(name, REPO).name, keep_default_na=False, na_values=[""], dtype={"month": str}
+    )
 
 
 # --- without the series -----------------------------------------------------------------------
@@ -96,8 +102,10 @@ def test_with_series_every_check_is_claimed(present):
     assert set(by_id(result)) == ARTICLE_CLAIMS | US_CLAIMS | MX_CLAIMS | DEP_CLAIMS | MPP_CLAIMS
     assert len(result.claims) == 13
     assert {f["id"] for f in ledger["findings"]} == FINDINGS
-    assert ledger["summary"]["by_basis"] == {"official_series": {"claims": 10, "contradicted": 3},
-                                             "own_numbers": {"claims": 3, "contradicted": 0}}
+    assert ledger["summary"]["by_basis"] == {
+        "official_series": {"claims": 10, "contradicted": 3},
+        "own_numbers": {"claims": 3, "contradicted": 0},
+    }
 
 
 def test_with_series_exactly_the_expected_figures_are_contradicted(present):

@@ -34,8 +34,9 @@ WITH_OFFICIAL = WITH_SERIES | {"mx_origins_wider"}  # the real Mexican series re
 
 def run(tmp_path: Path, monkeypatch, external: Path, root: Path = ROOT) -> dict:
     monkeypatch.setenv("BRIEFS_EXTERNAL", str(external))
-    result = run_brief(BRIEF, root=root, output=tmp_path / "out" / f"{BRIEF}.ipynb",
-                       failed=tmp_path / "failed" / f"{BRIEF}.ipynb")
+    result = run_brief(
+        BRIEF, root=root, output=tmp_path / "out" / f"{BRIEF}.ipynb", failed=tmp_path / "failed" / f"{BRIEF}.ipynb"
+    )
     ledger = readback.claims(nbformat.read(result.notebook, as_version=4))
     return {"result": result, "ledger": ledger, "claims": {c["id"]: c for c in result.claims}}
 
@@ -49,20 +50,44 @@ def write_series(folder: Path, mexico_minus_bp: dict[str, int] | None = None) ->
     """Made-up monthly series in the official files' layout: Border Patrol peaks in Dec 2023 and then falls."""
     folder.mkdir(parents=True, exist_ok=True)
     months = pd.date_range("2023-01-01", "2024-09-01", freq="MS")
-    bp = {m: 150_000 + 10_000 * i if m <= pd.Timestamp("2023-12-01") else 250_000 - 20_000 * (i - 11) for i, m in enumerate(months)}
+    bp = {
+        m: 150_000 + 10_000 * i if m <= pd.Timestamp("2023-12-01") else 250_000 - 20_000 * (i - 11) for i, m in enumerate(months)
+    }
     us_rows, mx_rows = [], []
     for m, value in bp.items():
         label = m.strftime("%Y-%m")
         us_rows += [
             (label, "U.S. Border Patrol", "Tucson Sector", "Title 8", "Apprehensions", "Single Adults", "MEX", value // 2),
-            (label, "U.S. Border Patrol", "Tucson Sector", "Title 8", "Apprehensions", "Single Adults", "VEN", value - value // 2),
-            (label, "Office of Field Operations", "San Diego Field Office", "Title 8", "Inadmissibles", "Single Adults", "HTI", 50_000),
+            (
+                label,
+                "U.S. Border Patrol",
+                "Tucson Sector",
+                "Title 8",
+                "Apprehensions",
+                "Single Adults",
+                "VEN",
+                value - value // 2,
+            ),
+            (
+                label,
+                "Office of Field Operations",
+                "San Diego Field Office",
+                "Title 8",
+                "Inadmissibles",
+                "Single Adults",
+                "HTI",
+                50_000,
+            ),
         ]
         lead = (mexico_minus_bp or {}).get(label, 10_000)
         mx_rows += [(label, "GTM", (value + lead) // 2), (label, "HND", value + lead - (value + lead) // 2)]
-    pd.DataFrame(us_rows, columns=["month", "component", "area", "authority", "encounter_type", "demographic",
-                                   "citizenship_iso3", "encounters"]).to_csv(folder / series.path_of(US, ROOT).name, index=False)
-    pd.DataFrame(mx_rows, columns=["month", "nationality_iso3", "events"]).to_csv(folder / series.path_of(MX, ROOT).name, index=False)
+    pd.DataFrame(
+        us_rows,
+        columns=["month", "component", "area", "authority", "encounter_type", "demographic", "citizenship_iso3", "encounters"],
+    ).to_csv(folder / series.path_of(US, ROOT).name, index=False)
+    pd.DataFrame(mx_rows, columns=["month", "nationality_iso3", "events"]).to_csv(
+        folder / series.path_of(MX, ROOT).name, index=False
+    )
 
 
 def recording(tmp_path: Path, folder: Path) -> Path:
@@ -122,6 +147,7 @@ def test_with_made_up_series_where_mexico_leads_every_month_the_claim_holds(tmp_
     assert finding["matches"] == ["Border Patrol alone, as the abstract names it"]
     assert "not checked" in out["ledger"]["values"]["finding_origins"]
     from brief_helpers import underived
+
     assert underived(out["ledger"]) == [] and {c["basis"] for c in out["result"].claims} == {"official_series"}
     assert glue_keys_used() <= set(out["ledger"]["values"])
 
@@ -131,7 +157,10 @@ def test_a_month_where_mexico_falls_behind_contradicts_the_claim_and_is_named(tm
     out = run(tmp_path, monkeypatch, tmp_path / "series", recording(tmp_path, tmp_path / "series"))
     failing = out["claims"]["months_mexico_not_ahead"]
     assert failing["status"] == "contradicted" and failing["value"] == 1
-    assert (failing["kind"], failing["instead"]) == ("argument", "Mexico's count was not the larger in 1 of the 5 months compared: July 2024.")
+    assert (failing["kind"], failing["instead"]) == (
+        "argument",
+        "Mexico's count was not the larger in 1 of the 5 months compared: July 2024.",
+    )
     assert [c["id"] for c in out["result"].contradicted] == ["months_mexico_not_ahead"]
     assert "July 2024" in out["ledger"]["values"]["comparison_text"]
 
@@ -156,6 +185,8 @@ def test_with_the_official_series_the_month_by_month_claim_is_made(tmp_path, mon
     assert claim["value"] == sum(monthly_mx[m] <= monthly_bp[m] for m in months)
     # The page no longer says crossings fell steadily: the series rose from January to February 2024.
     assert monthly_bp[pd.Timestamp("2024-02-01")] > monthly_bp[pd.Timestamp("2024-01-01")]
-    assert "not steady" in out["ledger"]["values"]["finding_trend"] and "February 2024" in out["ledger"]["values"]["finding_trend"]
+    assert (
+        "not steady" in out["ledger"]["values"]["finding_trend"] and "February 2024" in out["ledger"]["values"]["finding_trend"]
+    )
     assert "falling steadily" not in (ROOT / "notebooks" / f"{BRIEF}.md").read_text(encoding="utf-8")
     assert out["result"].contradicted == []

@@ -20,8 +20,12 @@ from snapshot_helpers import shared_data
 
 REPO = Path(__file__).resolve().parents[2]
 BRIEF = "nijc-fwd-chapter"
-CHECKS = {"mpp_check": "ohss_enforcement_monthly", "t42_check": "ohss_enforcement_monthly",
-          "haiti_check": "mx_deportations_and_returns", "haiti_t42_check": "us_sw_border_encounters"}
+CHECKS = {
+    "mpp_check": "ohss_enforcement_monthly",
+    "t42_check": "ohss_enforcement_monthly",
+    "haiti_check": "mx_deportations_and_returns",
+    "haiti_t42_check": "us_sw_border_encounters",
+}
 CHAPTER_CLAIMS = {"nijc_aca_share_granted", "nijc_t42_nearly_million"}
 OHSS_CLAIMS = {"nijc_mpp_ohss", "nijc_t42_ohss_june", "nijc_t42_biden_pace"}
 HAITI_CLAIMS = {"nijc_haiti_ratio_all", "nijc_haiti_rise"}
@@ -137,27 +141,38 @@ def test_mpp_total_counts_only_months_with_values(present, ohss_months):
     assert by_id(result)["nijc_mpp_ohss"]["value"] == col.loc[201901:202107].sum()
     # The gap reads as on the figure ledger's page: DHS less the chapter's figure, as a share of the figure.
     from briefs.page import compare
+
     gap = compare.series_gap(col.loc[201901:202107].sum(), 71021).text()
     assert gap == "−3,471 (−4.9%)" and gap in result_values(present)["mpp_check"]
 
 
 def test_haitian_ratio_is_recomputed_from_mexicos_table(present, pkg):
     result, _, ledger = present
-    ret = pd.read_csv(shared_data() / series.path_of("mx_deportations_and_returns", REPO).name, keep_default_na=False, dtype={"month": str})
+    ret = pd.read_csv(
+        shared_data() / series.path_of("mx_deportations_and_returns", REPO).name, keep_default_na=False, dtype={"month": str}
+    )
     hti = ret[ret.nationality_iso3 == "HTI"]
     per_year = hti.groupby(hti.month.str[:4])["people"].sum()
     claim = by_id(result)["nijc_haiti_ratio_all"]
     assert claim["value"] == pytest.approx(per_year["2019"] / per_year["2018"])
     assert claim["published"] == pytest.approx(1 + pkg.figure("nijc_haiti_deportations_rise").value / 100)
     assert f"{per_year['2018']:,} Haitians" in ledger["values"]["haiti_check"]
-    assert (claim["kind"], by_id(result)["nijc_haiti_rise"]["status"]) == ("number", "holds")  # the number is off, not the argument
+    assert (claim["kind"], by_id(result)["nijc_haiti_rise"]["status"]) == (
+        "number",
+        "holds",
+    )  # the number is off, not the argument
 
 
 def test_haitian_families_expelled_are_recomputed_from_cbp(present):
     result, _, _ = present
     enc = pd.read_csv(shared_data() / series.FILES["us_sw_border_encounters"], keep_default_na=False, dtype={"month": str})
-    rows = enc[(enc.month >= "2020-03") & (enc.month <= "2021-06") & (enc.authority == "Title 42")
-               & (enc.citizenship_iso3 == "HTI") & (enc.demographic == "FMUA")]
+    rows = enc[
+        (enc.month >= "2020-03")
+        & (enc.month <= "2021-06")
+        & (enc.authority == "Title 42")
+        & (enc.citizenship_iso3 == "HTI")
+        & (enc.demographic == "FMUA")
+    ]
     assert by_id(result)["nijc_haiti_t42_thousands"]["value"] == pd.to_numeric(rows.encounters).sum()
 
 

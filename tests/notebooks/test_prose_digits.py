@@ -68,18 +68,27 @@ def test_a_briefs_prose_holds_no_typed_digit(brief):
     text = (REPO / "notebooks" / f"{brief.name}.md").read_text(encoding="utf-8")
     found = stray_digits(text)
     assert not found, f"notebooks/{brief.name}.md: digits typed into prose (glue them instead):\n" + "\n".join(
-        f"  line {n}: {line}" for n, line in found)
+        f"  line {n}: {line}" for n, line in found
+    )
 
 
 def test_the_check_sees_typed_digits_and_passes_glued_ones():
-    sample = "\n".join([
-        "---", "title: 2024 in review", "---",
-        "In {glue:text}`year` the count was {glue:text}`n_2023`.",
-        "```{code-cell} ipython3", "x = 2023", "```",
-        "```{glue:md} check_2", ":format: myst", "```",
-        "Title 42 ended; see note 27.",
-        "In May 2021 it rose.",
-    ])
+    sample = "\n".join(
+        [
+            "---",
+            "title: 2024 in review",
+            "---",
+            "In {glue:text}`year` the count was {glue:text}`n_2023`.",
+            "```{code-cell} ipython3",
+            "x = 2023",
+            "```",
+            "```{glue:md} check_2",
+            ":format: myst",
+            "```",
+            "Title 42 ended; see note 27.",
+            "In May 2021 it rose.",
+        ]
+    )
     assert [n for n, _ in stray_digits(sample)] == [11, 12]
 
 

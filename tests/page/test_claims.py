@@ -38,8 +38,12 @@ def test_ledger_records_and_glues(monkeypatch):
     ledger = claims.Ledger("t")
     ledger.claim("share", "Most were men", 0.753, claims.above(0.5), fmt="{:.1%}")
     ledger.claim("total", "Total matches", 10, claims.equal(), published=11, source="doc, note 1")
-    assert glued == {"share": "75.3%", "total": "10 [contradicted]", "total_published": "11",
-                     "total_instead": "The data give 10, 1 (9.1%) below the threshold of 11."}
+    assert glued == {
+        "share": "75.3%",
+        "total": "10 [contradicted]",
+        "total_published": "11",
+        "total_instead": "The data give 10, 1 (9.1%) below the threshold of 11.",
+    }
     assert [c.id for c in ledger.contradicted] == ["total"]
     record = ledger.record()
     assert record["claims"][1]["status"] == "contradicted" and record["claims"][1]["source"] == "doc, note 1"
@@ -91,13 +95,20 @@ def test_a_value_computed_only_from_the_figure_it_is_compared_with_is_refused(qu
     printed = cap()
     per_day = lineage.figure(printed) / PER_MONTH
     with pytest.raises(UsageError, match="tautology.*only from the figure it is compared with.*restated"):
-        ledger.claim("daily", "The ceiling a day", per_day * PER_MONTH, claims.equal(), published=printed,
-                     basis=claims.OWN_NUMBERS)
+        ledger.claim(
+            "daily", "The ceiling a day", per_day * PER_MONTH, claims.equal(), published=printed, basis=claims.OWN_NUMBERS
+        )
     with pytest.raises(UsageError, match="needs a reason"):
-        ledger.claim("daily", "The ceiling a day", per_day * PER_MONTH, claims.equal(), published=printed,
-                     basis=claims.RESTATED)
-    ledger.claim("daily", "The ceiling a day", per_day * PER_MONTH, claims.equal(), published=printed,
-                 basis=claims.RESTATED, reason="no series of paroles is in the build")
+        ledger.claim("daily", "The ceiling a day", per_day * PER_MONTH, claims.equal(), published=printed, basis=claims.RESTATED)
+    ledger.claim(
+        "daily",
+        "The ceiling a day",
+        per_day * PER_MONTH,
+        claims.equal(),
+        published=printed,
+        basis=claims.RESTATED,
+        reason="no series of paroles is in the build",
+    )
     assert ledger.claims[0].basis == "restated"
 
 
@@ -106,7 +117,7 @@ def test_one_printed_figure_against_a_constant_is_refused(quiet):
     growth = lineage.figure(figure(2.0, unit="times", id="growth"))
     years = lineage.constant(3, "years from 2017 to 2019", unit="")
     with pytest.raises(UsageError, match="one printed figure \\(growth\\) against a constant"):
-        ledger.claim("implied", "Demand kept growing", growth ** years, claims.above(1), basis=claims.OWN_NUMBERS)
+        ledger.claim("implied", "Demand kept growing", growth**years, claims.above(1), basis=claims.OWN_NUMBERS)
     with pytest.raises(UsageError, match="constants and parameters"):
         ledger.claim("nothing", "Nothing", years * years, claims.above(1), basis=claims.OWN_NUMBERS)
 
@@ -114,8 +125,14 @@ def test_one_printed_figure_against_a_constant_is_refused(quiet):
 def test_the_declared_basis_must_fit_the_leaves(quiet):
     ledger = claims.Ledger("t", derivations=True)
     rows = lineage.rows(months_table(), "people", resource="inm", label="INM returns", unit="people")
-    encounters = lineage.series(900, "us_sw_border_encounters", label="encounters", unit="people",
-                                first=pd.Timestamp("2023-05-01"), last=pd.Timestamp("2023-08-01"))
+    encounters = lineage.series(
+        900,
+        "us_sw_border_encounters",
+        label="encounters",
+        unit="people",
+        first=pd.Timestamp("2023-05-01"),
+        last=pd.Timestamp("2023-08-01"),
+    )
     with pytest.raises(UsageError, match="declared against an official series, but nothing"):
         ledger.claim("a", "x", rows, claims.equal(), published=figure(1000.0), basis=claims.OFFICIAL_SERIES)
     with pytest.raises(UsageError, match="declare basis='official_series'"):
@@ -135,18 +152,35 @@ def test_the_declared_basis_must_fit_the_leaves(quiet):
 def test_the_summary_counts_claims_by_basis_and_by_kind_of_contradiction(quiet):
     ledger = claims.Ledger("t", derivations=True)
     rows = lineage.rows(months_table(), "people", resource="inm", label="INM returns", unit="people")
-    encounters = lineage.series(900, "us_sw_border_encounters", label="encounters", unit="people",
-                                first=pd.Timestamp("2023-05-01"), last=pd.Timestamp("2023-08-01"))
+    encounters = lineage.series(
+        900,
+        "us_sw_border_encounters",
+        label="encounters",
+        unit="people",
+        first=pd.Timestamp("2023-05-01"),
+        last=pd.Timestamp("2023-08-01"),
+    )
     ledger.claim("a", "Matches the printed total", rows, claims.equal(), published=figure(1001.0), basis=claims.OWN_NUMBERS)
-    ledger.claim("b", "More than the series", encounters, claims.above(), published=figure(1000.0),
-                 basis=claims.OFFICIAL_SERIES, kind=claims.ARGUMENT)
+    ledger.claim(
+        "b",
+        "More than the series",
+        encounters,
+        claims.above(),
+        published=figure(1000.0),
+        basis=claims.OFFICIAL_SERIES,
+        kind=claims.ARGUMENT,
+    )
     ledger.claim("c", "Below the series", encounters, claims.below(), published=figure(1000.0), basis=claims.OFFICIAL_SERIES)
     summary = ledger.record()["summary"]
-    assert summary["by_basis"] == {"official_series": {"claims": 2, "contradicted": 1},
-                                   "own_numbers": {"claims": 1, "contradicted": 1}}
+    assert summary["by_basis"] == {
+        "official_series": {"claims": 2, "contradicted": 1},
+        "own_numbers": {"claims": 1, "contradicted": 1},
+    }
     assert (summary["contradicted_numbers"], summary["contradicted_arguments"]) == (1, 1)
     html = ledger.to_html()
-    assert html.index("Checked against an official series (2)") < html.index("Checked against the document&#x27;s own numbers (1)")
+    assert html.index("Checked against an official series (2)") < html.index(
+        "Checked against the document&#x27;s own numbers (1)"
+    )
     assert "contradicted: the argument" in html and "contradicted: the number" in html
     assert "1 on a number (the figure is off) and 1 on an argument" in ledger.summary_text()
 
@@ -160,8 +194,16 @@ def test_a_contradicted_row_reads_on_its_own(quiet):
     assert c.period == "11 May 2023 – 24 Aug 2023"
     assert c.instead == "The data give 1,000 people, 250 people (20.0%) below the published 1,250 people."
     assert ledger.values["a_instead"] == c.instead
-    ledger.claim("b", "Above", rows, claims.at_least(), published=figure(2000.0), basis=claims.OWN_NUMBERS,
-                 kind=claims.ARGUMENT, instead="INM's table holds half as many.")
+    ledger.claim(
+        "b",
+        "Above",
+        rows,
+        claims.at_least(),
+        published=figure(2000.0),
+        basis=claims.OWN_NUMBERS,
+        kind=claims.ARGUMENT,
+        instead="INM's table holds half as many.",
+    )
     assert ledger.claims[1].instead == "INM's table holds half as many."
     assert "What the data show instead: INM&#x27;s table holds half as many." in ledger.to_html()
 
@@ -169,11 +211,21 @@ def test_a_contradicted_row_reads_on_its_own(quiet):
 def test_a_finding_says_which_reading_matches_and_is_not_a_claim(quiet):
     ledger = claims.Ledger("t", derivations=True)
     may = figure(146000.0, id="may")
-    enc = lambda v, where: lineage.series(v, "us_sw_border_encounters", label=where, unit="people",  # noqa: E731
-                                          first=pd.Timestamp("2019-05-01"), last=pd.Timestamp("2019-05-01"))
-    found = ledger.finding("may_measure", "Which U.S. count is the article's May figure?", may,
-                           {"all": enc(144116, "all encounters"), "bp": enc(132856, "Border Patrol alone")},
-                           claims.within(0.05, relative=True))
+    enc = lambda v, where: lineage.series(
+        v,
+        "us_sw_border_encounters",
+        label=where,
+        unit="people",  # noqa: E731
+        first=pd.Timestamp("2019-05-01"),
+        last=pd.Timestamp("2019-05-01"),
+    )
+    found = ledger.finding(
+        "may_measure",
+        "Which U.S. count is the article's May figure?",
+        may,
+        {"all": enc(144116, "all encounters"), "bp": enc(132856, "Border Patrol alone")},
+        claims.within(0.05, relative=True),
+    )
     assert found.matches == ["all encounters"] and ledger.values["may_measure"] == "all encounters"
     assert ledger.claims == [] and ledger.record()["summary"]["findings"] == 1
     assert ledger.values["may_measure_bp"] == "132,856"

@@ -16,7 +16,7 @@ from briefs.page import claims, lineage
 from tiny_data import figure, months_table
 
 finite = st.one_of(
-    st.integers(min_value=-10**12, max_value=10**12),
+    st.integers(min_value=-(10**12), max_value=10**12),
     st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12),
 )
 OPS = [operator.add, operator.sub, operator.mul, operator.truediv]
@@ -90,8 +90,14 @@ def test_a_figure_leaf_names_its_document_note_and_window():
 
 def test_a_rows_leaf_sums_like_pandas_and_describes_the_rows():
     frame = months_table()
-    q = lineage.rows(frame[frame.people > 100], "people", resource="inm_returns_by_nationality",
-                     label="INM returns", unit="people", where="months after May")
+    q = lineage.rows(
+        frame[frame.people > 100],
+        "people",
+        resource="inm_returns_by_nationality",
+        label="INM returns",
+        unit="people",
+        where="months after May",
+    )
     assert q.value == 900 and isinstance(q.value, int)
     assert q.source["n_rows"] == 3
     assert q.source["rows"] == "months after May; periods 1 Jun 2023 – 24 Aug 2023"
@@ -101,8 +107,14 @@ def test_a_rows_leaf_sums_like_pandas_and_describes_the_rows():
 
 
 def test_a_series_leaf_records_its_months():
-    q = lineage.series(126000, "us_sw_border_encounters", label="encounters", unit="encounters",
-                       first=pd.Timestamp("2019-05-01"), last=pd.Timestamp("2019-05-01"))
+    q = lineage.series(
+        126000,
+        "us_sw_border_encounters",
+        label="encounters",
+        unit="encounters",
+        first=pd.Timestamp("2019-05-01"),
+        last=pd.Timestamp("2019-05-01"),
+    )
     assert q.source["months"] == "May 2019" and q.source["first"] == "2019-05"
     assert q.source["title"].startswith("U.S. southwest land border encounters")
 
@@ -163,8 +175,14 @@ def test_the_ledger_records_a_derivation_for_every_glued_value(glued):
 def test_a_claim_records_its_value_and_published_derivations(glued):
     ledger = claims.Ledger("t", derivations=True)
     total = lineage.rows(months_table(), "people", resource="inm", label="INM returns", unit="people")
-    ledger.claim("total", "INM's table adds up to the printed total", total, claims.equal(),
-                 published=figure(1000.0), basis=claims.OWN_NUMBERS)
+    ledger.claim(
+        "total",
+        "INM's table adds up to the printed total",
+        total,
+        claims.equal(),
+        published=figure(1000.0),
+        basis=claims.OWN_NUMBERS,
+    )
     rec = ledger.record()["derivations"]
     assert rec["total"]["claim"] == "total" and rec["total_published"]["inputs"][0]["source"]["figure"] == "f"
     assert ledger.claims[0].value_display == "1,000 people"

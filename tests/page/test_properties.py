@@ -34,7 +34,9 @@ def tidy(draw) -> pd.DataFrame:
     """Counts by category and calendar month, some combinations absent, some rows repeated."""
     cats = draw(st.lists(labels, min_size=1, max_size=5, unique=True))
     months = draw(st.lists(st.integers(0, 59), min_size=1, max_size=6, unique=True))
-    cells = draw(st.lists(st.tuples(st.sampled_from(cats), st.sampled_from(months), st.integers(0, 10**6)), min_size=1, max_size=40))
+    cells = draw(
+        st.lists(st.tuples(st.sampled_from(cats), st.sampled_from(months), st.integers(0, 10**6)), min_size=1, max_size=40)
+    )
     rows = []
     for cat, month, people in cells:
         start = pd.Timestamp(2020, 1, 1) + pd.DateOffset(months=month)
@@ -71,8 +73,14 @@ def test_crosstab_then_melt_gives_back_the_counts(frame, totals):
 
 
 def test_a_category_named_total_is_refused():
-    frame = pd.DataFrame({"period_start": [pd.Timestamp("2023-06-01")], "period_end": [pd.Timestamp("2023-06-30")],
-                          "category": [tables.TOTAL], "people": [3]})
+    frame = pd.DataFrame(
+        {
+            "period_start": [pd.Timestamp("2023-06-01")],
+            "period_end": [pd.Timestamp("2023-06-30")],
+            "category": [tables.TOTAL],
+            "people": [3],
+        }
+    )
     with pytest.raises(ValueError, match="category named 'Total'"):
         tables.crosstab(frame, "category")
 
@@ -133,9 +141,7 @@ def test_order_rules_are_monotone(kind, reference, a, b):
 @given(numbers, numbers)
 def test_above_and_below_never_both_hold_and_at_least_is_above_or_equal(value, reference):
     assert not (claims.above(reference).holds(value, None) and claims.below(reference).holds(value, None))
-    assert claims.at_least(reference).holds(value, None) == (
-        claims.above(reference).holds(value, None) or value == reference
-    )
+    assert claims.at_least(reference).holds(value, None) == (claims.above(reference).holds(value, None) or value == reference)
 
 
 @given(numbers, numbers, st.floats(0, 1e6), st.floats(0, 1e6))
@@ -157,9 +163,13 @@ def test_a_missing_value_never_holds_under_any_rule():
 def test_any_string_parameter_reaches_the_notebook_as_one_literal(value):
     from papermill.parameterize import parameterize_notebook
 
-    nb = nbformat.v4.new_notebook(metadata={
-        "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}, "papermill": {}})
-    nb.cells = [nbformat.v4.new_code_cell('label = ""', metadata={"tags": ["parameters"]}), nbformat.v4.new_code_cell("label", metadata={"tags": []})]
+    nb = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}, "papermill": {}}
+    )
+    nb.cells = [
+        nbformat.v4.new_code_cell('label = ""', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("label", metadata={"tags": []}),
+    ]
     out = parameterize_notebook(nb, {"label": value})
     injected = [c for c in out.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1
@@ -167,4 +177,3 @@ def test_any_string_parameter_reaches_the_notebook_as_one_literal(value):
     assert len(statements) == 1 and isinstance(statements[0], ast.Assign)
     assert [t.id for t in statements[0].targets] == ["label"]
     assert ast.literal_eval(statements[0].value) == value
-

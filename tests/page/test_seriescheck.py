@@ -39,8 +39,9 @@ def external(tmp_path, monkeypatch):
 
 def test_an_absent_series_glues_the_absent_note_and_its_short_form(external):
     ledger = Ledger("test")
-    state = seriescheck.readiness(ledger, "mpp", OH, covered=True, window=("2019-01-01", "2020-01-31"),
-                                  not_covered="never shown: the series is absent")
+    state = seriescheck.readiness(
+        ledger, "mpp", OH, covered=True, window=("2019-01-01", "2020-01-31"), not_covered="never shown: the series is absent"
+    )
     assert state.state == seriescheck.ABSENT and not state.ready and state.missing == (OH,)
     assert ledger.values["mpp_check"] == series.absent_note(OH)
     assert ledger.values["mpp_finding"] == f"Not checked against “{series.title(OH)}”, which this build does not have."
@@ -49,13 +50,20 @@ def test_an_absent_series_glues_the_absent_note_and_its_short_form(external):
 def test_a_series_short_of_the_window_says_which_months_and_the_briefs_own_finding(external):
     external(OH)
     ledger = Ledger("test")
-    state = seriescheck.readiness(ledger, ("mpp", "t42"), OH, covered=False, window=("2019-01-01", "2021-07-31"),
-                                  not_covered="The DHS table does not cover the chapter's period.")
+    state = seriescheck.readiness(
+        ledger,
+        ("mpp", "t42"),
+        OH,
+        covered=False,
+        window=("2019-01-01", "2021-07-31"),
+        not_covered="The DHS table does not cover the chapter's period.",
+    )
     assert state.state == seriescheck.NOT_COVERED and not state.ready
     for key in ("mpp", "t42"):
         assert ledger.values[f"{key}_check"] == (
             f"The official series “{series.title(OH)}” in this build does not cover every month from "
-            "January 2019 to July 2021, so this check was not made.")
+            "January 2019 to July 2021, so this check was not made."
+        )
         assert ledger.values[f"{key}_finding"] == "The DHS table does not cover the chapter's period."
 
 

@@ -8,16 +8,25 @@ from briefs.page import windows
 
 
 def frame(periods):
-    return pd.DataFrame({
-        "period_start": pd.to_datetime([s for s, _ in periods]),
-        "period_end": pd.to_datetime([e for _, e in periods]),
-        "people": range(len(periods)),
-    })
+    return pd.DataFrame(
+        {
+            "period_start": pd.to_datetime([s for s, _ in periods]),
+            "period_end": pd.to_datetime([e for _, e in periods]),
+            "people": range(len(periods)),
+        }
+    )
 
 
 def test_rows_not_wholly_inside_are_outside():
-    table = frame([("2023-05-11", "2023-05-31"), ("2023-06-01", "2023-06-30"), ("2023-12-01", "2023-12-31"),
-                   ("2023-12-01", "2023-12-31"), ("2023-11-01", "2023-11-30")])
+    table = frame(
+        [
+            ("2023-05-11", "2023-05-31"),
+            ("2023-06-01", "2023-06-30"),
+            ("2023-12-01", "2023-12-31"),
+            ("2023-12-01", "2023-12-31"),
+            ("2023-11-01", "2023-11-30"),
+        ]
+    )
     found = windows.outside(table, "2023-05-11", "2023-11-24", "t")
     # December lies beyond the window; November runs past its last day, so it is not wholly inside either.
     assert (found.rows, found.periods) == (3, ("Nov 2023", "Dec 2023"))

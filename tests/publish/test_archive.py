@@ -25,12 +25,15 @@ def _zip(path: Path, files: dict[str, bytes]) -> Path:
     return path
 
 
-@pytest.mark.parametrize("files, says", [
-    ({"README.txt": b"x"}, "expected one folder holding data/ and outputs/"),
-    ({"a/data/datapackage.json": b"{}", "b/outputs/x/claims.csv": b"id\n"}, "expected one folder"),
-    ({"top/data/datapackage.json": b"{}"}, "no data/datapackage.json or no outputs/"),
-    ({"top/data/datapackage.json": b"{}", "top/outputs/x.csv": b"", "top/../evil": b""}, "unsafe path"),
-])
+@pytest.mark.parametrize(
+    "files, says",
+    [
+        ({"README.txt": b"x"}, "expected one folder holding data/ and outputs/"),
+        ({"a/data/datapackage.json": b"{}", "b/outputs/x/claims.csv": b"id\n"}, "expected one folder"),
+        ({"top/data/datapackage.json": b"{}"}, "no data/datapackage.json or no outputs/"),
+        ({"top/data/datapackage.json": b"{}", "top/outputs/x.csv": b"", "top/../evil": b""}, "unsafe path"),
+    ],
+)
 def test_what_is_not_an_edition_archive_is_refused_in_one_line(tmp_path, files, says):
     path = _zip(tmp_path / "a.zip", files)
     with pytest.raises(UsageError) as err:
@@ -49,10 +52,15 @@ def test_a_file_that_is_no_zip_exits_2_naming_it(tmp_path, project, monkeypatch,
 
 def _edition_archive(tmp_path: Path, series_sha: str) -> Path:
     inputs = {"b": {"data/datapackage.json": "0" * 64, "data/external/s.csv": series_sha}}
-    return archive.write(tmp_path / "e.zip", "1.0", {
-        "data/datapackage.json": b"{}", "outputs/b/claims.csv": b"id\n",
-        "inputs.json": json.dumps(inputs).encode(),
-    })
+    return archive.write(
+        tmp_path / "e.zip",
+        "1.0",
+        {
+            "data/datapackage.json": b"{}",
+            "outputs/b/claims.csv": b"id\n",
+            "inputs.json": json.dumps(inputs).encode(),
+        },
+    )
 
 
 def test_the_check_refuses_to_run_on_another_vintage_of_a_series_than_the_edition_read(tmp_path, project):

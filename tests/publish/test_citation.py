@@ -20,10 +20,41 @@ from conftest import REPO
 # Citation File Format 1.2.0: the keys a file must have, and the shape of an author
 # (a person has family-names or given-names; an entity has a name).
 CFF_REQUIRED = {"cff-version", "message", "title", "authors"}
-CFF_PERSON = {"family-names", "given-names", "name-particle", "name-suffix", "affiliation", "orcid", "email",
-              "address", "alias", "city", "country", "fax", "post-code", "region", "tel", "website"}
-CFF_ENTITY = {"name", "address", "alias", "city", "country", "date-end", "date-start", "email", "fax", "location",
-              "orcid", "post-code", "region", "tel", "website"}
+CFF_PERSON = {
+    "family-names",
+    "given-names",
+    "name-particle",
+    "name-suffix",
+    "affiliation",
+    "orcid",
+    "email",
+    "address",
+    "alias",
+    "city",
+    "country",
+    "fax",
+    "post-code",
+    "region",
+    "tel",
+    "website",
+}
+CFF_ENTITY = {
+    "name",
+    "address",
+    "alias",
+    "city",
+    "country",
+    "date-end",
+    "date-start",
+    "email",
+    "fax",
+    "location",
+    "orcid",
+    "post-code",
+    "region",
+    "tel",
+    "website",
+}
 
 
 def test_citation_cff_is_valid_cff_1_2_0_and_agrees_with_the_books_settings():
@@ -60,14 +91,17 @@ def test_without_citation_settings_the_books_config_names_title_and_author(tmp_p
     assert settings.site_url == "" and settings.dois == {}
 
 
-@pytest.mark.parametrize("text, says", [
-    ("site_url: ftp://x.org/\n", "site_url 'ftp://x.org/' is not an http(s) address"),
-    ("editions:\n  '1.0':\n    doi: 10.12/x\n", "editions, 1.0, doi: '10.12/x' is not a DOI"),
-    ("authors: Someone\n", "authors: expected a list"),
-    ("authors:\n  - orcid: 0000-0001\n", "authors, entry 1: needs a name, or a family name"),
-    ("- a list\n", "expected a mapping of settings"),
-    ("title: [unclosed\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("site_url: ftp://x.org/\n", "site_url 'ftp://x.org/' is not an http(s) address"),
+        ("editions:\n  '1.0':\n    doi: 10.12/x\n", "editions, 1.0, doi: '10.12/x' is not a DOI"),
+        ("authors: Someone\n", "authors: expected a list"),
+        ("authors:\n  - orcid: 0000-0001\n", "authors, entry 1: needs a name, or a family name"),
+        ("- a list\n", "expected a mapping of settings"),
+        ("title: [unclosed\n", "not valid YAML"),
+    ],
+)
 def test_bad_settings_are_refused_in_one_line_naming_the_file(tmp_path, text, says):
     root = _project(tmp_path, text)
     with pytest.raises(UsageError) as err:
@@ -79,14 +113,19 @@ def test_bad_settings_are_refused_in_one_line_naming_the_file(tmp_path, text, sa
 def test_a_persons_name_and_special_characters_reach_bibtex_and_csl_intact(tmp_path):
     import bibtexparser
 
-    root = _project(tmp_path, 'title: "Costs & benefits: 100% of it_{x}"\nsite_url: https://example.org/b\n'
-                              "authors:\n  - family: Núñez\n    given: Ana\n  - name: Grupo {Norte}\n")
+    root = _project(
+        tmp_path,
+        'title: "Costs & benefits: 100% of it_{x}"\nsite_url: https://example.org/b\n'
+        "authors:\n  - family: Núñez\n    given: Ana\n  - name: Grupo {Norte}\n",
+    )
     settings = citation.load(root)
     assert settings.site_url == "https://example.org/b/"
     cite = citation.for_brief(settings, "1.0", "2026-03-04", "one", "A brief about #1 & $2", pdf=True)
     assert cite.url == "https://example.org/b/1.0/briefs/one.html"
-    assert cite.text() == ("Ana Núñez and Grupo {Norte} (2026). A brief about #1 & $2. In Costs & benefits: 100% of it_{x} "
-                           "(edition 1.0, 4 March 2026). https://example.org/b/1.0/briefs/one.html")
+    assert cite.text() == (
+        "Ana Núñez and Grupo {Norte} (2026). A brief about #1 & $2. In Costs & benefits: 100% of it_{x} "
+        "(edition 1.0, 4 March 2026). https://example.org/b/1.0/briefs/one.html"
+    )
     (entry,) = bibtexparser.loads(cite.bibtex()).entries
     assert entry["author"] == r"Núñez, Ana and {Grupo \{Norte\}}"
     assert entry["title"] == r"{A brief about \#1 \& \$2}" and entry["booktitle"] == r"{Costs \& benefits: 100\% of it\_\{x\}}"

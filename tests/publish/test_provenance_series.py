@@ -11,7 +11,7 @@ from briefs.publish import provenance
 from conftest import copy_project
 from snapshot_helpers import shared_data
 
-BRIEF = '''---
+BRIEF = """---
 jupytext:
   text_representation: {extension: .md, format_name: myst}
 kernelspec: {name: python3, display_name: Python 3, language: python}
@@ -36,7 +36,7 @@ ledger.glue("rows", len(ohss))
 ledger.show()
 sources.show(pkg, "000")
 ```
-'''
+"""
 
 
 def test_provenance_and_manifest_list_the_series_read_with_their_vintage(tmp_path, monkeypatch):
@@ -65,6 +65,10 @@ def test_provenance_and_manifest_list_the_series_read_with_their_vintage(tmp_pat
     assert f"sha256 <code>{ohss.sha256}</code>" in html
     assert "(<code>mx_irregular_events_by_sex_age</code>): not available in this build" in html
 
-    manifest = provenance.manifest({"name": "2026.12", "date": "2026-12-01", "date_source": "given", "code": {}},
-                                   [facts], root / "data" / "datapackage.json", root)
+    manifest = provenance.manifest(
+        {"name": "2026.12", "date": "2026-12-01", "date_source": "given", "code": {}},
+        [facts],
+        root / "data" / "datapackage.json",
+        root,
+    )
     assert json.loads(json.dumps(manifest))["briefs"][0]["series"] == facts["series"]

@@ -100,8 +100,10 @@ def two_editions(tmp_path_factory):
     settings = root / "book" / "citation.yml"
     text = settings.read_text(encoding="utf-8")
     assert 'site_url: ""' in text and "editions: {}" in text
-    settings.write_text(text.replace('site_url: ""', f'site_url: "{SITE_URL}"')
-                        .replace("editions: {}", f'editions:\n  "{NEW}":\n    doi: {DOI}'), encoding="utf-8")
+    settings.write_text(
+        text.replace('site_url: ""', f'site_url: "{SITE_URL}"').replace("editions: {}", f'editions:\n  "{NEW}":\n    doi: {DOI}'),
+        encoding="utf-8",
+    )
     git(root, "init", "-q")
     commits, hashes, tables, seen = {}, {}, {}, {}
     commits[OLD] = commit_all(root, "first state of the data")
@@ -131,8 +133,16 @@ def two_editions(tmp_path_factory):
         mp.setattr(rel, "changes_page", spy)
         second = rel.release(NEW, root=root)
     return SimpleNamespace(
-        root=root, site=site, first=first, second=second, before=before, after=snapshot(site),
-        commits=commits, hashes=hashes, tables=tables, changes_args=seen.get("args"),
+        root=root,
+        site=site,
+        first=first,
+        second=second,
+        before=before,
+        after=snapshot(site),
+        commits=commits,
+        hashes=hashes,
+        tables=tables,
+        changes_args=seen.get("args"),
     )
 
 
@@ -189,7 +199,9 @@ def test_every_page_of_both_editions_carries_the_switcher(two_editions):
         for page in pages:
             path = site / edition / page
             text = path.read_text()
-            nav = re.search(r'<nav class="briefs-editions"[^>]*data-edition="([^"]+)" data-page="([^"]+)" data-site="([^"]+)"', text)
+            nav = re.search(
+                r'<nav class="briefs-editions"[^>]*data-edition="([^"]+)" data-page="([^"]+)" data-site="([^"]+)"', text
+            )
             assert nav, f"{path} has no edition switcher"
             assert nav.group(1) == edition and nav.group(2) == page
             assert Path(posixpath.normpath(posixpath.join(path.parent.as_posix(), nav.group(3)))) == site
@@ -197,7 +209,9 @@ def test_every_page_of_both_editions_carries_the_switcher(two_editions):
             assert Path(posixpath.normpath(posixpath.join(path.parent.as_posix(), src))) == site / "editions.js"
     # Built into the newer edition: both editions, each link to the same page where it exists.
     text = (site / NEW / PAGE).read_text()
-    built = re.findall(r'<li><a href="([^"]+)"[^>]*>([^<]+)</a></li>', text.split('class="briefs-editions__list"')[1].split("</ul>")[0])
+    built = re.findall(
+        r'<li><a href="([^"]+)"[^>]*>([^<]+)</a></li>', text.split('class="briefs-editions__list"')[1].split("</ul>")[0]
+    )
     assert [name for _, name in built] == [NEW, OLD]
     for href, name in built:
         assert Path(posixpath.normpath(posixpath.join((site / NEW / PAGE).parent.as_posix(), href))) == site / name / PAGE
@@ -212,15 +226,22 @@ def _plans(site: Path, pages: list[Path]) -> dict:
     for path in pages:
         nav = re.search(r'data-edition="([^"]+)" data-page="([^"]+)" data-site="([^"]+)"', path.read_text())
         site_url = (path.parent / nav.group(3)).resolve().as_uri() + "/"
-        cases.append({"here": nav.group(1), "page": nav.group(2), "versionsUrl": site_url + "versions.json",
-                      "entries": json.loads((site / "versions.json").read_text())})
+        cases.append(
+            {
+                "here": nav.group(1),
+                "page": nav.group(2),
+                "versionsUrl": site_url + "versions.json",
+                "entries": json.loads((site / "versions.json").read_text()),
+            }
+        )
     runner = (
         "const ed = require(process.argv[1]);"
         "const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
         "console.log(JSON.stringify({editions: ed.editions, plans: cases.map(c => ed.plan(c.entries, c.here, c.page, c.versionsUrl))}));"
     )
-    proc = subprocess.run([node, "-e", runner, str(site / "editions.js")], input=json.dumps(cases),
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [node, "-e", runner, str(site / "editions.js")], input=json.dumps(cases), capture_output=True, text=True, check=True
+    )
     return json.loads(proc.stdout)
 
 
@@ -280,7 +301,11 @@ def test_provenance_on_the_page_and_in_the_manifest_match_the_data(two_editions)
     for edition, day in ((OLD, "2026-10-01"), (NEW, "2026-11-01")):
         manifest = json.loads((site / edition / "manifest.json").read_text())
         assert manifest["edition"] == edition and manifest["date"] == day
-        assert manifest["code"] == {"commit": two_editions.commits[edition], "dirty": False, "briefs_version": manifest["tools"]["briefs"]}
+        assert manifest["code"] == {
+            "commit": two_editions.commits[edition],
+            "dirty": False,
+            "briefs_version": manifest["tools"]["briefs"],
+        }
         (brief,) = manifest["briefs"]
         actual = two_editions.hashes[edition]
         recorded = {r["path"]: r["sha256"] for r in brief["resources"]}
@@ -328,9 +353,9 @@ def test_the_changes_page_names_the_input_first_then_the_verdicts_that_flipped(t
     assert "2023-06-01, Honduras: people 549 → 1,549" in head
     assert "added row: period start 2023-11-25, period end 2023-11-30, nationality Honduras, people 12" in head
     # Then the brief: its four flipped verdicts before any other change, each linked to its claim.
-    body = page[page.index('id="changes-imumi-factsheet"'):]
+    body = page[page.index('id="changes-imumi-factsheet"') :]
     assert body.index("Verdicts that changed") < body.index("Numbers in the text") < body.index("Tables") < body.index("Charts")
-    verdicts = body[body.index("Verdicts that changed"):body.index("Numbers in the text")]
+    verdicts = body[body.index("Verdicts that changed") : body.index("Numbers in the text")]
     flipped = re.findall(r'href="briefs/imumi-factsheet\.html#claim-([a-z_]+)"', verdicts)
     assert flipped == ["total_returns", "totals_mismatched", "sex_table_total", "age_table_total"]
     assert verdicts.count("no longer holds") == 4
@@ -371,7 +396,9 @@ def test_the_switcher_sits_in_the_article_header_of_every_page(two_editions):
             text = (two_editions.site / edition / page).read_text(encoding="utf-8")
             if "http-equiv" in text:
                 continue
-            header = text.split('class="bd-header-article', 1)[1].split('class="bd-sidebar-secondary', 1)[0].split("<article", 1)[0]
+            header = (
+                text.split('class="bd-header-article', 1)[1].split('class="bd-sidebar-secondary', 1)[0].split("<article", 1)[0]
+            )
             assert '<nav class="briefs-editions"' in header, f"{edition}/{page}"
             assert text.count('<nav class="briefs-editions"') == 1
 
@@ -401,14 +428,64 @@ def meta_tags(path: Path) -> dict[str, list[str]]:
 
 # The CSL data schema (citation-style-language/schema, csl-data.json): what every item needs,
 # the item types it allows, and the shape of names and dates.
-CSL_TYPES = {"article", "article-journal", "article-magazine", "article-newspaper", "bill", "book", "broadcast",
-             "chapter", "classic", "collection", "dataset", "document", "entry", "entry-dictionary",
-             "entry-encyclopedia", "event", "figure", "graphic", "hearing", "interview", "legal_case", "legislation",
-             "manuscript", "map", "motion_picture", "musical_score", "pamphlet", "paper-conference", "patent",
-             "performance", "periodical", "personal_communication", "post", "post-weblog", "regulation", "report",
-             "review", "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage"}
-CSL_NAME_KEYS = {"family", "given", "dropping-particle", "non-dropping-particle", "suffix", "comma-suffix",
-                 "static-ordering", "literal", "parse-names"}
+CSL_TYPES = {
+    "article",
+    "article-journal",
+    "article-magazine",
+    "article-newspaper",
+    "bill",
+    "book",
+    "broadcast",
+    "chapter",
+    "classic",
+    "collection",
+    "dataset",
+    "document",
+    "entry",
+    "entry-dictionary",
+    "entry-encyclopedia",
+    "event",
+    "figure",
+    "graphic",
+    "hearing",
+    "interview",
+    "legal_case",
+    "legislation",
+    "manuscript",
+    "map",
+    "motion_picture",
+    "musical_score",
+    "pamphlet",
+    "paper-conference",
+    "patent",
+    "performance",
+    "periodical",
+    "personal_communication",
+    "post",
+    "post-weblog",
+    "regulation",
+    "report",
+    "review",
+    "review-book",
+    "software",
+    "song",
+    "speech",
+    "standard",
+    "thesis",
+    "treaty",
+    "webpage",
+}
+CSL_NAME_KEYS = {
+    "family",
+    "given",
+    "dropping-particle",
+    "non-dropping-particle",
+    "suffix",
+    "comma-suffix",
+    "static-ordering",
+    "literal",
+    "parse-names",
+}
 
 
 def check_csl(items: list) -> None:
@@ -461,7 +538,12 @@ def test_a_reference_manager_reads_every_brief_page_of_both_editions(two_edition
         items = json.loads(next(f for h, f in files.items() if h.endswith(".json")).read_text(encoding="utf-8"))
         check_csl(items)
         (item,) = items
-        assert (item["type"], item["title"], item["container-title"], item["edition"]) == ("chapter", brief["title"], book, edition)
+        assert (item["type"], item["title"], item["container-title"], item["edition"]) == (
+            "chapter",
+            brief["title"],
+            book,
+            edition,
+        )
         assert item["author"] == [{"literal": "The briefs project"}] and item["URL"] == url
         assert item["issued"] == {"date-parts": [[int(p) for p in day.split("-")]]} and item.get("DOI") == doi
         # The edition as a whole is cited from its landing page the same way.
@@ -503,8 +585,7 @@ def test_each_edition_offers_its_exact_data_as_one_deterministic_archive(two_edi
         claims = files[f"outputs/{BRIEF}/claims.csv"].decode()
         assert f"total_returns,{'holds' if edition == OLD else 'contradicted'}," in claims
         # Same contents, same bytes.
-        again = archive.write(tmp_path / edition / "again.zip", edition,
-                              {k: v for k, v in files.items() if k != archive.README})
+        again = archive.write(tmp_path / edition / "again.zip", edition, {k: v for k, v in files.items() if k != archive.README})
         assert again.read_bytes() == path.read_bytes()
         # Offered from every brief page and from the switcher.
         page = (site / edition / PAGE).read_text(encoding="utf-8")
@@ -525,7 +606,7 @@ def test_the_older_editions_archive_rebuilds_its_outputs_byte_for_byte(two_editi
         for info in src.infolist():
             data = src.read(info)
             if info.filename.endswith(f"outputs/{BRIEF}/claims.csv"):
-                data = data.replace(b"total_returns,holds,\"19,561\",19561", b"total_returns,holds,\"19,562\",19562")
+                data = data.replace(b'total_returns,holds,"19,561",19561', b'total_returns,holds,"19,562",19562')
                 assert b"19562" in data
             dst.writestr(info, data)
     assert main(["check", "--package", str(tampered)]) == 1
@@ -541,10 +622,15 @@ def _serious_axe(page) -> list[str]:
         pytest.fail(f"axe-core is missing at {axe}: run `make setup` (npm ci)", pytrace=False)
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(axe))
-    found = page.evaluate("async () => (await axe.run({include: [['nav.briefs-editions'], ['article.bd-article']]},"
-                          " {resultTypes: ['violations']})).violations")
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-            for v in found if v["impact"] in ("serious", "critical")]
+    found = page.evaluate(
+        "async () => (await axe.run({include: [['nav.briefs-editions'], ['article.bd-article']]},"
+        " {resultTypes: ['violations']})).violations"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_the_switcher_is_in_view_at_load_and_the_changes_page_links_work_in_a_browser(two_editions, browser):
@@ -674,6 +760,7 @@ def _fake_build(marker: str):
 @pytest.mark.parametrize("step", ["writing the shared files", "swapping the site in"])
 def test_a_release_that_fails_while_publishing_leaves_the_site_as_it_was(two_editions, monkeypatch, step):
     """The next site is put together aside; a failure before or during the swap changes nothing."""
+
     def fail(*args, **kwargs):
         raise OSError("disk full (simulated)")
 
@@ -727,7 +814,7 @@ def test_force_replaces_an_edition_in_place(two_editions, tmp_path, monkeypatch)
     assert result.replaced
     assert (site / OLD / "index.html").read_text() == "<p>replacement</p>"
     assert [e["version"] for e in json.loads((site / "versions.json").read_text())] == [NEW, OLD]
-    assert snapshot(site / NEW) == {k[len(NEW) + 1:]: v for k, v in two_editions.after.items() if k.startswith(f"{NEW}/")}
+    assert snapshot(site / NEW) == {k[len(NEW) + 1 :]: v for k, v in two_editions.after.items() if k.startswith(f"{NEW}/")}
     assert refresh_target(site / "latest" / PAGE) == site / NEW / PAGE
 
 

@@ -30,7 +30,7 @@ OHSS = "ohss_enforcement_monthly"
 SEX_AGE = "mx_irregular_events_by_sex_age"
 OLD_OHSS = "ohss_enforcement_monthly_fy2014_2024jun.csv"
 
-BRIEF = '''---
+BRIEF = """---
 jupytext:
   text_representation: {{extension: .md, format_name: myst}}
 kernelspec: {{name: python3, display_name: Python 3, language: python}}
@@ -54,18 +54,27 @@ ledger.claim("documents", "Five documents", len(pkg.table("documents")), claims.
 ledger.show()
 sources.show(pkg, "000")
 ```
-'''
+"""
 
-READS_OHSS = '''frame = series.load("ohss_enforcement_monthly")
+READS_OHSS = """frame = series.load("ohss_enforcement_monthly")
 last = series.months("ohss_enforcement_monthly", frame).max()
-ledger.claim("reaches_august", "The table reaches August 2024", last.year * 100 + last.month, claims.at_least(202408), fmt="{:.0f}")'''
-READS_SEX_AGE = '''frame = series.load("mx_irregular_events_by_sex_age")
-ledger.glue("events", int(frame["events"].sum()))'''
+ledger.claim("reaches_august", "The table reaches August 2024", last.year * 100 + last.month, claims.at_least(202408), fmt="{:.0f}")"""
+READS_SEX_AGE = """frame = series.load("mx_irregular_events_by_sex_age")
+ledger.glue("events", int(frame["events"].sum()))"""
 
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    for var in ("BRIEFS_EXTERNAL", "BRIEFS_MIRROR", "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+    for var in (
+        "BRIEFS_EXTERNAL",
+        "BRIEFS_MIRROR",
+        "http_proxy",
+        "HTTP_PROXY",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ):
         monkeypatch.delenv(var, raising=False)
     root = copy_project(tmp_path / "project")
     for path in (root / "notebooks").glob("*.md"):
@@ -85,7 +94,9 @@ def server(tmp_path):
 
 def series_read(root, brief):
     nb = nbformat.read(output_path(brief, root), as_version=4)
-    record = next(o["data"][SOURCES_MIME] for c in nb.cells if c.cell_type == "code" for o in c.outputs if SOURCES_MIME in o.get("data", {}))
+    record = next(
+        o["data"][SOURCES_MIME] for c in nb.cells if c.cell_type == "code" for o in c.outputs if SOURCES_MIME in o.get("data", {})
+    )
     return {s["name"]: s for s in record["series"]}
 
 
@@ -102,7 +113,10 @@ def test_update_reruns_exactly_the_affected_briefs_and_reports(project, server, 
     assert series_read(root, "reads-ohss")[OHSS]["months"] == ["2013-10", "2024-08"]
     report = result.report.read_text(encoding="utf-8")
     assert report == result.markdown and result.report == root / "build" / "update" / "report.md"
-    assert f"| `{OHSS}` | `{OLD_OHSS}`, 2013-10 to 2024-06 | `ohss_enforcement_monthly_fy2014_2024aug.csv`, 2013-10 to 2024-08 |" in report
+    assert (
+        f"| `{OHSS}` | `{OLD_OHSS}`, 2013-10 to 2024-06 | `ohss_enforcement_monthly_fy2014_2024aug.csv`, 2013-10 to 2024-08 |"
+        in report
+    )
     assert "**1 claim(s) changed verdict**" in report and "## Claims that changed verdict" in report
     assert "| `reads-ohss` | `reaches_august` | The table reaches August 2024 | contradicted | **holds** |" in report
     assert f"- `{OHSS}`: no revision." in report

@@ -27,17 +27,33 @@ from briefs.review.prose import Paragraph
 # --- numbers ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("a, b", [
-    (129513, 129513.0), ("129513.0", 129513), ("129513.0", "129513"), (0.1 + 0.2, 0.3), ("", None),
-    (float("nan"), None), (98.79292929292929, "98.7929292929"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (129513, 129513.0),
+        ("129513.0", 129513),
+        ("129513.0", "129513"),
+        (0.1 + 0.2, 0.3),
+        ("", None),
+        (float("nan"), None),
+        (98.79292929292929, "98.7929292929"),
+    ],
+)
 def test_the_same_number_however_written_is_no_change(a, b):
     assert same(a, b) and same(b, a)
 
 
-@pytest.mark.parametrize("a, b", [
-    (129513, 129514), ("129513", "129514.0"), (74.77272727, 74.82323232), ("", 0), ("001", "1"), ("1,450", "1450"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (129513, 129514),
+        ("129513", "129514.0"),
+        (74.77272727, 74.82323232),
+        ("", 0),
+        ("001", "1"),
+        ("1,450", "1450"),
+    ],
+)
 def test_different_values_are_a_change(a, b):
     assert not same(a, b)
 
@@ -77,8 +93,10 @@ def test_prose_changes_are_marked_word_by_word():
     runs = words.diff(old, new)
     assert [r.text for r in runs if r.op == words.DELETE] == ["14,719", "6,281"]
     assert [r.text for r in runs if r.op == words.INSERT] == ["15,719", "5,281"]
-    assert words.to_html(runs) == ("INM counted <del>14,719</del> <ins>15,719</ins> people to the end of September, "
-                                   "a gap of <del>6,281</del> <ins>5,281</ins>.")
+    assert words.to_html(runs) == (
+        "INM counted <del>14,719</del> <ins>15,719</ins> people to the end of September, "
+        "a gap of <del>6,281</del> <ins>5,281</ins>."
+    )
     assert words.to_text(runs).startswith("INM counted [-14,719-]{+15,719+} people")
 
 
@@ -94,8 +112,16 @@ def test_a_long_paragraph_is_cut_to_the_words_around_its_change():
 
 
 def _claim(cid: str, statement: str, value: float, status: str = "holds") -> dict:
-    return {"id": cid, "statement": statement, "value": value, "text": f"{value:,.0f}", "status": status,
-            "rule": "equals 100", "published": 100, "published_text": "100"}
+    return {
+        "id": cid,
+        "statement": statement,
+        "value": value,
+        "text": f"{value:,.0f}",
+        "status": status,
+        "rule": "equals 100",
+        "published": 100,
+        "published_text": "100",
+    }
 
 
 def _digest(name: str, title: str, **kw) -> Digest:
@@ -104,14 +130,25 @@ def _digest(name: str, title: str, **kw) -> Digest:
 
 def test_a_brief_tells_verdicts_then_text_then_tables_then_charts_with_links_and_no_ids():
     table_old = Table("by-nat", "Returns by nationality", "Nationality", ["Cuba", "Haiti"], ["Jun", "Jul"], [[1, 2], [3, 4]])
-    table_new = Table("by-nat", "Returns by nationality", "Nationality", ["Cuba", "Haiti", "Peru"], ["Jun", "Jul"],
-                      [[1, 2], [3, 5], [7, 8]])
-    old = _digest("b", "A brief", claims=[_claim("total_ok", "The total matches", 100)],
-                  prose=[Paragraph("INM counted 100 people.", "Key findings")],
-                  tables={"by-nat": table_old}, charts={"c": Chart("c", "By month", "", [{"m": "Jun", "n": "3"}])})
-    new = _digest("b", "A brief", claims=[_claim("total_ok", "The total matches", 101, "contradicted")],
-                  prose=[Paragraph("INM counted 101 people.", "Key findings")],
-                  tables={"by-nat": table_new}, charts={"c": Chart("c", "By month", "", [{"m": "Jun", "n": "4"}])})
+    table_new = Table(
+        "by-nat", "Returns by nationality", "Nationality", ["Cuba", "Haiti", "Peru"], ["Jun", "Jul"], [[1, 2], [3, 5], [7, 8]]
+    )
+    old = _digest(
+        "b",
+        "A brief",
+        claims=[_claim("total_ok", "The total matches", 100)],
+        prose=[Paragraph("INM counted 100 people.", "Key findings")],
+        tables={"by-nat": table_old},
+        charts={"c": Chart("c", "By month", "", [{"m": "Jun", "n": "3"}])},
+    )
+    new = _digest(
+        "b",
+        "A brief",
+        claims=[_claim("total_ok", "The total matches", 101, "contradicted")],
+        prose=[Paragraph("INM counted 101 people.", "Key findings")],
+        tables={"by-nat": table_new},
+        charts={"c": Chart("c", "By month", "", [{"m": "Jun", "n": "4"}])},
+    )
     page = changes.to_markdown(changes.layout(bdiff.compare({"b": old}, {"b": new}), links=""))
     order = [page.index(h) for h in ("### Verdicts that changed", "### Numbers in the text", "### Tables", "### Charts")]
     assert order == sorted(order)
@@ -156,11 +193,24 @@ def test_long_lists_are_folded_behind_details():
 # --- inputs ---------------------------------------------------------------------------------------------
 
 
-PACKAGE = {"name": "p", "resources": [{
-    "name": "returns", "path": "returns.csv", "title": "Returns by nationality",
-    "schema": {"fields": [{"name": "month", "type": "string"}, {"name": "nationality", "type": "string"},
-                          {"name": "people", "type": "integer"}], "primaryKey": ["month", "nationality"]},
-}]}
+PACKAGE = {
+    "name": "p",
+    "resources": [
+        {
+            "name": "returns",
+            "path": "returns.csv",
+            "title": "Returns by nationality",
+            "schema": {
+                "fields": [
+                    {"name": "month", "type": "string"},
+                    {"name": "nationality", "type": "string"},
+                    {"name": "people", "type": "integer"},
+                ],
+                "primaryKey": ["month", "nationality"],
+            },
+        }
+    ],
+}
 
 
 def _sha(data: bytes) -> str:
@@ -202,12 +252,25 @@ def test_a_changed_resource_is_named_with_its_changed_cells_and_added_rows(tmp_p
 
 
 def _series_description(path: str, start: str, end: str, sha: str) -> dict:
-    return {"resources": [{
-        "name": "mx_events", "path": path, "title": "Mexico: monthly events", "hash": f"sha256:{sha}",
-        "coverage": {"start": start, "end": end}, "period": {"kind": "yearmonth", "field": "month"},
-        "schema": {"fields": [{"name": "month", "type": "yearmonth"}, {"name": "code", "type": "string"},
-                              {"name": "events", "type": "integer"}]},
-    }]}
+    return {
+        "resources": [
+            {
+                "name": "mx_events",
+                "path": path,
+                "title": "Mexico: monthly events",
+                "hash": f"sha256:{sha}",
+                "coverage": {"start": start, "end": end},
+                "period": {"kind": "yearmonth", "field": "month"},
+                "schema": {
+                    "fields": [
+                        {"name": "month", "type": "yearmonth"},
+                        {"name": "code", "type": "string"},
+                        {"name": "events", "type": "integer"},
+                    ]
+                },
+            }
+        ]
+    }
 
 
 def test_a_new_vintage_of_an_official_series_names_its_months_and_revisions(tmp_path):
@@ -215,12 +278,22 @@ def test_a_new_vintage_of_an_official_series_names_its_months_and_revisions(tmp_
     new_csv = "month,code,events\n2024-11,HND,10\n2024-12,HND,21\n2025-01,HND,30\n2025-02,HND,40\n"
     old_sha, new_sha = _sha(old_csv.encode()), _sha(new_csv.encode())
     package = json.dumps(PACKAGE)
-    old_in = _project(tmp_path / "old", {
-        "data/datapackage.json": package, "data/external/mx_events_2024dec.csv": old_csv,
-        "data/external.json": json.dumps(_series_description("mx_events_2024dec.csv", "2024-11", "2024-12", old_sha))})
-    new_in = _project(tmp_path / "new", {
-        "data/datapackage.json": package, "data/external/mx_events_2025feb.csv": new_csv,
-        "data/external.json": json.dumps(_series_description("mx_events_2025feb.csv", "2024-11", "2025-02", new_sha))})
+    old_in = _project(
+        tmp_path / "old",
+        {
+            "data/datapackage.json": package,
+            "data/external/mx_events_2024dec.csv": old_csv,
+            "data/external.json": json.dumps(_series_description("mx_events_2024dec.csv", "2024-11", "2024-12", old_sha)),
+        },
+    )
+    new_in = _project(
+        tmp_path / "new",
+        {
+            "data/datapackage.json": package,
+            "data/external/mx_events_2025feb.csv": new_csv,
+            "data/external.json": json.dumps(_series_description("mx_events_2025feb.csv", "2024-11", "2025-02", new_sha)),
+        },
+    )
     for inputs in (old_in, new_in):
         inputs.pop("data/external.json")  # a brief reads the series, not the whole description
     # The series' path changes with the vintage's file name; each side records its own.
@@ -229,19 +302,27 @@ def test_a_new_vintage_of_an_official_series_names_its_months_and_revisions(tmp_
     files = Files.folder(tmp_path / "old"), Files.folder(tmp_path / "new")
     page = changes.page(old, new, old_files=files[0], new_files=files[1])
     assert page.count("**Mexico: monthly events**") == 1  # the file's name changed with the vintage: still one series
-    assert ("official series, new vintage: mx\\_events\\_2024dec.csv (2024-11 to 2024-12) → "
-            "mx\\_events\\_2025feb.csv (2024-11 to 2025-02)") in page
+    assert (
+        "official series, new vintage: mx\\_events\\_2024dec.csv (2024-11 to 2024-12) → "
+        "mx\\_events\\_2025feb.csv (2024-11 to 2025-02)"
+    ) in page
     assert "  - 1 earlier month revised: 2024-12 (1 value)" in page
     # When the vintage keeps its file name, the two are one input: vintage, months, revisions.
-    (tmp_path / "new" / "data" / "external" / "mx_events_2025feb.csv").rename(tmp_path / "new" / "data" / "external" / "mx_events.csv")
-    (tmp_path / "old" / "data" / "external" / "mx_events_2024dec.csv").rename(tmp_path / "old" / "data" / "external" / "mx_events.csv")
+    (tmp_path / "new" / "data" / "external" / "mx_events_2025feb.csv").rename(
+        tmp_path / "new" / "data" / "external" / "mx_events.csv"
+    )
+    (tmp_path / "old" / "data" / "external" / "mx_events_2024dec.csv").rename(
+        tmp_path / "old" / "data" / "external" / "mx_events.csv"
+    )
     for side, (start, end, sha) in (("old", ("2024-11", "2024-12", old_sha)), ("new", ("2024-11", "2025-02", new_sha))):
         (tmp_path / side / "data" / "external.json").write_text(json.dumps(_series_description("mx_events.csv", start, end, sha)))
     old = {"b": _digest("b", "Brief B", inputs={"data/external/mx_events.csv": old_sha})}
     new = {"b": _digest("b", "Brief B", inputs={"data/external/mx_events.csv": new_sha})}
     page = changes.page(old, new, old_files=files[0], new_files=files[1])
-    assert ("**Mexico: monthly events**: official series, new vintage: mx\\_events.csv (2024-11 to 2024-12) → "
-            "mx\\_events.csv (2024-11 to 2025-02)") in page
+    assert (
+        "**Mexico: monthly events**: official series, new vintage: mx\\_events.csv (2024-11 to 2024-12) → "
+        "mx\\_events.csv (2024-11 to 2025-02)"
+    ) in page
     assert "  - 2 months added: 2025-01 to 2025-02" in page
     assert "  - 1 earlier month revised: 2024-12 (1 value)" in page
     # Without the earlier vintage's file the page says what it knows: the vintages and both hashes.
@@ -250,10 +331,22 @@ def test_a_new_vintage_of_an_official_series_names_its_months_and_revisions(tmp_
 
 
 def test_vintages_recorded_by_the_notebook_are_used_first(tmp_path):
-    old = {"b": _digest("b", "B", inputs={"data/external/s.csv": "a" * 64},
-                        series=[{"name": "s", "file": "s.csv", "months": ["2018-01", "2024-12"]}])}
-    new = {"b": _digest("b", "B", inputs={"data/external/s.csv": "b" * 64},
-                        series=[{"name": "s", "file": "s.csv", "months": ["2018-01", "2025-03"]}])}
+    old = {
+        "b": _digest(
+            "b",
+            "B",
+            inputs={"data/external/s.csv": "a" * 64},
+            series=[{"name": "s", "file": "s.csv", "months": ["2018-01", "2024-12"]}],
+        )
+    }
+    new = {
+        "b": _digest(
+            "b",
+            "B",
+            inputs={"data/external/s.csv": "b" * 64},
+            series=[{"name": "s", "file": "s.csv", "months": ["2018-01", "2025-03"]}],
+        )
+    }
     (change,) = compare_inputs(old, new)
     assert change.kind == "series" and change.old_vintage["months"] == ["2018-01", "2024-12"]
     entry = changes.input_entry(change, {"b": "B"}, changes.Links(""))

@@ -113,9 +113,15 @@ def test_svg_ids_are_stable_and_unique_per_chart():
     assert 'id="chart-a-svg1"' in out_a and "url(#chart-a-svg1)" in out_a and 'href="#chart-a-svg1"' in out_a
     other, _ = normalize.svg_ids(svg, "chart-b-svg")
     assert other != out_a  # two charts on one page never share an id
-    output = {"output_type": "display_data", "metadata": {},
-              "data": {"image/svg+xml": later, "text/html": f"<figure>{later}</figure>",
-                       "application/vnd.briefs.chart+json": {"name": "Returns <by> month"}}}
+    output = {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {
+            "image/svg+xml": later,
+            "text/html": f"<figure>{later}</figure>",
+            "application/vnd.briefs.chart+json": {"name": "Returns <by> month"},
+        },
+    }
     normalize.output(output, "unused")
     assert output["data"]["text/html"] == f"<figure>{output['data']['image/svg+xml']}</figure>"
     assert 'id="chart-returns-by-month-svg1"' in output["data"]["image/svg+xml"]
@@ -138,8 +144,12 @@ def _with_counter_ids(nb, start: int):
 
 def test_memory_addresses_and_clone_paths_are_scrubbed(tmp_path):
     warning = {"output_type": "stream", "name": "stderr", "text": f"{tmp_path}/.venv/lib/x.py:3: FutureWarning: soon\n"}
-    shown = {"output_type": "execute_result", "metadata": {}, "execution_count": 1,
-             "data": {"text/plain": "<Chart object at 0x7f3a2b1c9d80>"}}
+    shown = {
+        "output_type": "execute_result",
+        "metadata": {},
+        "execution_count": 1,
+        "data": {"text/plain": "<Chart object at 0x7f3a2b1c9d80>"},
+    }
     normalize.output(warning, "w", tmp_path)
     normalize.output(shown, "s", tmp_path)
     assert warning["text"] == ".venv/lib/x.py:3: FutureWarning: soon\n"
@@ -231,7 +241,8 @@ def test_report_names_the_flipped_claim_and_the_changed_cell(runs):
     assert (total.old_status, total.new_status) == ("holds", "contradicted")
     (table,) = [t for t in brief.tables if t.name == "returns-by-nationality"]
     assert [(c.row, c.column, c.old, c.new) for c in table.cells if c.row == "Venezuela"] == [
-        ("Venezuela", "Jun 2023", 1450, 1451), ("Venezuela", "Total", 13545, 13546),
+        ("Venezuela", "Jun 2023", 1450, 1451),
+        ("Venezuela", "Total", 13545, 13546),
     ]
     # The other two tables did not move: their totals are not computed from nationality.
     assert {t.name for t in brief.tables} == {"returns-by-nationality"}
@@ -253,7 +264,7 @@ def test_golden_report(runs, fmt):
         assert all(base64.b64decode(i).startswith(b"<svg") for i in images)
         # The drawings' bytes depend on the vl-convert release; the golden file checks the rest.
         text = re.sub(r"base64,[A-Za-z0-9+/=]+", "base64,…", text)
-    golden(f"diff-report.{ 'txt' if fmt == 'text' else fmt }", text)
+    golden(f"diff-report.{'txt' if fmt == 'text' else fmt}", text)
 
 
 def test_cli_writes_the_report_to_a_file(runs, tmp_path):
@@ -270,14 +281,24 @@ NASTY = '<script>alert("x")</script> | *bold* [link](http://x) `code` {glue}`k` 
 def _nasty_pair() -> tuple[dict, dict]:
     def snap(value: int) -> Digest:
         return Digest(
-            name="nasty", title=NASTY, origin="memory",
+            name="nasty",
+            title=NASTY,
+            origin="memory",
             claims=[{"id": "c1", "statement": NASTY, "value": value, "text": f"{value}", "status": "holds", "rule": NASTY}],
             values={"k": f"{NASTY} {value}"},
             tables={"t": Table("t", NASTY, NASTY, [NASTY], [NASTY], [[value]])},
-            charts={"c": Chart("c", NASTY, NASTY, [{"label": NASTY, "n": str(value)}],
-                               svg=f'<svg><text>{value}</text><script>alert(1)</script></svg>')},
+            charts={
+                "c": Chart(
+                    "c",
+                    NASTY,
+                    NASTY,
+                    [{"label": NASTY, "n": str(value)}],
+                    svg=f"<svg><text>{value}</text><script>alert(1)</script></svg>",
+                )
+            },
             texts=[f"{NASTY} {value}"],
         )
+
     return {"nasty": snap(1)}, {"nasty": snap(2)}
 
 
@@ -333,8 +354,9 @@ def _changes(runs) -> str:
     from briefs.review.inputs import Files
 
     # The first run read the project's data; the changed one a copy (its paths are absolute).
-    return bdiff.changes_page(runs["first"].parent, runs["changed"].parent,
-                              old_files=Files.folder(ROOT), new_files=Files.folder(ROOT))
+    return bdiff.changes_page(
+        runs["first"].parent, runs["changed"].parent, old_files=Files.folder(ROOT), new_files=Files.folder(ROOT)
+    )
 
 
 def test_changes_page_tells_what_moved(runs):
@@ -342,14 +364,23 @@ def test_changes_page_tells_what_moved(runs):
     assert page.startswith("# What changed in this edition\n")
     # The input first: named, with the cell that changed.
     inputs = page.index("## Inputs that changed")
-    brief = page.index("## Returns of non\\-Mexican") if "## Returns of non\\-Mexican" in page else page.index("## Returns of non-Mexican")
+    brief = (
+        page.index("## Returns of non\\-Mexican")
+        if "## Returns of non\\-Mexican" in page
+        else page.index("## Returns of non-Mexican")
+    )
     assert inputs < brief
     head = page[inputs:brief]
     assert "Returns of non-Mexican nationals to Mexico by nationality" in head and "inm\\_returns\\_by\\_nationality.csv" in head
     assert "1 cell changed" in head and "2023-06-01, Venezuela: people 1,450 → 1,451" in head
     # Verdicts before anything else of the brief, each linked to its claim on the brief's page.
     body = page[brief:]
-    assert body.index("### Verdicts that changed") < body.index("### Numbers in the text") < body.index("### Tables") < body.index("### Charts")
+    assert (
+        body.index("### Verdicts that changed")
+        < body.index("### Numbers in the text")
+        < body.index("### Tables")
+        < body.index("### Charts")
+    )
     line = next(ln for ln in body.splitlines() if "claim-total_returns" in ln)
     assert line.startswith('- <a href="briefs/imumi-factsheet.html#claim-total_returns">INM')
     assert "no longer holds: 19,561 → 19,562" in line
@@ -390,7 +421,9 @@ def test_changes_page_is_plain_myst(runs):
     nasty = bdiff.changes_page(old, new)
     assert _markup_tokens(nasty) == []
     rendered = _myst_html(nasty)
-    assert "<script>" not in rendered and '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; | *bold* [link](http://x)' in rendered
+    assert (
+        "<script>" not in rendered and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; | *bold* [link](http://x)" in rendered
+    )
 
 
 def test_changes_page_without_changes(runs):

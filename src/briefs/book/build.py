@@ -107,8 +107,9 @@ def build_book(
         return _build(root, say, run, force, workers, executor, pdf)
 
 
-def _build(root: Path, say: Progress, run: bool, force: bool, workers: int | None, executor: Executor | None,
-           pdf: bool | None) -> BuildResult:
+def _build(
+    root: Path, say: Progress, run: bool, force: bool, workers: int | None, executor: Executor | None, pdf: bool | None
+) -> BuildResult:
     with_pdf = want_pdf(pdf, say)
     briefs = catalog.discover(root)
     result = BuildResult(html=paths.html_dir(root))

@@ -120,7 +120,17 @@ def _sections(parser: argparse.ArgumentParser, prefix: str) -> list[str]:
     for name, summary, sub in _subcommands(parser):
         prog = f"{prefix} {name}"
         label = "cli-" + prog.split(" ", 1)[1].replace(" ", "-")
-        lines += [f"({label})=", f"## `{prog}`", "", _cell(sub.description or summary), "", "```text", _usage(prog, sub), "```", ""]
+        lines += [
+            f"({label})=",
+            f"## `{prog}`",
+            "",
+            _cell(sub.description or summary),
+            "",
+            "```text",
+            _usage(prog, sub),
+            "```",
+            "",
+        ]
         lines += _arguments(sub)
         lines += _sections(sub, prog)
     return lines

@@ -16,8 +16,18 @@ def compile_book(source: Path, out: Path) -> Path:
     if out.exists():
         shutil.rmtree(out)
     cmd = [
-        sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(source),
-        "--path-output", str(out), "--builder", "html", "-W", "-n", "--keep-going",
+        sys.executable,
+        "-c",
+        "from jupyter_book.cli.main import main; main()",
+        "build",
+        str(source),
+        "--path-output",
+        str(out),
+        "--builder",
+        "html",
+        "-W",
+        "-n",
+        "--keep-going",
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
     html = out / "_build" / "html"

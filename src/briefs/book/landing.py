@@ -28,8 +28,6 @@ CATALOG_FILE = "_catalog.md"
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
 
 
-
-
 def headline(brief: catalog.Brief, values: dict[str, str]) -> tuple[str, str] | None:
     """(value, label) of the brief's headline figure, or None if it names none."""
     if not brief.headline:

@@ -116,7 +116,7 @@ def relative_links(writer, html: Path, folder: Path) -> None:
             action = annot.get_object().get("/A")
             uri = action.get_object().get("/URI") if action is not None else None
             if isinstance(uri, str) and uri.startswith(base):
-                rel = os.path.relpath(html / unquote(uri[len(base):]), folder)
+                rel = os.path.relpath(html / unquote(uri[len(base) :]), folder)
                 action.get_object()[NameObject("/URI")] = TextStringObject(Path(rel).as_posix())
 
 
@@ -249,8 +249,14 @@ def _print_pages(html: Path, pages: dict[str, str], out: Path) -> dict[str, Path
                     page.emulate_media(media="print")
                     title = page.title().split(" — ")[0].strip()
                     page.pdf(
-                        path=str(target), format="A4", print_background=True, outline=True, tagged=True,
-                        display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,
+                        path=str(target),
+                        format="A4",
+                        print_background=True,
+                        outline=True,
+                        tagged=True,
+                        display_header_footer=True,
+                        header_template="<span></span>",
+                        footer_template=FOOTER,
                         margin={"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
                     )
                     attach(target, page_attachments(page), title, html)

@@ -20,7 +20,6 @@ from importlib import resources
 from briefs.media import BRIEFS_DIR, PDF_DIR
 
 
-
 def pdf_href(pagename: str, brief: str) -> str:
     """The PDF's address relative to a page of the book (pagename as Sphinx names it)."""
     depth = pagename.count("/")

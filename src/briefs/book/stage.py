@@ -22,7 +22,6 @@ def vega_bundle(cache: Path) -> Path:
     """Vega, Vega-Lite and Vega-Embed as one local script, from vl-convert (no network, no npm)."""
     import vl_convert as vlc
 
-
     path = cache / f"vega-{vlc.get_vega_version()}-vl{VL_VERSION}-embed{vlc.get_vega_embed_version()}.js"
     if not path.exists():
         # Wrapped in a function: the bundle's top-level `const`s would otherwise share the page's

@@ -46,8 +46,13 @@ def _bars():
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-        console=console, transient=True, disable=not console.is_terminal,  # no bars (nor blank lines) in a log
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,  # no bars (nor blank lines) in a log
     )
 
 
@@ -98,16 +103,25 @@ def cmd_update(args: argparse.Namespace) -> int:
 
     with _bars() as bars:
         result = update(
-            args.only, mirror=args.mirror, files=_files(args.file), run=not args.no_run, report=args.report,
-            timeout=args.timeout, progress=RichPull(bars), say=progress, workers=args.jobs,
+            args.only,
+            mirror=args.mirror,
+            files=_files(args.file),
+            run=not args.no_run,
+            report=args.report,
+            timeout=args.timeout,
+            progress=RichPull(bars),
+            say=progress,
+            workers=args.jobs,
         )
     if not result.new_vintages:
         console.print("no newer vintage: data/external.json unchanged")
         return result.exit_status
     console.print(f"recorded new vintages of {', '.join(result.new_vintages)} in data/external.json")
     if result.ran:
-        console.print(f"re-ran {', '.join(result.rerun) or 'no brief'}"
-                      + (f"; {len(result.flips)} claim(s) changed verdict" if result.flips else ""))
+        console.print(
+            f"re-ran {', '.join(result.rerun) or 'no brief'}"
+            + (f"; {len(result.flips)} claim(s) changed verdict" if result.flips else "")
+        )
     from briefs.data.official.schema import display_path
 
     console.print(f"report: {escape(display_path(result.report))}")
@@ -115,27 +129,41 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    data = sub.add_parser("data", help="fetch and check the official series", description="The official monthly series: external snapshots described in data/external.json.")
+    data = sub.add_parser(
+        "data",
+        help="fetch and check the official series",
+        description="The official monthly series: external snapshots described in data/external.json.",
+    )
     actions = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
     mirror_default = os.environ.get("BRIEFS_MIRROR") or None
 
     p = actions.add_parser(
-        "pull", help="fetch the recorded vintages, verified by sha256",
+        "pull",
+        help="fetch the recorded vintages, verified by sha256",
         description="Fetch the vintage data/external.json records for each series, from its recorded address or from a "
         "mirror, into data/external/ (or $BRIEFS_EXTERNAL). A file whose sha256 differs is refused, nothing is replaced, "
         "and one line says what it is instead (an older or a newer vintage, or a damaged file).",
     )
     p.add_argument(
-        "--mirror", metavar="DIR", default=mirror_default,
+        "--mirror",
+        metavar="DIR",
+        default=mirror_default,
         help="copy the files from this folder (or http(s) address) instead of their recorded addresses (default: $BRIEFS_MIRROR)",
     )
     p.add_argument("--only", action="append", metavar="NAME", help="pull only this series (repeatable; see `briefs data status`)")
     p.add_argument("--force", action="store_true", help="fetch again even when the present file is verified")
-    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="give up on a download after this long without an answer (default 60)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="give up on a download after this long without an answer (default 60)",
+    )
     p.set_defaults(func=cmd_pull)
 
     p = actions.add_parser(
-        "status", help="list the series: vintage in use, present, verified, months held",
+        "status",
+        help="list the series: vintage in use, present, verified, months held",
         description="List each official series: the vintage data/external.json records (file, months, when and where it "
         "was taken), whether it is present and verified against its sha256, the months the file holds; then any stray "
         "file in the snapshot folder.",
@@ -143,19 +171,35 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_status)
 
     p = actions.add_parser(
-        "update", help="bring in newer vintages, re-run the briefs that read them, report what changed",
+        "update",
+        help="bring in newer vintages, re-run the briefs that read them, report what changed",
         description="Find the newest vintage of each series (in a mirror, by the file names the series may have; or a "
         "file named with --file), check it against its schema and report revised months, record it in "
         "data/external.json all or nothing (the superseded file goes to data/external/superseded/), re-run the briefs "
         "that read a series that moved, and write a Markdown report of what changed. Exit status: 0 nothing new, "
         "4 new vintages recorded, 5 new vintages and a claim changed verdict, 1 a failure, 2 bad input.",
     )
-    p.add_argument("--mirror", metavar="DIR", default=mirror_default,
-                   help="look for newer files in this folder (or http(s) address with a directory index) (default: $BRIEFS_MIRROR)")
-    p.add_argument("--file", action="append", metavar="NAME=PATH", help="take this file (or address) as the new vintage of series NAME (repeatable)")
+    p.add_argument(
+        "--mirror",
+        metavar="DIR",
+        default=mirror_default,
+        help="look for newer files in this folder (or http(s) address with a directory index) (default: $BRIEFS_MIRROR)",
+    )
+    p.add_argument(
+        "--file",
+        action="append",
+        metavar="NAME=PATH",
+        help="take this file (or address) as the new vintage of series NAME (repeatable)",
+    )
     p.add_argument("--only", action="append", metavar="NAME", help="update only this series (repeatable)")
     p.add_argument("--no-run", action="store_true", help="record the new vintages but run no brief")
     p.add_argument("--report", metavar="FILE", help="write the Markdown report here (default: build/update/report.md)")
     p.add_argument("-j", "--jobs", type=int, metavar="N", help="run up to N briefs at once (default: one per core)")
-    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="give up on a download after this long without an answer (default 60)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="give up on a download after this long without an answer (default 60)",
+    )
     p.set_defaults(func=cmd_update)

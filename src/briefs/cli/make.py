@@ -26,14 +26,20 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     params = parse_cli_parameters(args.parameter)
     with console.status(f"running {escape(args.name)}"):
-        result = run_brief(args.name, params, strict=args.strict, output=Path(args.output) if args.output else None,
-                           progress=progress)
+        result = run_brief(
+            args.name, params, strict=args.strict, output=Path(args.output) if args.output else None, progress=progress
+        )
     bad = result.contradicted
     where = "" if result.published or args.output else " (not published: parameters other than the brief's own)"
-    console.print(f"[green]{escape(args.name)}[/green]: {len(result.claims)} claims, {len(bad)} contradicted -> "
-                  f"{escape(str(result.notebook))}{where}", soft_wrap=True)
+    console.print(
+        f"[green]{escape(args.name)}[/green]: {len(result.claims)} claims, {len(bad)} contradicted -> "
+        f"{escape(str(result.notebook))}{where}",
+        soft_wrap=True,
+    )
     for claim in bad:
-        console.print(f"  [red]contradicted[/red] {escape(claim['id'])}: computed {escape(claim['text'])}, {escape(claim['rule'])}")
+        console.print(
+            f"  [red]contradicted[/red] {escape(claim['id'])}: computed {escape(claim['text'])}, {escape(claim['rule'])}"
+        )
     return 0
 
 
@@ -58,10 +64,14 @@ def cmd_stage(args: argparse.Namespace) -> int:
     with BuildDisplay() as display:
         result = stage_book(progress=display, run=not args.no_run, force=args.force, workers=args.workers)
     for name, reason in result.failures.items():
-        console.print(f"[red]failed[/red] {escape(reason if reason.startswith(f'{name}: ') else f'{name}: {reason}')}", soft_wrap=True)
+        console.print(
+            f"[red]failed[/red] {escape(reason if reason.startswith(f'{name}: ') else f'{name}: {reason}')}", soft_wrap=True
+        )
     source = result.source.relative_to(Path.cwd()) if result.source.is_relative_to(Path.cwd()) else result.source
-    console.print(f"[green]book source written[/green]: {escape(str(source))}; build it with `jupyter-book build {escape(str(source))}`",
-                  soft_wrap=True)
+    console.print(
+        f"[green]book source written[/green]: {escape(str(source))}; build it with `jupyter-book build {escape(str(source))}`",
+        soft_wrap=True,
+    )
     return 1 if result.failures else 0
 
 
@@ -69,26 +79,43 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("list", help="list the briefs", description="List the briefs found in notebooks/.")
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("run", help="execute one brief with papermill", description="Execute one brief with papermill into build/runs/NAME.ipynb. A run with parameters other "
-                       "than the brief's own goes to build/custom/NAME/ instead and is never published.")
+    p = sub.add_parser(
+        "run",
+        help="execute one brief with papermill",
+        description="Execute one brief with papermill into build/runs/NAME.ipynb. A run with parameters other "
+        "than the brief's own goes to build/custom/NAME/ instead and is never published.",
+    )
     p.add_argument("name", help="the brief's name (see `briefs list`)")
-    p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("KEY", "VALUE"), help="set a parameter of the brief (repeatable)")
+    p.add_argument(
+        "-p", "--parameter", nargs=2, action="append", metavar=("KEY", "VALUE"), help="set a parameter of the brief (repeatable)"
+    )
     p.add_argument("--strict", action="store_true", help="fail if any claim is contradicted")
     p.add_argument("-o", "--output", help="write the executed notebook here instead")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("build", help="run every brief and build the book", description="Run every brief, then compile the book to build/html (offline).")
+    p = sub.add_parser(
+        "build",
+        help="run every brief and build the book",
+        description="Run every brief, then compile the book to build/html (offline).",
+    )
     p.add_argument("--no-run", action="store_true", help="reuse the executed notebooks already in build/runs")
     p.add_argument("--force", action="store_true", help="re-run every brief and recompile, even if nothing changed")
     p.add_argument("-j", "--workers", type=int, default=None, help="briefs run at once (default: one per core)")
-    p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
-                   help="print every brief to PDF with headless Chromium (default: when Chromium is installed)")
+    p.add_argument(
+        "--pdf",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="print every brief to PDF with headless Chromium (default: when Chromium is installed)",
+    )
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("stage", help="write the book's source for jupyter-book, without compiling it",
-                       description="Run the briefs whose inputs changed, then write the book's source (configuration, generated "
-                                   "table of contents, executed notebooks) to build/book/src without compiling it: "
-                                   "`jupyter-book build build/book/src` then builds the pages with Jupyter Book's own command.")
+    p = sub.add_parser(
+        "stage",
+        help="write the book's source for jupyter-book, without compiling it",
+        description="Run the briefs whose inputs changed, then write the book's source (configuration, generated "
+        "table of contents, executed notebooks) to build/book/src without compiling it: "
+        "`jupyter-book build build/book/src` then builds the pages with Jupyter Book's own command.",
+    )
     p.add_argument("--no-run", action="store_true", help="reuse the executed notebooks already in build/runs")
     p.add_argument("--force", action="store_true", help="re-run every brief, even if nothing changed")
     p.add_argument("-j", "--workers", type=int, default=None, help="briefs run at once (default: one per core)")

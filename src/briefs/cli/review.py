@@ -68,8 +68,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             console.print(f"[green]the briefs give the archive's outputs again[/green], byte for byte: {escape(where)}")
             return 0
         to_terminal(result.report, Console(highlight=False))
-        console.print(f"[red]error:[/red] run on the data in {escape(where)}, the briefs do not give its outputs; "
-                      "these files differ:", soft_wrap=True)
+        console.print(
+            f"[red]error:[/red] run on the data in {escape(where)}, the briefs do not give its outputs; these files differ:",
+            soft_wrap=True,
+        )
         for rel in result.files:
             console.print(f"  {rel}", highlight=False, markup=False)
         return 1
@@ -79,7 +81,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         console.print(f"[green]outputs lock is current[/green]: {escape(str(folder))}")
         return 0
     to_terminal(result.report, Console(highlight=False))
-    console.print(f"[red]error:[/red] the outputs lock in {escape(str(folder))} is stale; these files differ from a fresh run:", soft_wrap=True)
+    console.print(
+        f"[red]error:[/red] the outputs lock in {escape(str(folder))} is stale; these files differ from a fresh run:",
+        soft_wrap=True,
+    )
     for rel in result.files:
         console.print(f"  {rel}", highlight=False, markup=False)
     console.print("Run `briefs lock --run` and commit outputs/ if the change is intended.", markup=False)
@@ -88,29 +93,44 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "diff", help="what changed between two versions of the briefs",
+        "diff",
+        help="what changed between two versions of the briefs",
         description="Compare executed briefs claim by claim and cell by cell. OLD and NEW are each an executed "
         "notebook, a run folder (build/runs) or an edition folder. Exit status: 0 no change, 1 changes, 2 trouble.",
     )
     p.add_argument("old", help="the earlier version: an executed notebook, a run folder or an edition folder")
     p.add_argument("new", help="the later version, of the same kinds")
-    p.add_argument("--format", choices=["text", "md", "html"], default="text",
-                   help="terminal text (default), Markdown (the text of an edition's \"What changed\" page), or self-contained HTML")
-    p.add_argument("--links", metavar="URL",
-                   help="link every item to its place in the edition published at URL (its root, ending in /)")
+    p.add_argument(
+        "--format",
+        choices=["text", "md", "html"],
+        default="text",
+        help='terminal text (default), Markdown (the text of an edition\'s "What changed" page), or self-contained HTML',
+    )
+    p.add_argument(
+        "--links", metavar="URL", help="link every item to its place in the edition published at URL (its root, ending in /)"
+    )
     p.add_argument("-o", "--output", help="write the report to this file")
     p.set_defaults(func=cmd_diff)
 
-    p = sub.add_parser("lock", help="rewrite the outputs lock (outputs/) from build/runs",
-                       description="Rewrite outputs/: every brief's claims, values, tables and chart data as CSV.")
+    p = sub.add_parser(
+        "lock",
+        help="rewrite the outputs lock (outputs/) from build/runs",
+        description="Rewrite outputs/: every brief's claims, values, tables and chart data as CSV.",
+    )
     p.add_argument("--run", action="store_true", help="run every brief into build/runs first")
     p.add_argument("--dir", help="the lock folder (default: outputs/)")
     p.set_defaults(func=cmd_lock)
 
-    p = sub.add_parser("check", help="fail if the outputs lock is stale",
-                       description="Re-run every brief in a temporary folder and compare with outputs/; exit 1 naming what differs. "
-                                   "With --package, run them on an edition's data archive and compare with the outputs it holds.")
+    p = sub.add_parser(
+        "check",
+        help="fail if the outputs lock is stale",
+        description="Re-run every brief in a temporary folder and compare with outputs/; exit 1 naming what differs. "
+        "With --package, run them on an edition's data archive and compare with the outputs it holds.",
+    )
     p.add_argument("--dir", help="the lock folder (default: outputs/)")
-    p.add_argument("--package", metavar="ARCHIVE",
-                   help="an edition's data archive (data/briefs-data-EDITION.zip): check that the briefs give its outputs again")
+    p.add_argument(
+        "--package",
+        metavar="ARCHIVE",
+        help="an edition's data archive (data/briefs-data-EDITION.zip): check that the briefs give its outputs again",
+    )
     p.set_defaults(func=cmd_check)

@@ -20,7 +20,13 @@ IN_PACKAGE = ("figure", "resource")
 IN_LOCK = ("claim", "table", "chart", "value")
 KINDS = IN_PACKAGE + IN_LOCK
 # carried_as, from the strongest way of carrying a statement to the weakest, with the references each needs.
-CARRIED_BY = {"claim": ("claim",), "table": ("table",), "chart": ("chart",), "finding": ("value",), "figure": ("figure", "resource")}
+CARRIED_BY = {
+    "claim": ("claim",),
+    "table": ("table",),
+    "chart": ("chart",),
+    "finding": ("value",),
+    "figure": ("figure", "resource"),
+}
 NOT_CARRIED = "not_carried"
 INDEPENDENT_BASES = ("official_series", "other_document")
 TESTABLE_BASES = INDEPENDENT_BASES + ("own_numbers",)
@@ -64,6 +70,7 @@ def row_problems(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
     """(row as a spreadsheet numbers it, column, reason) for each row that breaks a rule between its cells."""
     found = []
     for n, row in enumerate(frame.itertuples(index=False), start=2):
+
         def bad(column: str, reason: str) -> None:
             found.append((n, column, reason))
 

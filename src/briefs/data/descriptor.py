@@ -49,7 +49,9 @@ def check_package(descriptor: dict, where: str) -> None:
         seen[name] = i
         digest = res.get("hash")
         if digest is not None and not (isinstance(digest, str) and HASH.fullmatch(digest)):
-            raise DataError(f"{where}: resource {name!r} hash must be text such as 'sha256:<64 hex digits>', got {_shown(digest)}")
+            raise DataError(
+                f"{where}: resource {name!r} hash must be text such as 'sha256:<64 hex digits>', got {_shown(digest)}"
+            )
         path = res.get("path")
         if path is not None and not isinstance(path, str):
             raise DataError(f"{where}: resource {name!r} path must be one file name, got {_shown(path)}")
@@ -57,7 +59,9 @@ def check_package(descriptor: dict, where: str) -> None:
         if isinstance(schema, dict):
             check_schema(schema, where, name)
         elif schema is not None and not isinstance(schema, str):
-            raise DataError(f"{where}: resource {name!r} schema must be an object or the path of a schema file, got {_shown(schema)}")
+            raise DataError(
+                f"{where}: resource {name!r} schema must be an object or the path of a schema file, got {_shown(schema)}"
+            )
 
 
 def check_schema(schema: Any, where: str, resource: str) -> None:
@@ -70,7 +74,9 @@ def check_schema(schema: Any, where: str, resource: str) -> None:
     names = []
     for i, field in enumerate(fields):
         if not isinstance(field, dict):
-            raise DataError(f"{where}: resource {resource!r} schema fields[{i}] must be an object with a name and type, got {_shown(field)}")
+            raise DataError(
+                f"{where}: resource {resource!r} schema fields[{i}] must be an object with a name and type, got {_shown(field)}"
+            )
         name = field.get("name")
         if not isinstance(name, str) or not name:
             raise DataError(f"{where}: resource {resource!r} schema fields[{i}] has no name")
@@ -85,7 +91,9 @@ def check_schema(schema: Any, where: str, resource: str) -> None:
     if key is not None:
         keys = [key] if isinstance(key, str) else key
         if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
-            raise DataError(f"{where}: resource {resource!r} primaryKey must be a field name or a list of them, got {_shown(key)}")
+            raise DataError(
+                f"{where}: resource {resource!r} primaryKey must be a field name or a list of them, got {_shown(key)}"
+            )
         for k in keys:
             if k not in names:
                 raise DataError(f"{where}: resource {resource!r} primaryKey names {k!r}, which is not a field")

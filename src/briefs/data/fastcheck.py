@@ -118,7 +118,12 @@ def _column(field: dict, column: pd.Series) -> tuple[pd.Series, pd.Series]:
         if "maxLength" in constraints:
             suspect |= present & (lengths > constraints["maxLength"])
         return suspect, value
-    if constraints.get("enum") is not None or "pattern" in constraints or "minLength" in constraints or "maxLength" in constraints:
+    if (
+        constraints.get("enum") is not None
+        or "pattern" in constraints
+        or "minLength" in constraints
+        or "maxLength" in constraints
+    ):
         raise Unsupported(f"constraints of {field['name']}")
     if kind in ("integer", "number"):
         shape = _matches(column, INTEGER if kind == "integer" else NUMBER)

@@ -176,9 +176,7 @@ class Package:
             )
         path = (self.base / rel).resolve()
         if not path.is_relative_to(self.base.resolve()):
-            raise DataError(
-                f"{_display_path(self.path)}: resource {name!r} points at {rel}, outside the data package folder"
-            )
+            raise DataError(f"{_display_path(self.path)}: resource {name!r} points at {rel}, outside the data package folder")
         if not path.exists():
             raise DataError(f"{_display_path(self.path)}: resource {name!r} points at missing file {rel}")
         problem = userpaths.kind_problem(path.stat().st_mode)
@@ -224,9 +222,7 @@ class Package:
             if algo not in ("", "sha256"):
                 raise DataError(f"{_display_path(self.path)}: resource {name!r} hash must be sha256, got {algo}")
             if expected != digest:
-                raise DataError(
-                    f"{_display_path(path)}: sha256 is {digest}, but the data package declares {expected}"
-                )
+                raise DataError(f"{_display_path(path)}: sha256 is {digest}, but the data package declares {expected}")
 
     def figure_resources(self) -> list[str]:
         return [r["name"] for r in self.descriptor.get("resources", []) if r.get("schema") == FIGURES_SCHEMA]
@@ -250,7 +246,8 @@ class Package:
                     index[name] = None
             self._figure_index = index
         return [
-            name for name, entry in self._figure_index.items()
+            name
+            for name, entry in self._figure_index.items()
             if entry is None or ((figure_id is None or figure_id in entry[0]) and (document is None or document in entry[1]))
         ]
 
@@ -276,10 +273,14 @@ class Package:
             if not match.empty:
                 found.append((name, match))
         if not found:
-            raise DataError(f"{_display_path(self.path)}: no figure with id {figure_id!r} in {', '.join(self.figure_resources())}")
+            raise DataError(
+                f"{_display_path(self.path)}: no figure with id {figure_id!r} in {', '.join(self.figure_resources())}"
+            )
         if len(found) > 1:
-            raise DataError(f"{_display_path(self.path)}: figure id {figure_id!r} appears in {found[0][0]} and {found[1][0]}; "
-                            "an id must name one figure")
+            raise DataError(
+                f"{_display_path(self.path)}: figure id {figure_id!r} appears in {found[0][0]} and {found[1][0]}; "
+                "an id must name one figure"
+            )
         row = found[0][1].iloc[0]
         doc = self.documents().get(row["document"], {})
 
@@ -316,8 +317,13 @@ def load_package(path: str | os.PathLike | None = None) -> Package:
         raise DataError(f"{_display_path(pkg_path)}: data package not found")
     if problem:
         raise DataError(f"{_display_path(pkg_path)}: not a data package ({problem})")
-    descriptor = shape.read(pkg_path, _display_path(pkg_path), missing="data package not found",
-                            unreadable="not a readable data package", shape="a data package needs a list of resources")
+    descriptor = shape.read(
+        pkg_path,
+        _display_path(pkg_path),
+        missing="data package not found",
+        unreadable="not a readable data package",
+        shape="a data package needs a list of resources",
+    )
     shape.check_package(descriptor, _display_path(pkg_path))
     record_input(pkg_path)
     return Package(pkg_path, descriptor)
@@ -424,9 +430,7 @@ def _records(path: Path, schema: dict) -> list[list[str]]:
                     )
             if row > 1 and record and header == names and len(record) != len(names):
                 hint = "a missing cell or comma?" if len(record) < len(names) else "a comma inside a cell that is not quoted?"
-                raise DataError(
-                    f"{where}: row {row}: the row has {_cells(len(record))} but the header has {len(names)} ({hint})"
-                )
+                raise DataError(f"{where}: row {row}: the row has {_cells(len(record))} but the header has {len(names)} ({hint})")
     except csv.Error as exc:
         raise DataError(f"{where}: row {len(rows) + 1}: {exc}") from None
     return rows
@@ -589,7 +593,11 @@ def _row_rules(rows: list[list[str]], schema: dict, where: str, table: pd.DataFr
     same = pd.Series(True, index=spans.index)
     for c in group:
         same &= spans[c].to_numpy() == prev[c].to_numpy()
-    clash = same & prev["start"].notna() & pd.Series([s is not None and e is not None and s <= e for s, e in zip(spans.start, prev.end)], index=spans.index)
+    clash = (
+        same
+        & prev["start"].notna()
+        & pd.Series([s is not None and e is not None and s <= e for s, e in zip(spans.start, prev.end)], index=spans.index)
+    )
     if not clash.any():
         return
     found = []
@@ -631,8 +639,7 @@ def validate_table(path: Path, schema: dict, *, empty_ok: bool = True) -> None:
                 # the file (no earlier row can have one), at its own row number.
                 lines = raw.splitlines(keepends=True)
                 part.write_bytes(lines[0] + lines[suspect - 1])
-                _frictionless(part, rows[:1] + rows[suspect - 1 : suspect], schema, bounded, where, rules=False,
-                              alone=suspect)
+                _frictionless(part, rows[:1] + rows[suspect - 1 : suspect], schema, bounded, where, rules=False, alone=suspect)
             # A fault between rows (a repeated key or row) needs the rows before it.
             part.write_bytes(fastcheck.prefix(raw, suspect))
             _frictionless(part, rows[:suspect], schema, bounded, where, rules=False)
@@ -643,8 +650,9 @@ def validate_table(path: Path, schema: dict, *, empty_ok: bool = True) -> None:
 _CELL_FAULTS = {"type-error", "constraint-error", "missing-cell", "extra-cell", "blank-row"}
 
 
-def _frictionless(path: Path, rows: list[list[str]], schema: dict, bounded: dict, where: str, rules: bool = True,
-                  alone: int | None = None) -> None:
+def _frictionless(
+    path: Path, rows: list[list[str]], schema: dict, bounded: dict, where: str, rules: bool = True, alone: int | None = None
+) -> None:
     """Frictionless's verdict on the file at `path` (whose rows are `rows`), then (`rules`) the row rules.
     `alone`: the file is the header and that row of the real file only; a fault of that row's own
     cells is reported at its real number, and anything else is left to the callers' next check."""

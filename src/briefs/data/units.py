@@ -8,11 +8,28 @@ would flow into every sum and share that uses it.
 
 from __future__ import annotations
 
-FLOORED = frozenset({
-    "applications", "apprehensions", "arrests", "days", "encounters", "expulsions", "flights", "months",
-    "pages", "people", "people per day", "recommendations", "roundtables", "trips", "troops", "weeks",
-    "year", "years",
-})
+FLOORED = frozenset(
+    {
+        "applications",
+        "apprehensions",
+        "arrests",
+        "days",
+        "encounters",
+        "expulsions",
+        "flights",
+        "months",
+        "pages",
+        "people",
+        "people per day",
+        "recommendations",
+        "roundtables",
+        "trips",
+        "troops",
+        "weeks",
+        "year",
+        "years",
+    }
+)
 
 
 def below_floor(unit: str, cell: str) -> bool:

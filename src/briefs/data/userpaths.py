@@ -51,6 +51,8 @@ def descriptor_problem(path: Path) -> tuple[Path, str | None]:
     if problem:
         return path, problem
     if info.st_size > MAX_DESCRIPTOR_BYTES:
-        return path, (f"the file is {info.st_size / 2**20:,.0f} MiB, over the {MAX_DESCRIPTOR_BYTES // 2**20} MiB "
-                      "limit for a data package descriptor")
+        return path, (
+            f"the file is {info.st_size / 2**20:,.0f} MiB, over the {MAX_DESCRIPTOR_BYTES // 2**20} MiB "
+            "limit for a data package descriptor"
+        )
     return path, None

@@ -58,8 +58,6 @@ def key(notebook: Path, parameters: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-
-
 def save(name: str, root: Path, run_key: str, notebook: Path) -> None:
     """Record a published run: its key (notebook text, parameters, library, environment), the
     parameters it ran with (always the brief's own: other runs are never published), the files it

@@ -41,7 +41,9 @@ def problem(executed: Any) -> str | None:
                     return f"cell {index} stopped the brief early (SystemExit {code}); a brief must run to its end"
                 reason = (str(output.get("evalue") or "").strip().splitlines() or [ename])[0]
                 return f"cell {index} raised {ename}: {reason}"
-    skipped = [i for i, cell in _code(executed) if cell.get("metadata", {}).get("papermill", {}).get("status") not in (None, "completed")]
+    skipped = [
+        i for i, cell in _code(executed) if cell.get("metadata", {}).get("papermill", {}).get("status") not in (None, "completed")
+    ]
     if skipped:
         return f"cell {skipped[0]} never ran ({len(skipped)} cell(s) left unexecuted); a brief must run to its end"
     source = "\n".join("".join(cell.get("source", "")) for _, cell in _code(executed))

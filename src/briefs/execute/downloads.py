@@ -34,6 +34,5 @@ def check_unique(nb: nbformat.NotebookNode, brief: str) -> None:
     twice = clashes(nb)
     if twice:
         raise BriefFailed(
-            f"{brief}: two tables or charts offer the same download {', '.join(twice)}: "
-            "give each table and chart its own name"
+            f"{brief}: two tables or charts offer the same download {', '.join(twice)}: give each table and chart its own name"
         )

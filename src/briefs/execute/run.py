@@ -82,8 +82,10 @@ def ensure_kernel() -> str:
     spec = _registered_kernel()
     if spec is None or not _runs_here(spec.argv):  # another 'briefs' kernel comes first in Jupyter's search path
         found = f"{spec.resource_dir} runs {spec.argv[0] if spec.argv else 'nothing'}" if spec else "cannot be read"
-        raise UsageError(f"the Jupyter kernel {KERNEL!r} found first ({found}) is not this environment's "
-                         f"({sys.executable}); remove that kernel folder and run again")
+        raise UsageError(
+            f"the Jupyter kernel {KERNEL!r} found first ({found}) is not this environment's "
+            f"({sys.executable}); remove that kernel folder and run again"
+        )
     return KERNEL
 
 
@@ -263,8 +265,6 @@ def normalize(nb: nbformat.NotebookNode, parameters: dict[str, Any], root: Path 
     return nb
 
 
-
-
 def _write_atomic(nb: nbformat.NotebookNode, target: Path, root: Path | None = None) -> None:
     scratch = paths.scratch_dir(root) if root and target.resolve().is_relative_to(paths.build_dir(root).resolve()) else None
     atomic.write_text(target, nbformat.writes(nb) + "\n", scratch=scratch)
@@ -275,7 +275,9 @@ def check_output(output: Path, name: str) -> Path:
     or can be made (its nearest existing ancestor is a folder this process may write in)."""
     shown = str(output)
     if output.is_dir():
-        raise UsageError(f"--output {shown!r}: is a folder; name the notebook to write, such as {str(output / f'{name}.ipynb')!r}")
+        raise UsageError(
+            f"--output {shown!r}: is a folder; name the notebook to write, such as {str(output / f'{name}.ipynb')!r}"
+        )
     ancestor = output.parent
     while not ancestor.exists() and ancestor != ancestor.parent:
         ancestor = ancestor.parent
@@ -428,10 +430,8 @@ def run_brief(
         if published:
             cache.save(name, root, cache.key(brief.path, {}), target)
     ledger = readback.claims(result_nb) or {}
-    return RunResult(brief=name, notebook=target, parameters=params, claims=ledger.get("claims", []),
-                     published=published)
+    return RunResult(brief=name, notebook=target, parameters=params, claims=ledger.get("claims", []), published=published)
 
 
 def parse_cli_parameters(pairs: list[list[str]] | None) -> dict[str, str]:
     return {key: value for key, value in (pairs or [])}
-

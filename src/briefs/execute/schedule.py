@@ -22,14 +22,20 @@ from briefs.project import catalog, paths
 Progress = Callable[[str, str], None]  # (brief or step, state) -> None
 
 
-def _execute(name: str, root: str, into: str | None = None, strict: bool = False,
-             parameters: dict | None = None) -> RunResult:
+def _execute(name: str, root: str, into: str | None = None, strict: bool = False, parameters: dict | None = None) -> RunResult:
     """One brief in a worker (module-level so any concurrent.futures executor can pickle it)."""
     if into is None:  # the caller (a build, `briefs lock`) holds the build lock
         return run_brief(name, parameters, root=Path(root), strict=strict, lock=False)
     Path(into).mkdir(parents=True, exist_ok=True)
-    return run_brief(name, parameters, root=Path(root), strict=strict, output=Path(into) / f"{name}.ipynb",
-                     failed=Path(into) / "failed" / f"{name}.ipynb", lock=False)
+    return run_brief(
+        name,
+        parameters,
+        root=Path(root),
+        strict=strict,
+        output=Path(into) / f"{name}.ipynb",
+        failed=Path(into) / "failed" / f"{name}.ipynb",
+        lock=False,
+    )
 
 
 def default_executor(workers: int | None = None) -> Executor:

@@ -63,6 +63,4 @@ def check(path: Path, declared: dict[str, dict], params: dict[str, Any], package
         if inside.empty:
             first, last = frame.period_start.min(), frame.period_end.max()
             span = f"its periods run from {first:%Y-%m-%d} to {last:%Y-%m-%d}" if len(frame) else "it has no rows"
-            raise UsageError(
-                f"parameters 'start' and 'end': no period of {name} lies wholly between {start} and {end} ({span})"
-            )
+            raise UsageError(f"parameters 'start' and 'end': no period of {name} lies wholly between {start} and {end} ({span})")

@@ -29,7 +29,13 @@ def theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
             "font": FONT,
-            "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 280, "discreteWidth": 520, "discreteHeight": 280},
+            "view": {
+                "stroke": None,
+                "continuousWidth": 520,
+                "continuousHeight": 280,
+                "discreteWidth": 520,
+                "discreteHeight": 280,
+            },
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": True, "gridColor": "#e6e6e6", "domainColor": "#888"},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
             "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555"},
@@ -53,24 +59,24 @@ def spec_of(chart: alt.TopLevelMixin) -> dict:
     return chart.to_dict(validate=True)
 
 
-def html_block(
-    spec: dict, static: str, data: pd.DataFrame, name: str, title: str, description: str, source: str | None
-) -> str:
+def html_block(spec: dict, static: str, data: pd.DataFrame, name: str, title: str, description: str, source: str | None) -> str:
     """The chart's HTML: a drawing target, the static SVG, caption, source and download."""
     # Data labels travel inside the spec: with <, > and & escaped, no label can end the script
     # element or open a comment in it, whatever it contains.
     spec_json = (
         json.dumps(spec, sort_keys=True, ensure_ascii=True)
-        .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
     )
     desc_id = f"chart-{name}-desc"
-    src = f' Source: {html.escape(source)}.' if source else ""
+    src = f" Source: {html.escape(source)}." if source else ""
     return (
         f'<figure class="briefs-chart" id="chart-{html.escape(name)}" aria-labelledby="{desc_id}">'
         f'<div class="briefs-chart-live" aria-hidden="true"></div>'
         f'<div class="briefs-chart-static" role="img" aria-label="{html.escape(title)}">{static}</div>'
         f'<figcaption id="{desc_id}"><strong>{html.escape(title)}.</strong> {html.escape(description)}{src} '
-        f'{download_link(data, f"{name}.csv", "Download the chart data (CSV)")}</figcaption>'
+        f"{download_link(data, f'{name}.csv', 'Download the chart data (CSV)')}</figcaption>"
         f'<script type="application/json" class="briefs-chart-spec">{spec_json}</script>'
         f"</figure>"
     )

@@ -122,15 +122,20 @@ BASES = {
     OWN_NUMBERS: "Checked against the document's own numbers",
     RESTATED: "Restated as printed: nothing here can test it",
 }
-BASIS_SHORT = {OFFICIAL_SERIES: "on an official series", OTHER_DOCUMENT: "on another document",
-               OWN_NUMBERS: "on the document's own numbers", RESTATED: "restated as printed"}
+BASIS_SHORT = {
+    OFFICIAL_SERIES: "on an official series",
+    OTHER_DOCUMENT: "on another document",
+    OWN_NUMBERS: "on the document's own numbers",
+    RESTATED: "restated as printed",
+}
 
 NUMBER, ARGUMENT = "number", "argument"
 KINDS = {NUMBER: "a number: the figure is off", ARGUMENT: "an argument: the conclusion does not follow"}
 
 
-def _basis_problem(id: str, basis: str, reason: str | None, value: lineage.Quantity,
-                   published: lineage.Quantity | None) -> str | None:
+def _basis_problem(
+    id: str, basis: str, reason: str | None, value: lineage.Quantity, published: lineage.Quantity | None
+) -> str | None:
     """Why the declared basis does not fit what the value and its reference were computed from, or None."""
     if basis not in BASES:
         return f"claim {id!r}: basis must be one of {', '.join(BASES)}, got {basis!r}"
@@ -141,22 +146,34 @@ def _basis_problem(id: str, basis: str, reason: str | None, value: lineage.Quant
     figures = {k for k in own if k[0] == lineage.FIGURE}
     if own <= compared:
         what = "the figure it is compared with" if compared else "constants and parameters"
-        return (f"claim {id!r} is a tautology: its value is computed only from {what}, so no data can contradict it; "
-                "declare it basis='restated' with a reason, or compute it from independent data")
+        return (
+            f"claim {id!r} is a tautology: its value is computed only from {what}, so no data can contradict it; "
+            "declare it basis='restated' with a reason, or compute it from independent data"
+        )
     if not compared and own == figures and len(figures) == 1:
-        return (f"claim {id!r} is a tautology: it sets one printed figure ({next(iter(figures))[1]}) against a constant; "
-                "declare it basis='restated' with a reason")
+        return (
+            f"claim {id!r} is a tautology: it sets one printed figure ({next(iter(figures))[1]}) against a constant; "
+            "declare it basis='restated' with a reason"
+        )
     kinds = lineage.kinds(value) | (lineage.kinds(published) if published is not None else set())
     docs = lineage.documents(value) | (lineage.documents(published) if published is not None else set())
     if basis == OFFICIAL_SERIES:
-        return None if lineage.SERIES in kinds else (
-            f"claim {id!r} is declared against an official series, but nothing it was computed from is a series")
+        return (
+            None
+            if lineage.SERIES in kinds
+            else (f"claim {id!r} is declared against an official series, but nothing it was computed from is a series")
+        )
     if lineage.SERIES in kinds:
         return f"claim {id!r} rests on an official series: declare basis='official_series'"
     if basis == OTHER_DOCUMENT:
-        return None if len(docs) >= 2 else (
-            f"claim {id!r} is declared against another document, but its numbers come from "
-            f"{'one document' if docs else 'no document'} ({', '.join(sorted(docs)) or 'none'})")
+        return (
+            None
+            if len(docs) >= 2
+            else (
+                f"claim {id!r} is declared against another document, but its numbers come from "
+                f"{'one document' if docs else 'no document'} ({', '.join(sorted(docs)) or 'none'})"
+            )
+        )
     if len(docs) >= 2:
         return f"claim {id!r} draws on documents {', '.join(sorted(docs))}: declare basis='other_document'"
     return None
@@ -192,8 +209,7 @@ def _gap_text(gap: float, ref: float, fmt: str, unit: str) -> str:
     return f"{with_unit(fmt.format(abs(gap)), unit)}{rel}"
 
 
-def instead_sentence(value: float, ref: float | None, rule: Rule, kind: str, fmt: str, unit: str,
-                     threshold: bool) -> str:
+def instead_sentence(value: float, ref: float | None, rule: Rule, kind: str, fmt: str, unit: str, threshold: bool) -> str:
     """What the data show, for a contradicted claim: the computed value, where it stands, and by how much.
 
     `threshold` says the reference is a level the claim names rather than a figure the document prints.
@@ -296,8 +312,9 @@ class Ledger:
         self.lineage[key] = record
         nb_glue(key, text if glued is None else glued, display=False)
 
-    def glue(self, key: str, value: Any, fmt: str = "{:,.0f}", *, parameter: str | None = None,
-             figure: Figure | None = None) -> None:
+    def glue(
+        self, key: str, value: Any, fmt: str = "{:,.0f}", *, parameter: str | None = None, figure: Figure | None = None
+    ) -> None:
         """Glue a value for the prose (`{glue:text}` with the key) and record how it was computed.
 
         A Quantity records its derivation; a string records that it is text (or the
@@ -330,8 +347,9 @@ class Ledger:
             raise UsageError(f"figure {fig.id!r} has no note number to glue")
         self.glue(key, str(fig.note), figure=fig)
 
-    def date(self, key: str, day: Any, fmt: str = "%-d %B %Y", *, parameter: str | None = None,
-             figure: Figure | None = None) -> None:
+    def date(
+        self, key: str, day: Any, fmt: str = "%-d %B %Y", *, parameter: str | None = None, figure: Figure | None = None
+    ) -> None:
         """Glue a date as text, recorded against the parameter or figure it comes from."""
         import pandas as pd
 
@@ -369,8 +387,9 @@ class Ledger:
         quantity = value if isinstance(value, lineage.Quantity) else None
         pub_q = _as_quantity(published)
         if pub_q is None and published is not None and not isinstance(published, Figure):
-            pub_q = lineage.constant(_number(published), "the value the statement names",
-                                     unit=quantity.unit if quantity is not None else "")
+            pub_q = lineage.constant(
+                _number(published), "the value the statement names", unit=quantity.unit if quantity is not None else ""
+            )
         if self.derivations and quantity is None:
             raise UsageError(f"{self.brief}: claim {id!r} has a plain number as its value; pass a lineage.Quantity")
         if basis is None and self.derivations:
@@ -390,8 +409,9 @@ class Ledger:
         elif isinstance(published, lineage.Quantity):
             pub_value = _number(published.value)
             if source is None:
-                cites = [leaf.source["citation"] for leaf in lineage.leaves(published)
-                         if leaf.source.get("kind") == lineage.FIGURE]
+                cites = [
+                    leaf.source["citation"] for leaf in lineage.leaves(published) if leaf.source.get("kind") == lineage.FIGURE
+                ]
                 source = "; ".join(dict.fromkeys(cites)) or None
         else:
             pub_value = None if published is None else _number(published)
@@ -468,11 +488,18 @@ class Ledger:
         for key, q in candidates.items():
             ok = rule.holds(q.value, ref)
             gap = q.value - ref
-            rows.append({
-                "key": key, "label": q.label, "value": lineage.json_value(q.value), "text": fmt.format(q.value),
-                "unit": q.unit, "period": q.period, "matches": ok,
-                "gap": f"{'+' if gap >= 0 else '−'}{fmt.format(abs(gap))} ({gap / ref:+.1%})" if ref else None,
-            })
+            rows.append(
+                {
+                    "key": key,
+                    "label": q.label,
+                    "value": lineage.json_value(q.value),
+                    "text": fmt.format(q.value),
+                    "unit": q.unit,
+                    "period": q.period,
+                    "matches": ok,
+                    "gap": f"{'+' if gap >= 0 else '−'}{fmt.format(abs(gap))} ({gap / ref:+.1%})" if ref else None,
+                }
+            )
             if ok:
                 matches.append(q.label)
             self.glue(f"{id}_{key}", q, fmt)
@@ -480,10 +507,20 @@ class Ledger:
         answer = " and ".join(matches) if matches else f"none (closest: {closest.label})"
         cites = [leaf.source["citation"] for leaf in lineage.leaves(ref_q) if leaf.source.get("kind") == lineage.FIGURE]
         found = Finding(
-            id=id, question=question,
-            reference={"label": ref_q.label, "value": lineage.json_value(ref), "text": fmt.format(ref),
-                       "unit": ref_q.unit, "period": ref_q.period, "source": "; ".join(dict.fromkeys(cites)) or None},
-            rule=rule.describe("the document's figure"), candidates=rows, answer=answer, matches=matches,
+            id=id,
+            question=question,
+            reference={
+                "label": ref_q.label,
+                "value": lineage.json_value(ref),
+                "text": fmt.format(ref),
+                "unit": ref_q.unit,
+                "period": ref_q.period,
+                "source": "; ".join(dict.fromkeys(cites)) or None,
+            },
+            rule=rule.describe("the document's figure"),
+            candidates=rows,
+            answer=answer,
+            matches=matches,
         )
         self.findings.append(found)
         self._put(id, answer, lineage.text_record() | {"finding": id})
@@ -540,7 +577,11 @@ class Ledger:
                 parts.append(f"{s['contradicted_numbers']} on a number (the figure is off)")
             if s["contradicted_arguments"]:
                 parts.append(f"{s['contradicted_arguments']} on an argument (the conclusion does not follow)")
-            head = f"{s['contradicted']} of {n} claims are contradicted by the data, " + " and ".join(parts) + ": see the flagged rows."
+            head = (
+                f"{s['contradicted']} of {n} claims are contradicted by the data, "
+                + " and ".join(parts)
+                + ": see the flagged rows."
+            )
         bases = [f"{v['claims']} {BASIS_SHORT.get(b, 'with no basis declared')}" for b, v in s["by_basis"].items()]
         rest = f" What they rest on: {', '.join(bases)}." if bases and n else ""
         found = f" {s['findings']} findings say which reading of the data matches a document's figure." if s["findings"] else ""
@@ -576,21 +617,25 @@ class Ledger:
         for f in self.findings:
             rows = []
             ref = f.reference
-            head = (f'<tr class="briefs-finding" id="finding-{html.escape(f.id)}"><th scope="rowgroup" colspan="4">'
-                    f"{html.escape(f.question)} The document: {html.escape(with_unit(ref['text'], ref['unit']))}"
-                    + (f" ({html.escape(ref['source'])})" if ref.get("source") else "")
-                    + f". Answer: {html.escape(f.answer)}.</th></tr>")
+            head = (
+                f'<tr class="briefs-finding" id="finding-{html.escape(f.id)}"><th scope="rowgroup" colspan="4">'
+                f"{html.escape(f.question)} The document: {html.escape(with_unit(ref['text'], ref['unit']))}"
+                + (f" ({html.escape(ref['source'])})" if ref.get("source") else "")
+                + f". Answer: {html.escape(f.answer)}.</th></tr>"
+            )
             rows.append(head)
             for r in f.candidates:
                 mark = "✔ matches" if r["matches"] else "does not match"
-                rows.append(f"<tr><td>{html.escape(r['label'])}</td><td class=\"num\">{html.escape(with_unit(r['text'], r['unit']))}"
-                            f"</td><td class=\"num\">{html.escape(r['gap'] or '—')}</td><td>{mark}</td></tr>")
+                rows.append(
+                    f'<tr><td>{html.escape(r["label"])}</td><td class="num">{html.escape(with_unit(r["text"], r["unit"]))}'
+                    f'</td><td class="num">{html.escape(r["gap"] or "—")}</td><td>{mark}</td></tr>'
+                )
             groups.append(f"<tbody>{''.join(rows)}</tbody>")
         return (
             '<table class="briefs-findings"><caption>Findings: which count matches the document\'s figure</caption>'
             '<thead><tr><th scope="col">Reading of the data</th><th scope="col">Value</th>'
             '<th scope="col">Gap to the document</th><th scope="col">Match</th></tr></thead>'
-            f'{"".join(groups)}</table>'
+            f"{''.join(groups)}</table>"
         )
 
     def to_html(self) -> str:
@@ -603,17 +648,18 @@ class Ledger:
             groups.append(
                 f'<tbody class="briefs-claims-basis briefs-claims-{b or "undeclared"}">'
                 f'<tr class="briefs-claims-group"><th scope="rowgroup" colspan="6">{html.escape(title)} ({len(mine)})</th></tr>'
-                + "".join(self._claim_row(c) for c in mine) + "</tbody>"
+                + "".join(self._claim_row(c) for c in mine)
+                + "</tbody>"
             )
         n_bad = len(self.contradicted)
         cls = "briefs-ledger" + (" briefs-ledger-contradicted" if n_bad else "")
         return (
             f'<div class="{cls}" role="region" aria-label="Claims checked against the data" tabindex="0">'
             f'<p class="briefs-ledger-summary">{html.escape(self.summary_text())}</p>'
-            '<table><caption>Claims checked against the data</caption><thead><tr>'
+            "<table><caption>Claims checked against the data</caption><thead><tr>"
             '<th scope="col">Status</th><th scope="col">Claim</th><th scope="col">Computed</th>'
             '<th scope="col">Published</th><th scope="col">Rule</th><th scope="col">Source</th>'
-            f'</tr></thead>{"".join(groups)}</table>{self._findings_html()}</div>'
+            f"</tr></thead>{''.join(groups)}</table>{self._findings_html()}</div>"
         )
 
     def to_text(self) -> str:

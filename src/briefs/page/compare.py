@@ -62,24 +62,48 @@ class BracketCheck:
         return gap(self.figure.value, self.high.value)
 
 
-def bracket_check(fig: Figure, frame: pd.DataFrame, *, resource: str, label: str, pkg: Package | None = None,
-                  where: str | None = None, value: str = "people") -> BracketCheck:
+def bracket_check(
+    fig: Figure,
+    frame: pd.DataFrame,
+    *,
+    resource: str,
+    label: str,
+    pkg: Package | None = None,
+    where: str | None = None,
+    value: str = "people",
+) -> BracketCheck:
     """`fig` against the floor and ceiling a table of periods (`frame`: period_start, period_end, `value`) gives
     for the figure's own window; both bounds are quantities over the table's rows."""
     b = bracket(frame, fig.period_start, fig.period_end, value)
     if not b.covered:
         from briefs.errors import DataError
 
-        raise DataError(f"{resource}: the table does not reach both ends of {fig.id}'s window "
-                        f"({period_text(fig.period_start, fig.period_end)})")
+        raise DataError(
+            f"{resource}: the table does not reach both ends of {fig.id}'s window "
+            f"({period_text(fig.period_start, fig.period_end)})"
+        )
     start, end = pd.Timestamp(fig.period_start), pd.Timestamp(fig.period_end)
     inside = within(frame, start, end)
     touching = frame[(frame["period_end"] >= start) & (frame["period_start"] <= end)]
     scope = f"{where}; " if where else ""
-    low = lineage.rows(inside, value, resource=resource, pkg=pkg, unit="people", where=f"{scope}months wholly inside the window",
-                       label=f"{label}, months wholly inside {period_text(start, end)} (floor)")
-    high = lineage.rows(touching, value, resource=resource, pkg=pkg, unit="people", where=f"{scope}months touching the window",
-                        label=f"{label}, every month touching {period_text(start, end)} (ceiling)")
+    low = lineage.rows(
+        inside,
+        value,
+        resource=resource,
+        pkg=pkg,
+        unit="people",
+        where=f"{scope}months wholly inside the window",
+        label=f"{label}, months wholly inside {period_text(start, end)} (floor)",
+    )
+    high = lineage.rows(
+        touching,
+        value,
+        resource=resource,
+        pkg=pkg,
+        unit="people",
+        where=f"{scope}months touching the window",
+        label=f"{label}, every month touching {period_text(start, end)} (ceiling)",
+    )
     return BracketCheck(figure=lineage.figure(fig), low=low, high=high, bracket=b)
 
 
@@ -116,7 +140,9 @@ class Entry:
             return f"{lead}{self._gap(self.rate.per_day, self.reference_per_day).text('{:,.1f}')} a day"
         if self.value is not None and self.reference_value is not None:
             return f"{lead}{self._gap(self.value, self.reference_value).text()}"
-        return "no comparison: " + (self.rate.basis.removeprefix("no rate: ") if not self.rate.known else "the reference has no rate")
+        return "no comparison: " + (
+            self.rate.basis.removeprefix("no rate: ") if not self.rate.known else "the reference has no rate"
+        )
 
     @classmethod
     def of(cls, group: str, figure: Figure, *, stock: bool = False, **kwargs) -> "Entry":
@@ -135,25 +161,38 @@ class Entry:
         )
 
 
-COLUMNS = ["group", "source", "figure", "quantity", "period", "value", "qualifier", "days", "per day",
-           "reference", "gap to the reference"]
+COLUMNS = [
+    "group",
+    "source",
+    "figure",
+    "quantity",
+    "period",
+    "value",
+    "qualifier",
+    "days",
+    "per day",
+    "reference",
+    "gap to the reference",
+]
 
 
 def table(entries: list[Entry]) -> pd.DataFrame:
     """The ledger's rows: every value, the days it was spread over, its rate (or why none) and its gap."""
     rows = []
     for e in entries:
-        rows.append({
-            "group": e.group,
-            "source": e.source,
-            "figure": e.figure or "—",
-            "quantity": e.quantity,
-            "period": e.period,
-            "value": e.value if e.value is not None else "not printed",
-            "qualifier": e.qualifier,
-            "days": e.rate.days if e.rate.days is not None else ("stated as a rate" if e.rate.known else "—"),
-            "per day": round(e.rate.per_day, 1) if e.rate.known else e.rate.basis,
-            "reference": e.reference or "—",
-            "gap to the reference": e.gap_text(),
-        })
+        rows.append(
+            {
+                "group": e.group,
+                "source": e.source,
+                "figure": e.figure or "—",
+                "quantity": e.quantity,
+                "period": e.period,
+                "value": e.value if e.value is not None else "not printed",
+                "qualifier": e.qualifier,
+                "days": e.rate.days if e.rate.days is not None else ("stated as a rate" if e.rate.known else "—"),
+                "per day": round(e.rate.per_day, 1) if e.rate.known else e.rate.basis,
+                "reference": e.reference or "—",
+                "gap to the reference": e.gap_text(),
+            }
+        )
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -85,9 +85,12 @@ class Quantity:
 
     def named(self, label: str | None = None, unit: str | None = None, period: str | None = None) -> "Quantity":
         """The same value and derivation under a new label, unit or period."""
-        return replace(self, label=label if label is not None else self.label,
-                       unit=unit if unit is not None else self.unit,
-                       period=period if period is not None else self.period)
+        return replace(
+            self,
+            label=label if label is not None else self.label,
+            unit=unit if unit is not None else self.unit,
+            period=period if period is not None else self.period,
+        )
 
     # --- plain-number behaviour, so existing formatting and comparisons keep working ----------
     def __float__(self) -> float:
@@ -172,8 +175,10 @@ def _unit(op: str, a: Quantity, b: Quantity) -> str:
         if a.unit in DIMENSIONLESS and b.unit in DIMENSIONLESS:
             return a.unit or b.unit
         if a.unit != b.unit:
-            raise UsageError(f"cannot {'add' if op == 'add' else 'subtract'} {b.label!r} ({b.unit}) "
-                             f"{'to' if op == 'add' else 'from'} {a.label!r} ({a.unit}): the units differ")
+            raise UsageError(
+                f"cannot {'add' if op == 'add' else 'subtract'} {b.label!r} ({b.unit}) "
+                f"{'to' if op == 'add' else 'from'} {a.label!r} ({a.unit}): the units differ"
+            )
         return a.unit
     if op == "mul":
         if a.unit in DIMENSIONLESS:
@@ -206,7 +211,7 @@ def _apply(op: str, x, y):
     if op == "div":
         return x / y
     if op == "pow":
-        return x ** y
+        return x**y
     raise UsageError(f"unknown operation {op!r}")
 
 
@@ -289,8 +294,14 @@ def _period_text(start, end) -> str | None:
 
 def figure_source(fig: Figure, field_name: str | None = None) -> dict[str, Any]:
     src = {
-        "kind": FIGURE, "figure": fig.id, "document": fig.document, "document_name": fig.document_name,
-        "note": fig.note, "location": fig.location, "cited_work": fig.cited_work, "citation": fig.citation(),
+        "kind": FIGURE,
+        "figure": fig.id,
+        "document": fig.document,
+        "document_name": fig.document_name,
+        "note": fig.note,
+        "location": fig.location,
+        "cited_work": fig.cited_work,
+        "citation": fig.citation(),
     }
     if field_name:
         src["field"] = field_name
@@ -301,8 +312,13 @@ def figure(fig: Figure, label: str | None = None, unit: str | None = None) -> Qu
     """A document's figure as printed (its value, unit and period)."""
     if fig.value is None or (isinstance(fig.value, float) and math.isnan(fig.value)):
         raise UsageError(f"figure {fig.id!r} has no value: the document does not print one")
-    return Quantity(value=fig.value, unit=unit or fig.unit, label=label or fig.quantity,
-                    period=_period_text(fig.period_start, fig.period_end), source=figure_source(fig))
+    return Quantity(
+        value=fig.value,
+        unit=unit or fig.unit,
+        label=label or fig.quantity,
+        period=_period_text(fig.period_start, fig.period_end),
+        source=figure_source(fig),
+    )
 
 
 def figure_days(fig: Figure, label: str | None = None) -> Quantity:
@@ -311,14 +327,24 @@ def figure_days(fig: Figure, label: str | None = None) -> Quantity:
     if days is None:
         raise UsageError(f"figure {fig.id!r} does not state both ends of its window, so it has no length in days")
     period = _period_text(fig.period_start, fig.period_end)
-    return Quantity(value=days, unit="days", label=label or f"days from {period.replace(' – ', ' to ')}",
-                    period=period, source=figure_source(fig, "period"))
+    return Quantity(
+        value=days,
+        unit="days",
+        label=label or f"days from {period.replace(' – ', ' to ')}",
+        period=period,
+        source=figure_source(fig, "period"),
+    )
 
 
 def figure_field(fig: Figure, value: Any, field_name: str, label: str, unit: str = "") -> Quantity:
     """Another number a figure's row holds (a year of its period, its note): part of the figure."""
-    return Quantity(value=value, unit=unit, label=label, period=_period_text(fig.period_start, fig.period_end),
-                    source=figure_source(fig, field_name))
+    return Quantity(
+        value=value,
+        unit=unit,
+        label=label,
+        period=_period_text(fig.period_start, fig.period_end),
+        source=figure_source(fig, field_name),
+    )
 
 
 def constant(value: int | float, why: str, unit: str = "", label: str | None = None) -> Quantity:
@@ -337,8 +363,13 @@ def window_days(start, end, parameter_name: str, label: str | None = None) -> Qu
     """The days of a window set by the run's parameters, both ends counted."""
     days = days_of(start, end)
     period = _period_text(start, end)
-    return Quantity(value=days, unit="days", label=label or f"days from {period.replace(' – ', ' to ')}",
-                    period=period, source={"kind": PARAMETER, "name": parameter_name})
+    return Quantity(
+        value=days,
+        unit="days",
+        label=label or f"days from {period.replace(' – ', ' to ')}",
+        period=period,
+        source={"kind": PARAMETER, "name": parameter_name},
+    )
 
 
 def _describe_rows(frame: pd.DataFrame, where: str | None) -> str:
@@ -364,8 +395,18 @@ def resource_source(pkg: Package | None, resource: str, rows_text: str, n_rows: 
     return src
 
 
-def rows(frame: pd.DataFrame, column: str | None, *, resource: str, label: str, unit: str, pkg: Package | None = None,
-         where: str | None = None, how: str = "sum", period: str | None = None) -> Quantity:
+def rows(
+    frame: pd.DataFrame,
+    column: str | None,
+    *,
+    resource: str,
+    label: str,
+    unit: str,
+    pkg: Package | None = None,
+    where: str | None = None,
+    how: str = "sum",
+    period: str | None = None,
+) -> Quantity:
     """An aggregate of some rows of a project resource: `how` is sum, max, min, count (rows), one (a single
     cell) or days (the days the rows' periods span, both ends counted)."""
     if how == "count":
@@ -387,15 +428,28 @@ def rows(frame: pd.DataFrame, column: str | None, *, resource: str, label: str, 
             raise UsageError(f"unknown aggregate {how!r} (sum, max, min, count, one or days)")
     if period is None and {"period_start", "period_end"} <= set(frame.columns) and len(frame):
         period = _period_text(frame["period_start"].min(), frame["period_end"].max())
-    return Quantity(value=value, unit=unit, label=label, period=period,
-                    source=resource_source(pkg, resource, _describe_rows(frame, where), len(frame)))
+    return Quantity(
+        value=value,
+        unit=unit,
+        label=label,
+        period=period,
+        source=resource_source(pkg, resource, _describe_rows(frame, where), len(frame)),
+    )
 
 
-def from_resource(value: int | float, *, resource: str, label: str, unit: str, rows_text: str, n_rows: int,
-                  pkg: Package | None = None, period: str | None = None) -> Quantity:
+def from_resource(
+    value: int | float,
+    *,
+    resource: str,
+    label: str,
+    unit: str,
+    rows_text: str,
+    n_rows: int,
+    pkg: Package | None = None,
+    period: str | None = None,
+) -> Quantity:
     """A value computed from rows of a project resource in some other way (a count of months that pass a test)."""
-    return Quantity(value=value, unit=unit, label=label, period=period,
-                    source=resource_source(pkg, resource, rows_text, n_rows))
+    return Quantity(value=value, unit=unit, label=label, period=period, source=resource_source(pkg, resource, rows_text, n_rows))
 
 
 def _month(m) -> str | None:
@@ -423,15 +477,20 @@ def _title(official, name: str) -> str:
         return name
 
 
-def series_source(name: str | tuple[str, ...], first=None, last=None, column: str | None = None,
-                  where: str | None = None) -> dict[str, Any]:
+def series_source(
+    name: str | tuple[str, ...], first=None, last=None, column: str | None = None, where: str | None = None
+) -> dict[str, Any]:
     """A series leaf's source; `name` may be several series when a value is computed from them together."""
     from briefs.data.official import series as official
 
     names = (name,) if isinstance(name, str) else tuple(name)
-    src: dict[str, Any] = {"kind": SERIES, "name": " + ".join(names),
-                           "title": "; ".join(_title(official, n) for n in names),
-                           "first": _month(first), "last": _month(last)}
+    src: dict[str, Any] = {
+        "kind": SERIES,
+        "name": " + ".join(names),
+        "title": "; ".join(_title(official, n) for n in names),
+        "first": _month(first),
+        "last": _month(last),
+    }
     src["sha256"] = _sha(names[0]) if len(names) == 1 else " ".join(str(_sha(n)) for n in names)
     if first is not None and last is not None:
         src["months"] = _months_text(first, last)
@@ -442,13 +501,22 @@ def series_source(name: str | tuple[str, ...], first=None, last=None, column: st
     return src
 
 
-def series(value: int | float, name: str | tuple[str, ...], *, label: str, unit: str, first=None, last=None,
-           column: str | None = None, where: str | None = None, period: str | None = None) -> Quantity:
+def series(
+    value: int | float,
+    name: str | tuple[str, ...],
+    *,
+    label: str,
+    unit: str,
+    first=None,
+    last=None,
+    column: str | None = None,
+    where: str | None = None,
+    period: str | None = None,
+) -> Quantity:
     """A value read or computed from an official monthly series over the months `first` to `last`."""
     if period is None and first is not None and last is not None:
         period = _months_text(first, last)
-    return Quantity(value=value, unit=unit, label=label, period=period,
-                    source=series_source(name, first, last, column, where))
+    return Quantity(value=value, unit=unit, label=label, period=period, source=series_source(name, first, last, column, where))
 
 
 def window_sum(total, name: str, *, label: str, unit: str, column: str | None = None, where: str | None = None) -> Quantity:
@@ -521,10 +589,13 @@ def formula_words(q: Quantity) -> str:
         _, template, prec = _OPS[q.op]
         a, b = q.args
         assoc = q.op in ("add", "mul")
-        return template.format(a=_wrap(a, prec, formula_words(a), assoc and a.op == q.op),
-                               b=_wrap(b, prec, formula_words(b), False))
+        return template.format(
+            a=_wrap(a, prec, formula_words(a), assoc and a.op == q.op), b=_wrap(b, prec, formula_words(b), False)
+        )
     if q.op == "round":
-        return f"{formula_words(q.args[0])}, rounded to {q.digits} decimals" if q.digits else f"{formula_words(q.args[0])}, rounded"
+        return (
+            f"{formula_words(q.args[0])}, rounded to {q.digits} decimals" if q.digits else f"{formula_words(q.args[0])}, rounded"
+        )
     if q.op in ("max", "min"):
         which = "largest" if q.op == "max" else "smallest"
         return f"the {which} of " + ", ".join(formula_words(a) for a in q.args)
@@ -539,8 +610,9 @@ def formula_symbols(q: Quantity) -> str:
         symbol, _, prec = _OPS[q.op]
         a, b = q.args
         assoc = q.op in ("add", "mul")
-        return (f"{_wrap(a, prec, formula_symbols(a), assoc and a.op == q.op)} {symbol} "
-                f"{_wrap(b, prec, formula_symbols(b), False)}")
+        return (
+            f"{_wrap(a, prec, formula_symbols(a), assoc and a.op == q.op)} {symbol} {_wrap(b, prec, formula_symbols(b), False)}"
+        )
     if q.op == "round":
         return f"round({formula_symbols(q.args[0])}, {q.digits})"
     if q.op in ("max", "min"):
@@ -570,8 +642,13 @@ def _clean(source: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def leaf_record(leaf: Quantity) -> dict[str, Any]:
-    return {"label": leaf.label, "value": json_value(leaf.value), "unit": leaf.unit, "period": leaf.period,
-            "source": _clean(leaf.source or {})}
+    return {
+        "label": leaf.label,
+        "value": json_value(leaf.value),
+        "unit": leaf.unit,
+        "period": leaf.period,
+        "source": _clean(leaf.source or {}),
+    }
 
 
 def derivation(q: Quantity, claim: str | None = None) -> dict[str, Any]:

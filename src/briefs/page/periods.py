@@ -105,7 +105,9 @@ def parse_window(text: str, parameter: str = "window") -> tuple[pd.Timestamp, pd
             raise ValueError
         start, end = (pd.Timestamp(date.fromisoformat(p.strip())) for p in parts)
     except ValueError:
-        raise UsageError(f"parameter {parameter!r}: {text!r} is not a window written FIRST/LAST (YYYY-MM-DD/YYYY-MM-DD)") from None
+        raise UsageError(
+            f"parameter {parameter!r}: {text!r} is not a window written FIRST/LAST (YYYY-MM-DD/YYYY-MM-DD)"
+        ) from None
     if end < start:
         raise UsageError(f"parameter {parameter!r}: {text!r} ends before it starts")
     return start, end

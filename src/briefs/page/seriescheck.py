@@ -129,11 +129,15 @@ class Readiness:
             return series.absent_note(*self.missing)
         if self.state == NOT_COVERED:
             if not self.window:
-                raise UsageError(f"a check against {', '.join(self.names)} that the series do not cover needs the window it needs")
+                raise UsageError(
+                    f"a check against {', '.join(self.names)} that the series do not cover needs the window it needs"
+                )
             start, end = (pd.Timestamp(day) for day in self.window)
             verb = "does" if len(self.names) == 1 else "do"
-            return (f"The official series {_listed(self.names)} in this build {verb} not cover every month from "
-                    f"{start:%B %Y} to {end:%B %Y}, so this check was not made.")
+            return (
+                f"The official series {_listed(self.names)} in this build {verb} not cover every month from "
+                f"{start:%B %Y} to {end:%B %Y}, so this check was not made."
+            )
         return ""
 
     def short(self) -> str:
@@ -143,8 +147,14 @@ class Readiness:
         return self.note()
 
 
-def readiness(ledger: Ledger, key: str | tuple[str, ...], *names: str, covered: bool = True,
-              window: tuple | None = None, not_covered: str | None = None) -> Readiness:
+def readiness(
+    ledger: Ledger,
+    key: str | tuple[str, ...],
+    *names: str,
+    covered: bool = True,
+    window: tuple | None = None,
+    not_covered: str | None = None,
+) -> Readiness:
     """Decide whether the check `key` against the series `names` can be made; when it cannot, glue why.
 
     Absent (a series was not fetched): `KEY_check` gets the absent note and

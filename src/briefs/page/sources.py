@@ -19,7 +19,6 @@ from briefs.media import INPUTS_MIME, SOURCES_MIME, note_anchor
 from briefs.page import context
 
 
-
 def record(pkg: Package, document: str) -> dict[str, Any]:
     """What the page drew on: its document, the notes behind its figures, and each resource read."""
     notes: dict[tuple, list[str]] = {}
@@ -31,7 +30,8 @@ def record(pkg: Package, document: str) -> dict[str, Any]:
         res = pkg.resource(name)
         origins = [
             {k: src[k] for k in ("title", "document", "note") if src.get(k) not in (None, "")}
-            for src in res.get("sources", []) if isinstance(src, dict)
+            for src in res.get("sources", [])
+            if isinstance(src, dict)
         ]
         resources.append({"name": name, "path": res.get("path", ""), "sha256": digest, "sources": origins})
     return {
@@ -55,7 +55,7 @@ def _document_line(doc: dict, document: str) -> str:
     title = html.escape(str(doc.get("title", document)))
     return (
         f'<p class="briefs-document"><em>{title}</em>, {html.escape(str(doc.get("publisher", "")))}, '
-        f'{html.escape(str(doc.get("published", "")))} (document {html.escape(document)}).</p>'
+        f"{html.escape(str(doc.get('published', '')))} (document {html.escape(document)}).</p>"
     )
 
 
@@ -93,8 +93,11 @@ def show(pkg: Package, document: str | None = None) -> None:
         document = context.document_id()
     inputs = {"files": {path: INPUTS[path] for path in sorted(INPUTS)}}
     display(
-        {"text/html": to_html(pkg, document),
-         "text/plain": f"Sources for document {document}" if document else "Sources for several documents",
-         SOURCES_MIME: record(pkg, document), INPUTS_MIME: inputs},
+        {
+            "text/html": to_html(pkg, document),
+            "text/plain": f"Sources for document {document}" if document else "Sources for several documents",
+            SOURCES_MIME: record(pkg, document),
+            INPUTS_MIME: inputs,
+        },
         raw=True,
     )

@@ -38,7 +38,9 @@ def crosstab(
     periods = frame[["period_start", "period_end"]].drop_duplicates().sort_values("period_start")
     if periods["period_start"].duplicated().any():
         clash = periods[periods["period_start"].duplicated(keep=False)]
-        raise ValueError(f"crosstab: periods starting {clash.period_start.iloc[0]:%Y-%m-%d} end on different days; one column cannot hold both")
+        raise ValueError(
+            f"crosstab: periods starting {clash.period_start.iloc[0]:%Y-%m-%d} end on different days; one column cannot hold both"
+        )
     labels = {row.period_start: period_label(row.period_start, row.period_end) for row in periods.itertuples()}
     wide = frame.pivot_table(index=category, columns="period_start", values=value, aggfunc="sum", observed=True)
     wide = wide.reindex(columns=list(labels)).rename(columns=labels)
@@ -140,15 +142,17 @@ def to_html(frame: pd.DataFrame, name: str, caption: str, source: str | None = N
     body = []
     for label, row in frame.iterrows():
         cls = ' class="briefs-total"' if label == TOTAL else ""
-        cells = "".join(f'<td class="num">{_cell(v)}</td>' if not isinstance(v, str) else f"<td>{html.escape(v)}</td>" for v in row)
+        cells = "".join(
+            f'<td class="num">{_cell(v)}</td>' if not isinstance(v, str) else f"<td>{html.escape(v)}</td>" for v in row
+        )
         body.append(f'<tr{cls}><th scope="row">{html.escape(str(label))}</th>{cells}</tr>')
     foot = f'<p class="briefs-source">Source: {html.escape(source)}</p>' if source else ""
     return (
         # A region that can take focus, so a keyboard can scroll a table wider than a phone.
         f'<div class="briefs-table" id="table-{html.escape(name)}" role="region" aria-label="{html.escape(caption)}" tabindex="0">'
-        f'<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>'
-        f'<tbody>{"".join(body)}</tbody></table>{foot}'
-        f'<p>{download_link(frame, f"{name}.csv")}</p></div>'
+        f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>{foot}"
+        f"<p>{download_link(frame, f'{name}.csv')}</p></div>"
     )
 
 

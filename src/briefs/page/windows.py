@@ -47,8 +47,10 @@ def note(found: list[Outside], start, end) -> str:
     found = [o for o in found if o.rows]
     if not found:
         return ""
-    return (f"Outside this page's window ({period_text(start, end)}), and so left out of every number computed "
-            f"over it: {'; '.join(o.text() for o in found)}.")
+    return (
+        f"Outside this page's window ({period_text(start, end)}), and so left out of every number computed "
+        f"over it: {'; '.join(o.text() for o in found)}."
+    )
 
 
 def show_outside(pkg, names: list[str], start, end) -> None:

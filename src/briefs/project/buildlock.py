@@ -67,5 +67,3 @@ def held(root: Path) -> bool:
     path = paths.build_lock(root)
     key = str(path.resolve()) if path.parent.exists() else str(path)
     return bool(_held.get(key))
-
-

@@ -98,8 +98,10 @@ def members(root: Path, notebooks: dict[str, Path]) -> dict[str, bytes]:
         for rel, sha in recorded[brief].items():
             file = rel.split("#", 1)[0]
             if file in files and "#" not in rel and sha != ABSENT and _sha(files[file]) != sha:
-                raise BuildFailed(f"{file} changed while the edition was being built (sha256 {_sha(files[file])}, "
-                                  f"but {brief} read {sha}); release again")
+                raise BuildFailed(
+                    f"{file} changed while the edition was being built (sha256 {_sha(files[file])}, "
+                    f"but {brief} read {sha}); release again"
+                )
     files[INPUTS] = (json.dumps(recorded, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
     for rel, text in outputs_lock.all_files(snapshots).items():
         files[f"{OUTPUTS}/{rel}"] = text.encode("utf-8")
@@ -194,8 +196,11 @@ def _vintages(archive: Path, files: dict[str, bytes], root: Path, work: Path) ->
         recorded_now = json.loads(paths.description_path(root).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         recorded_now = {}
-    now = {r.get("path"): str(r.get("hash") or r.get("sha256") or "").removeprefix("sha256:")
-           for r in recorded_now.get("resources", []) if isinstance(r, dict)}
+    now = {
+        r.get("path"): str(r.get("hash") or r.get("sha256") or "").removeprefix("sha256:")
+        for r in recorded_now.get("resources", [])
+        if isinstance(r, dict)
+    }
     for file, sha in sorted(needed.items()):
         if sha == ABSENT:
             continue  # the edition was built without it: the check runs without it too
@@ -207,8 +212,10 @@ def _vintages(archive: Path, files: dict[str, bytes], root: Path, work: Path) ->
         candidates = [source / file, *sorted(source.glob("**/*.csv"))] if source.is_dir() else []
         match = next((c for c in candidates if c.is_file() and _sha(c.read_bytes()) == sha), None)
         if match is None:
-            raise UsageError(f"{archive}: the edition read official series file {file} (sha256 {sha}); "
-                             f"no such file in {source}: fetch it with `briefs data pull`")
+            raise UsageError(
+                f"{archive}: the edition read official series file {file} (sha256 {sha}); "
+                f"no such file in {source}: fetch it with `briefs data pull`"
+            )
         shutil.copyfile(match, folder / file)
     before = os.environ.get("BRIEFS_EXTERNAL")
     os.environ["BRIEFS_EXTERNAL"] = str(folder)

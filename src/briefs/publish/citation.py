@@ -35,8 +35,20 @@ from briefs.project import paths
 CONFIG = "citation.yml"
 CITE_DIR = "cite"
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass(frozen=True)
@@ -118,8 +130,12 @@ def load(root: Path | None = None) -> Settings:
             raw = {"name": raw}
         if not isinstance(raw, dict):
             raise UsageError(f"{where}: expected name, or family and given")
-        author = Author(family=_text(raw.get("family"), where), given=_text(raw.get("given"), where),
-                        name=_text(raw.get("name"), where), orcid=_text(raw.get("orcid"), where))
+        author = Author(
+            family=_text(raw.get("family"), where),
+            given=_text(raw.get("given"), where),
+            name=_text(raw.get("name"), where),
+            orcid=_text(raw.get("orcid"), where),
+        )
         if not author.display:
             raise UsageError(f"{where}: needs a name, or a family name")
         authors.append(author)
@@ -215,8 +231,13 @@ class Citation:
         fields = [("author", " and ".join(a.bibtex() for a in self.authors)), ("title", "{" + _bib_escape(self.title) + "}")]
         if not self.is_book:
             fields.append(("booktitle", "{" + _bib_escape(self.book) + "}"))
-        fields += [("edition", _bib_escape(self.edition)), ("year", self.year), ("month", str(int(self.date[5:7]))),
-                   ("date", self.date), ("publisher", _bib_escape(self.publisher or self.authors[0].display))]
+        fields += [
+            ("edition", _bib_escape(self.edition)),
+            ("year", self.year),
+            ("month", str(int(self.date[5:7]))),
+            ("date", self.date),
+            ("publisher", _bib_escape(self.publisher or self.authors[0].display)),
+        ]
         if self.url:
             fields.append(("url", self.url))
         if self.doi:
@@ -257,7 +278,10 @@ class Citation:
         """(name, content) of the Highwire Press and Dublin Core tags for the page's head."""
         tags = [("citation_title", self.title)]
         tags += [("citation_author", a.highwire()) for a in self.authors]
-        tags += [("citation_publication_date", self.date.replace("-", "/")), ("citation_online_date", self.date.replace("-", "/"))]
+        tags += [
+            ("citation_publication_date", self.date.replace("-", "/")),
+            ("citation_online_date", self.date.replace("-", "/")),
+        ]
         if not self.is_book:
             tags.append(("citation_inbook_title", self.book))
         tags.append(("citation_publisher", self.publisher or self.authors[0].display))
@@ -270,8 +294,13 @@ class Citation:
         tags.append(("citation_language", self.language))
         tags += [("DC.title", self.title)]
         tags += [("DC.creator", a.display) for a in self.authors]
-        tags += [("DC.date", self.date), ("DC.type", "Text"), ("DC.format", "text/html"), ("DC.language", self.language),
-                 ("DC.publisher", self.publisher or self.authors[0].display)]
+        tags += [
+            ("DC.date", self.date),
+            ("DC.type", "Text"),
+            ("DC.format", "text/html"),
+            ("DC.language", self.language),
+            ("DC.publisher", self.publisher or self.authors[0].display),
+        ]
         if not self.is_book:
             tags.append(("DC.relation.ispartof", f"{self.book}, edition {self.edition}"))
         if self.doi:
@@ -292,8 +321,18 @@ def _join(names: list[str]) -> str:
     return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
-_BIB_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$",
-                "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_BIB_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "$": r"\$",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 
 
 def _bib_escape(text: str) -> str:
@@ -308,9 +347,19 @@ def for_brief(settings: Settings, edition: str, date: str, name: str, title: str
     page = f"{BRIEFS_DIR}/{name}.html"
     url = f"{settings.edition_url(edition)}{page}" if settings.site_url else ""
     return Citation(
-        key=_key(edition, name), title=title, book=settings.title, authors=settings.authors, edition=edition,
-        date=date, page=page, publisher=settings.publisher, url=url, doi=settings.doi(edition),
-        pdf=f"{PDF_DIR}/{name}.pdf" if pdf else "", license=settings.license, language=settings.language,
+        key=_key(edition, name),
+        title=title,
+        book=settings.title,
+        authors=settings.authors,
+        edition=edition,
+        date=date,
+        page=page,
+        publisher=settings.publisher,
+        url=url,
+        doi=settings.doi(edition),
+        pdf=f"{PDF_DIR}/{name}.pdf" if pdf else "",
+        license=settings.license,
+        language=settings.language,
     )
 
 
@@ -318,9 +367,18 @@ def for_book(settings: Settings, edition: str, date: str) -> Citation:
     """The edition as a whole; its address is the edition's folder (whose index opens the landing page)."""
     url = settings.edition_url(edition) if settings.site_url else ""
     return Citation(
-        key=_key(edition, "book"), title=settings.title, book=settings.title, authors=settings.authors, edition=edition,
-        date=date, page="", publisher=settings.publisher, url=url, doi=settings.doi(edition),
-        license=settings.license, language=settings.language,
+        key=_key(edition, "book"),
+        title=settings.title,
+        book=settings.title,
+        authors=settings.authors,
+        edition=edition,
+        date=date,
+        page="",
+        publisher=settings.publisher,
+        url=url,
+        doi=settings.doi(edition),
+        license=settings.license,
+        language=settings.language,
     )
 
 
@@ -341,12 +399,24 @@ def block_html(citation: Citation, stem: str, archive: str | None, depth: int = 
         f'<a class="briefs-cite-download" href="{esc(bib)}" download="{esc(stem)}.bib" type="application/x-bibtex">BibTeX</a>',
         f'<a class="briefs-cite-download" href="{esc(csl)}" download="{esc(stem)}.json" type="application/vnd.citationstyles.csl+json">CSL-JSON</a>',
     ]
-    data = (f' The data this edition was computed from: <a class="briefs-data-archive" href="{esc(up + archive)}" download>'
-            f"{esc(archive.rsplit('/', 1)[-1])}</a> (the data package, the vintages of the official series, every output).") if archive else ""
-    doi = (f'<p class="briefs-cite-doi">DOI: <a href="https://doi.org/{esc(citation.doi)}">{esc(citation.doi)}</a></p>'
-           if citation.doi else "")
-    address = "" if citation.url or citation.doi else (
-        '<p class="briefs-cite-note">No published address is configured for this book (site_url in book/citation.yml).</p>')
+    data = (
+        (
+            f' The data this edition was computed from: <a class="briefs-data-archive" href="{esc(up + archive)}" download>'
+            f"{esc(archive.rsplit('/', 1)[-1])}</a> (the data package, the vintages of the official series, every output)."
+        )
+        if archive
+        else ""
+    )
+    doi = (
+        f'<p class="briefs-cite-doi">DOI: <a href="https://doi.org/{esc(citation.doi)}">{esc(citation.doi)}</a></p>'
+        if citation.doi
+        else ""
+    )
+    address = (
+        ""
+        if citation.url or citation.doi
+        else ('<p class="briefs-cite-note">No published address is configured for this book (site_url in book/citation.yml).</p>')
+    )
     return (
         '<div class="briefs-cite">'
         f'<p class="briefs-citation">{esc(citation.text())}</p>{doi}{address}'

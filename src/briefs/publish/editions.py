@@ -85,17 +85,14 @@ def entries(order: list[str]) -> list[dict]:
     project path such as /briefs/, and from disk.
     """
     return [
-        {"name": f"{v} (latest)" if i == 0 else v, "version": v, "url": f"{v}/", "preferred": i == 0}
-        for i, v in enumerate(order)
+        {"name": f"{v} (latest)" if i == 0 else v, "version": v, "url": f"{v}/", "preferred": i == 0} for i, v in enumerate(order)
     ]
 
 
 def html_pages(edition: Path) -> list[str]:
     """Every HTML page of an edition, as POSIX paths inside it, in a stable order."""
     return sorted(
-        p.relative_to(edition).as_posix()
-        for p in edition.rglob("*.html")
-        if not p.relative_to(edition).parts[0].startswith("_")
+        p.relative_to(edition).as_posix() for p in edition.rglob("*.html") if not p.relative_to(edition).parts[0].startswith("_")
     )
 
 
@@ -103,13 +100,13 @@ def redirect(target: str, label: str) -> str:
     """A page that sends the reader to `target` (relative), keeping ?query and #fragment."""
     t = html.escape(target, quote=True)
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(label)}</title>\n"
-        f"<link rel=\"canonical\" href=\"{t}\">\n"
-        f"<meta http-equiv=\"refresh\" content=\"0; url={t}\">\n"
+        f'<link rel="canonical" href="{t}">\n'
+        f'<meta http-equiv="refresh" content="0; url={t}">\n'
         f"<script>location.replace({json.dumps(target)} + location.search + location.hash);</script>\n"
         "</head>\n<body>\n"
-        f"<p>{html.escape(label)}: <a href=\"{t}\">{t}</a></p>\n"
+        f'<p>{html.escape(label)}: <a href="{t}">{t}</a></p>\n'
         "</body>\n</html>\n"
     )
 
@@ -132,9 +129,7 @@ def script(versions: list[dict]) -> str:
 def root_index(versions: list[dict]) -> str:
     newest = versions[0]["version"]
     page = redirect(f"{newest}/index.html", f"The latest edition of this book is {newest}")
-    listing = "".join(
-        f'<li><a href="{html.escape(e["version"])}/index.html">{html.escape(e["name"])}</a></li>' for e in versions
-    )
+    listing = "".join(f'<li><a href="{html.escape(e["version"])}/index.html">{html.escape(e["name"])}</a></li>' for e in versions)
     return page.replace("</body>", f"<p>All editions:</p>\n<ul>{listing}</ul>\n</body>")
 
 
@@ -159,8 +154,13 @@ def publish(site: Path, name: str, edition: Path, order: list[str], work: Path) 
     staged = work / "site"
     if site.exists():
         keep = {name, *SHARED}
-        shutil.copytree(site, staged, symlinks=True, copy_function=_link_or_copy,
-                        ignore=lambda folder, names: [n for n in names if n in keep] if folder == str(site) else [])
+        shutil.copytree(
+            site,
+            staged,
+            symlinks=True,
+            copy_function=_link_or_copy,
+            ignore=lambda folder, names: [n for n in names if n in keep] if folder == str(site) else [],
+        )
     else:
         staged.mkdir(parents=True)
     os.replace(edition, staged / name)

@@ -99,8 +99,6 @@ def tool_versions() -> dict[str, str]:
     return found
 
 
-
-
 def effective_parameters(notebook: Path, nb: nbformat.NotebookNode) -> dict[str, Any]:
     """Every declared parameter with the value it ran with: the given one, else its default."""
     given = nb.metadata.get("briefs", {}).get("parameters", {})
@@ -176,17 +174,23 @@ def _source_links(resource: dict[str, Any], notes_on_page: set[tuple]) -> str:
 def block_html(facts: dict[str, Any], edition: dict[str, Any]) -> str:
     """The provenance section's body for one brief page (which lives in `briefs/`)."""
     given = set(facts.get("parameters_given", []))
-    params = "".join(
-        f"<tr><th scope=\"row\"><code>{_esc(k)}</code></th><td><code>{_esc(json.dumps(v, ensure_ascii=False))}</code></td>"
-        f"<td>{'set for this run' if k in given else 'default'}</td></tr>"
-        for k, v in facts["parameters"].items()
-    ) or '<tr><td colspan="3">none</td></tr>'
+    params = (
+        "".join(
+            f'<tr><th scope="row"><code>{_esc(k)}</code></th><td><code>{_esc(json.dumps(v, ensure_ascii=False))}</code></td>'
+            f"<td>{'set for this run' if k in given else 'default'}</td></tr>"
+            for k, v in facts["parameters"].items()
+        )
+        or '<tr><td colspan="3">none</td></tr>'
+    )
     notes = {tuple(n) for n in facts.get("notes", [])}
-    data = "".join(
-        f"<li><code>{_esc(r['name'])}</code> ({_esc(r.get('path', ''))}), from {_source_links(r, notes)}"
-        f"<br><span class=\"briefs-sha\">sha256 <code>{_esc(r['sha256'])}</code></span></li>"
-        for r in facts["resources"]
-    ) or "<li>this brief recorded no data resources</li>"
+    data = (
+        "".join(
+            f"<li><code>{_esc(r['name'])}</code> ({_esc(r.get('path', ''))}), from {_source_links(r, notes)}"
+            f'<br><span class="briefs-sha">sha256 <code>{_esc(r["sha256"])}</code></span></li>'
+            for r in facts["resources"]
+        )
+        or "<li>this brief recorded no data resources</li>"
+    )
     series = "".join(_series_item(s) for s in facts.get("series", [])) or "<li>this brief read no official series</li>"
     nb = facts["notebook"]
     claims = facts["claims"]
@@ -194,13 +198,13 @@ def block_html(facts: dict[str, Any], edition: dict[str, Any]) -> str:
         '<div class="briefs-provenance">'
         "<dl>"
         f"<dt>Edition</dt><dd>{_esc(edition['name'])}</dd>"
-        f"<dt>Run date</dt><dd><time datetime=\"{_esc(edition['date'])}\">{_esc(edition['date'])}</time></dd>"
+        f'<dt>Run date</dt><dd><time datetime="{_esc(edition["date"])}">{_esc(edition["date"])}</time></dd>'
         f"<dt>Code</dt><dd>{_commit_html(edition['code'])}</dd>"
         f"<dt>Helper library</dt><dd>briefs {_esc(edition['code'].get('briefs_version', __version__))}</dd>"
         f"<dt>Claims</dt><dd>{claims['total']} checked, {claims['contradicted']} contradicted</dd>"
-        f"<dt>Executed notebook</dt><dd><a href=\"../{_esc(nb['path'])}\">{_esc(nb['path'])}</a>, "
-        f"<span class=\"briefs-sha\">sha256 <code>{_esc(nb['sha256'])}</code></span></dd>"
-        "<dt>All facts of this edition</dt><dd><a href=\"../manifest.json\">manifest.json</a></dd>"
+        f'<dt>Executed notebook</dt><dd><a href="../{_esc(nb["path"])}">{_esc(nb["path"])}</a>, '
+        f'<span class="briefs-sha">sha256 <code>{_esc(nb["sha256"])}</code></span></dd>'
+        '<dt>All facts of this edition</dt><dd><a href="../manifest.json">manifest.json</a></dd>'
         "</dl>"
         '<table class="briefs-provenance-parameters"><caption>Parameters the brief ran with</caption>'
         "<thead><tr><th>name</th><th>value</th><th></th></tr></thead>"
@@ -221,16 +225,24 @@ def _series_item(s: dict[str, Any]) -> str:
     months = " to ".join(s.get("months") or []) or "months not recorded"
     taken = f", taken {_esc(s['taken'])}" if s.get("taken") else ""
     origin = f" from {_esc(s['from'])}" if s.get("from") else ""
-    return (f"<li>{title}: vintage <code>{_esc(s.get('file', ''))}</code>, {_esc(months)}{taken}{origin}"
-            f"<br><span class=\"briefs-sha\">sha256 <code>{_esc(s.get('sha256', ''))}</code></span></li>")
+    return (
+        f"<li>{title}: vintage <code>{_esc(s.get('file', ''))}</code>, {_esc(months)}{taken}{origin}"
+        f'<br><span class="briefs-sha">sha256 <code>{_esc(s.get("sha256", ""))}</code></span></li>'
+    )
 
 
 def _raw(html_text: str) -> str:
     return "```{raw} html\n" + html_text + "\n```\n"
 
 
-def decorate(notebook: Path, facts: dict[str, Any], edition: dict[str, Any], *,
-             changes: tuple[str, str] | None = None, cite: str | None = None) -> None:
+def decorate(
+    notebook: Path,
+    facts: dict[str, Any],
+    edition: dict[str, Any],
+    *,
+    changes: tuple[str, str] | None = None,
+    cite: str | None = None,
+) -> None:
     """Add an edition line under the title and a Provenance section at the end of a staged notebook.
 
     `changes`: (address, text) of the link to what changed in this brief since the previous
@@ -252,7 +264,7 @@ def decorate(notebook: Path, facts: dict[str, Any], edition: dict[str, Any], *,
         title = re.search(r"^# .*$\n?", cell.source, re.M) if cell.cell_type == "markdown" else None
         if title:
             # Split the cell under its title, so the line reads as the page's byline.
-            head, rest = cell.source[: title.end()], cell.source[title.end():]
+            head, rest = cell.source[: title.end()], cell.source[title.end() :]
             cell.source = head
             tail = [nbformat.v4.new_markdown_cell(rest, id=f"{cell.get('id', 'cell')}-rest")] if rest.strip() else []
             nb.cells[index + 1 : index + 1] = [cell_line, *tail]
@@ -261,7 +273,5 @@ def decorate(notebook: Path, facts: dict[str, Any], edition: dict[str, Any], *,
         nb.cells.insert(0, cell_line)
     if cite:
         nb.cells.append(nbformat.v4.new_markdown_cell("## Cite this brief\n\n" + _raw(cite), id="briefs-cite"))
-    nb.cells.append(
-        nbformat.v4.new_markdown_cell("## Provenance\n\n" + _raw(block_html(facts, edition)), id="briefs-provenance")
-    )
+    nb.cells.append(nbformat.v4.new_markdown_cell("## Provenance\n\n" + _raw(block_html(facts, edition)), id="briefs-provenance"))
     nbformat.write(nb, notebook)

@@ -64,16 +64,25 @@ class ReleaseResult:
     replaced: bool = False
 
 
-def _edition_config(source: Path, edition: dict[str, Any], known: list[dict[str, Any]],
-                    meta: dict[str, str] | None = None, changes: str | None = None) -> None:
+def _edition_config(
+    source: Path,
+    edition: dict[str, Any],
+    known: list[dict[str, Any]],
+    meta: dict[str, str] | None = None,
+    changes: str | None = None,
+) -> None:
     """Point the staged book at the switcher template, tell it which edition it is, and give each
     page its citation meta tags (`meta`: pagename -> tags)."""
     templates = source / "_templates"
     templates.mkdir(exist_ok=True)
     assets = resources.files("briefs").joinpath("assets", "editions")
-    (templates / "briefs-editions.html").write_text(assets.joinpath("briefs-editions.html").read_text(encoding="utf-8"), encoding="utf-8")
+    (templates / "briefs-editions.html").write_text(
+        assets.joinpath("briefs-editions.html").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     (source / "_static").mkdir(exist_ok=True)
-    (source / "_static" / "editions.css").write_text(assets.joinpath("editions.css").read_text(encoding="utf-8"), encoding="utf-8")
+    (source / "_static" / "editions.css").write_text(
+        assets.joinpath("editions.css").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     config_path = source / "_config.yml"
     config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
     extensions = config.setdefault("sphinx", {}).setdefault("extra_extensions", []) or []
@@ -88,8 +97,13 @@ def _edition_config(source: Path, edition: dict[str, Any], known: list[dict[str,
     sphinx["html_sidebars"] = {"**": SIDEBAR}
     sphinx["version"] = sphinx["release"] = edition["name"]
     context = dict(sphinx.get("html_context", {}))
-    context["briefs_edition"] = {"name": edition["name"], "date": edition["date"], "editions": known,
-                                 "changes": changes, "archive": archive.relative_path(edition["name"])}
+    context["briefs_edition"] = {
+        "name": edition["name"],
+        "date": edition["date"],
+        "editions": known,
+        "changes": changes,
+        "archive": archive.relative_path(edition["name"]),
+    }
     sphinx["html_context"] = context
     css = list(sphinx.get("html_css_files", []))
     if "editions.css" not in css:
@@ -143,8 +157,11 @@ def build_edition(
     if previous is not None and (previous / "notebooks").is_dir():
         say("changes", f"comparing with edition {previous.name}")
         changes_text = changes_page(
-            previous / "notebooks", runs, intro=_changes_intro(edition, previous),
-            old_files=_archive_files(previous, root), new_files=_project_files(root),
+            previous / "notebooks",
+            runs,
+            intro=_changes_intro(edition, previous),
+            old_files=_archive_files(previous, root),
+            new_files=_project_files(root),
         )
         if not (changes_text and changes_text.strip()):
             changes_text = None
@@ -165,8 +182,13 @@ def build_edition(
                 link = (f"../{changes}#{section_anchor(brief.name)}", f"What changed in this brief since edition {previous.name}")
             elif changes:
                 link = (f"../{changes}", f"Unchanged since edition {previous.name}; see what changed in this edition")
-            provenance.decorate(source / BRIEFS_DIR / f"{brief.name}.ipynb", fact, edition, changes=link,
-                                cite=citation.block_html(cites[brief.name], brief.name, data_rel))
+            provenance.decorate(
+                source / BRIEFS_DIR / f"{brief.name}.ipynb",
+                fact,
+                edition,
+                changes=link,
+                cite=citation.block_html(cites[brief.name], brief.name, data_rel),
+            )
         if changes_text:
             _add_changes_page(source, changes_text)
 
@@ -198,8 +220,10 @@ def _changes_intro(edition: dict[str, Any], previous: Path) -> str:
     except (OSError, ValueError):
         before = None
     when = f" of {before}" if isinstance(before, str) and before else ""
-    return (f"Edition {edition['name']} of {edition['date']} against edition {previous.name}{when}: first the inputs "
-            "that changed, then each brief, the verdicts that changed first. Each item links to its place in this edition.")
+    return (
+        f"Edition {edition['name']} of {edition['date']} against edition {previous.name}{when}: first the inputs "
+        "that changed, then each brief, the verdicts that changed first. Each item links to its place in this edition."
+    )
 
 
 def _archive_files(edition: Path, root: Path) -> Files | None:
@@ -244,8 +268,17 @@ def release(
         return _release(name, root, site, date, force, strict, with_pdf, say, doi)
 
 
-def _release(name: str, root: Path, site: Path, date: str | None, force: bool, strict: bool, pdf: bool,
-             say: Progress, doi: str | None = None) -> ReleaseResult:
+def _release(
+    name: str,
+    root: Path,
+    site: Path,
+    date: str | None,
+    force: bool,
+    strict: bool,
+    pdf: bool,
+    say: Progress,
+    doi: str | None = None,
+) -> ReleaseResult:
     day, day_source = provenance.release_date(date)
     listed = editions.read_versions(site)
     order = [e["version"] for e in listed]

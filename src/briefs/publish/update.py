@@ -150,7 +150,9 @@ def _compare(before: Path, root: Path, names: list[str]):
     report = compare(old, new, "recorded vintages", "new vintages")
     flips = [
         Flip(b.name, c.id, c.statement, str(c.old_status), str(c.new_status))
-        for b in report.briefs for c in b.claims if c.kind == CHANGED and c.flipped
+        for b in report.briefs
+        for c in b.claims
+        if c.kind == CHANGED and c.flipped
     ]
     return report, flips
 
@@ -182,7 +184,9 @@ def markdown(result: UpdateResult) -> str:
     out = ["# New vintages of the official series", ""]
     lead = [f"{len(changes)} series moved to a newer vintage."]
     if result.ran:
-        lead.append(f"{len(result.rerun)} brief(s) that read them ran again" + (f" ({', '.join(result.rerun)})." if result.rerun else "."))
+        lead.append(
+            f"{len(result.rerun)} brief(s) that read them ran again" + (f" ({', '.join(result.rerun)})." if result.rerun else ".")
+        )
         if result.flips:
             lead.append(f"**{len(result.flips)} claim(s) changed verdict**: read them before merging.")
         elif result.numbers_changed:
@@ -195,26 +199,40 @@ def markdown(result: UpdateResult) -> str:
 
     out += ["| Series | Recorded vintage | New vintage | Taken from |", "|---|---|---|---|"]
     for c in changes:
-        out.append(f"| `{c.name}` | `{c.snap.file}`, {_months(c.snap.coverage)} | `{c.file}`, {_months(c.coverage)} | `{c.staged.origin}` |")
+        out.append(
+            f"| `{c.name}` | `{c.snap.file}`, {_months(c.snap.coverage)} | `{c.file}`, {_months(c.coverage)} | `{c.staged.origin}` |"
+        )
     out.append("")
     if plan.kept:
         out += ["Series that keep their recorded vintage:", ""]
         out += [f"- `{name}`: {_md(reason)}" for name, reason in plan.kept.items()] + [""]
 
-    out += ["## Revisions to months already recorded", "",
-            "Publishers revise months they have already published. Each change below is a finding about the "
-            "data the briefs had used, not an error.", ""]
+    out += [
+        "## Revisions to months already recorded",
+        "",
+        "Publishers revise months they have already published. Each change below is a finding about the "
+        "data the briefs had used, not an error.",
+        "",
+    ]
     for c in changes:
         if c.not_compared:
             out += [f"- `{c.name}`: {_md(c.not_compared)}."]
             continue
-        dropped = f"; the new vintage no longer includes {len(c.dropped)} month(s) ({c.dropped[0]} to {c.dropped[-1]})" if c.dropped else ""
+        dropped = (
+            f"; the new vintage no longer includes {len(c.dropped)} month(s) ({c.dropped[0]} to {c.dropped[-1]})"
+            if c.dropped
+            else ""
+        )
         if not c.revisions:
             out += [f"- `{c.name}`: no revision{dropped}."]
             continue
         months = sorted({r.month for r in c.revisions})
-        out += [f"- `{c.name}`: {len(c.revisions)} value(s) revised in {len(months)} month(s){dropped}.", "",
-                "  | Month | Row | Column | Recorded | New |", "  |---|---|---|---:|---:|"]
+        out += [
+            f"- `{c.name}`: {len(c.revisions)} value(s) revised in {len(months)} month(s){dropped}.",
+            "",
+            "  | Month | Row | Column | Recorded | New |",
+            "  |---|---|---|---:|---:|",
+        ]
         for r in c.revisions[:REVISIONS_SHOWN]:
             column = r.column if r.column not in (ROW_ADDED, ROW_REMOVED) else f"({r.column})"
             old, new = (r.old, r.new) if r.column not in (ROW_ADDED, ROW_REMOVED) else ("", "")
@@ -228,8 +246,11 @@ def markdown(result: UpdateResult) -> str:
         out += ["## Briefs", ""]
         out.append("Ran again: " + (", ".join(f"`{n}`" for n in result.rerun) or "none") + ".")
         out.append("")
-        out.append("Not affected (they read none of the series that moved): "
-                   + (", ".join(f"`{n}`" for n in result.not_rerun) or "none") + ".")
+        out.append(
+            "Not affected (they read none of the series that moved): "
+            + (", ".join(f"`{n}`" for n in result.not_rerun) or "none")
+            + "."
+        )
         out.append("")
         for name, reason in result.failures.items():
             out += [f"- **`{name}` failed** with the new vintages: {_md(reason)}"]

@@ -46,8 +46,13 @@ def withdraw(name: str, *, root: Path | None = None, site: Path | None = None) -
         with tempfile.TemporaryDirectory(prefix=editions.work_prefix(site), dir=site.parent) as tmp:
             staged = Path(tmp) / "site"
             drop = {name, *editions.SHARED}
-            shutil.copytree(site, staged, symlinks=True, copy_function=editions._link_or_copy,
-                            ignore=lambda folder, names: [n for n in names if n in drop] if folder == str(site) else [])
+            shutil.copytree(
+                site,
+                staged,
+                symlinks=True,
+                copy_function=editions._link_or_copy,
+                ignore=lambda folder, names: [n for n in names if n in drop] if folder == str(site) else [],
+            )
             editions.write_shared(staged, remaining)
             atomic.replace_dir(staged, site)
     return Withdrawn(name=name, site=site, remaining=remaining)

@@ -29,7 +29,17 @@ from urllib.parse import quote
 from briefs.media import ABSENT, BRIEFS_DIR
 from briefs.review import words
 from briefs.review.diff import (
-    ADDED, CHANGED, REMOVED, BriefDiff, ChartChange, ClaimChange, Report, TableChange, TextChange, claim_value, compare,
+    ADDED,
+    CHANGED,
+    REMOVED,
+    BriefDiff,
+    ChartChange,
+    ClaimChange,
+    Report,
+    TableChange,
+    TextChange,
+    claim_value,
+    compare,
 )
 from briefs.review.digest import Digest, collect
 from briefs.review.inputs import Files, InputChange
@@ -191,8 +201,11 @@ def _claim_entry(c: ClaimChange, brief: str, links: Links) -> Entry:
         verdict = "holds" if c.new_status == "holds" else "is contradicted by the data"
         return Entry(c.statement, href, f"new claim; it {verdict}: {claim_value(c.new)}", flag=c.new_status)
     if c.kind == REMOVED:
-        return Entry(c.statement, href, f"no longer made (it {'held' if c.old_status == 'holds' else 'was contradicted'}: "
-                                        f"{claim_value(c.old)})")
+        return Entry(
+            c.statement,
+            href,
+            f"no longer made (it {'held' if c.old_status == 'holds' else 'was contradicted'}: {claim_value(c.old)})",
+        )
     if c.flipped:
         verdict = "now holds" if c.new_status == "holds" else "no longer holds"
     else:
@@ -239,20 +252,27 @@ def _table_entry(t: TableChange, brief: str, links: Links) -> Entry:
                 lines.append(Line(f"{column}: {a} → {b} in {_plural(len(rows), 'row')} ({'; '.join(rows)})"))
     if t.rows_added:
         bits.append(_plural(len(t.rows_added), "row") + " added")
-        lines += [Line(f"added row {r}: " + ", ".join(f"{c} {shown(v)}" for c, v in vals.items()))
-                  for r, vals in t.added_rows.items()]
+        lines += [
+            Line(f"added row {r}: " + ", ".join(f"{c} {shown(v)}" for c, v in vals.items())) for r, vals in t.added_rows.items()
+        ]
     if t.rows_removed:
         bits.append(_plural(len(t.rows_removed), "row") + " removed")
-        lines += [Line(f"removed row {r} (it was: " + ", ".join(f"{c} {shown(v)}" for c, v in vals.items()) + ")")
-                  for r, vals in t.removed_rows.items()]
+        lines += [
+            Line(f"removed row {r} (it was: " + ", ".join(f"{c} {shown(v)}" for c, v in vals.items()) + ")")
+            for r, vals in t.removed_rows.items()
+        ]
     if t.columns_added:
         bits.append(_plural(len(t.columns_added), "column") + " added")
-        lines += [Line(f"added column {c}: " + ", ".join(f"{r} {shown(v)}" for r, v in vals.items()))
-                  for c, vals in t.added_columns.items()]
+        lines += [
+            Line(f"added column {c}: " + ", ".join(f"{r} {shown(v)}" for r, v in vals.items()))
+            for c, vals in t.added_columns.items()
+        ]
     if t.columns_removed:
         bits.append(_plural(len(t.columns_removed), "column") + " removed")
-        lines += [Line(f"removed column {c} (it was: " + ", ".join(f"{r} {shown(v)}" for r, v in vals.items()) + ")")
-                  for c, vals in t.removed_columns.items()]
+        lines += [
+            Line(f"removed column {c} (it was: " + ", ".join(f"{r} {shown(v)}" for r, v in vals.items()) + ")")
+            for c, vals in t.removed_columns.items()
+        ]
     if t.old_caption is not None:
         bits.append("caption reworded")
         lines.append(_words_line(t.old_caption, t.caption, prefix="caption: "))
@@ -290,8 +310,10 @@ def _chart_entry(c: ChartChange, brief: str, links: Links) -> Entry:
         lines += [Line(f"added {_point(r, key)}: {_fields(r, key)}" if key else f"added: {_row_text(r)}") for r in c.rows_added]
     if c.rows_removed:
         bits.append(_plural(len(c.rows_removed), "data point") + " removed")
-        lines += [Line(f"removed {_point(r, key)} (it was: {_fields(r, key)})" if key else f"removed: {_row_text(r)}")
-                  for r in c.rows_removed]
+        lines += [
+            Line(f"removed {_point(r, key)} (it was: {_fields(r, key)})" if key else f"removed: {_row_text(r)}")
+            for r in c.rows_removed
+        ]
     if c.old_title is not None:
         bits.append("title reworded")
     if c.old_description is not None:
@@ -342,13 +364,16 @@ def brief_section(b: BriefDiff, links: Links) -> Section:
         title = f"Other text on the page: {_plural(len(b.outputs), 'line')} changed"
         section.groups.append(Group(title, [Entry("", None, "", other)], folded=True))
     if b.parameters:
-        section.groups.append(Group("Parameters", [
-            Entry(p.key, None, f"{_param(p.old)} → {_param(p.new)}") for p in b.parameters]))
+        section.groups.append(
+            Group("Parameters", [Entry(p.key, None, f"{_param(p.old)} → {_param(p.new)}") for p in b.parameters])
+        )
     bits = []
     if flips:
         worse = sum(1 for c in flips if c.new_status != "holds")
-        bits.append(f"{_plural(len(flips), 'verdict')} changed ({worse} no longer "
-                    f"{'holds' if worse == 1 else 'hold'}, {len(flips) - worse} now {'holds' if len(flips) - worse == 1 else 'hold'})")
+        bits.append(
+            f"{_plural(len(flips), 'verdict')} changed ({worse} no longer "
+            f"{'holds' if worse == 1 else 'hold'}, {len(flips) - worse} now {'holds' if len(flips) - worse == 1 else 'hold'})"
+        )
     if b.prose:
         bits.append(_plural(len(b.prose), "passage") + " of text")
     moved = [c for c in b.claims if not c.flipped]
@@ -395,19 +420,32 @@ def input_entry(c: InputChange, titles: dict[str, str], links: Links, sections: 
     if c.kind == "series":
         old, new = c.old_vintage, c.new_vintage
         if c.state == "added":
-            summary = f"official series, now read: vintage {(new or {}).get('file', c.path)} ({_month_span((new or {}).get('months'))})"
+            summary = (
+                f"official series, now read: vintage {(new or {}).get('file', c.path)} ({_month_span((new or {}).get('months'))})"
+            )
             summary += "; the previous edition did not have it" if c.old_sha == ABSENT else ""
         elif c.state == "removed":
-            summary = "official series, no longer available to this edition" if c.new_sha == ABSENT else "official series, no longer read"
+            summary = (
+                "official series, no longer available to this edition"
+                if c.new_sha == ABSENT
+                else "official series, no longer read"
+            )
         elif old and new and (old.get("months") or new.get("months")):
-            summary = (f"official series, new vintage: {old.get('file')} ({_month_span(old.get('months'))}) → "
-                       f"{new.get('file')} ({_month_span(new.get('months'))})")
+            summary = (
+                f"official series, new vintage: {old.get('file')} ({_month_span(old.get('months'))}) → "
+                f"{new.get('file')} ({_month_span(new.get('months'))})"
+            )
             a, b = old.get("months"), new.get("months")
             if a and b and len(a) == 2 and len(b) == 2:
                 if b[1] > a[1]:
                     added = _months_between(_next_month(a[1]), b[1])
-                    lines.append(Line(f"{_plural(added, 'month')} added: {_next_month(a[1])} to {b[1]}"
-                                      if added > 1 else f"1 month added: {b[1]}"))
+                    lines.append(
+                        Line(
+                            f"{_plural(added, 'month')} added: {_next_month(a[1])} to {b[1]}"
+                            if added > 1
+                            else f"1 month added: {b[1]}"
+                        )
+                    )
                 if b[1] < a[1] or b[0] > a[0]:
                     lines.append(Line(f"months no longer covered: the new vintage covers {b[0]} to {b[1]}"))
             if c.revisions_known:
@@ -453,8 +491,14 @@ def input_entry(c: InputChange, titles: dict[str, str], links: Links, sections: 
         if c.note:
             lines.append(Line(c.note))
     if c.briefs:
-        lines.append(Line("read by ", refs=tuple(
-            (titles.get(n, n), links.section(n) if sections is None or n in sections else links.page(n)) for n in c.briefs)))
+        lines.append(
+            Line(
+                "read by ",
+                refs=tuple(
+                    (titles.get(n, n), links.section(n) if sections is None or n in sections else links.page(n)) for n in c.briefs
+                ),
+            )
+        )
     return Entry(c.title, None, summary, lines)
 
 
@@ -522,8 +566,9 @@ def _attr(value: str) -> str:
 def _md_line(line: Line) -> str:
     text = md_escape(line.text) + (" " if line.text.endswith(" ") and line.text.strip() else "")
     if line.runs is not None:
-        text += words.render(list(line.runs), md_text, lambda t: f"<del>{md_text(t)}</del>",
-                             lambda t: f"<ins>{md_text(t)}</ins>", " ")
+        text += words.render(
+            list(line.runs), md_text, lambda t: f"<del>{md_text(t)}</del>", lambda t: f"<ins>{md_text(t)}</ins>", " "
+        )
     refs = [f'<a href="{_attr(href)}">{md_escape(label)}</a>' if href else md_escape(label) for label, href in line.refs]
     return text + "; ".join(refs)
 
@@ -562,8 +607,12 @@ def to_markdown(doc: Document, *, labels: bool = False) -> str:
     if doc.intro:
         out += [doc.intro, ""]
     if labels:
-        out += [f"- old: {md_escape(doc.old_label)}", f"- new: {md_escape(doc.new_label)}",
-                f"- {len(doc.sections)} of {_plural(doc.total, 'brief')} changed", ""]
+        out += [
+            f"- old: {md_escape(doc.old_label)}",
+            f"- new: {md_escape(doc.new_label)}",
+            f"- {len(doc.sections)} of {_plural(doc.total, 'brief')} changed",
+            "",
+        ]
     if doc.inputs.entries:
         out += _md_group(doc.inputs, 2)
     if not doc.sections:

@@ -169,8 +169,12 @@ class BriefDiff:
     def importance(self) -> tuple:
         """Sort key, most important first: verdicts, then the headline and the text, then tables, charts."""
         return (
-            -len(self.flips), self.headline is None, -(len(self.prose) + len(self.claims)),
-            -len(self.tables), -len(self.charts), self.title,
+            -len(self.flips),
+            self.headline is None,
+            -(len(self.prose) + len(self.claims)),
+            -len(self.tables),
+            -len(self.charts),
+            self.title,
         )
 
 
@@ -249,7 +253,9 @@ def compare_tables(old: Table | None, new: Table | None) -> TableChange | None:
     change.added_rows = {r: {c: after[r, c] for c in new.columns} for r in change.rows_added}
     change.removed_rows = {r: {c: before[r, c] for c in old.columns} for r in change.rows_removed}
     change.added_columns = {c: {r: after[r, c] for r in new.index if r not in change.rows_added} for c in change.columns_added}
-    change.removed_columns = {c: {r: before[r, c] for r in old.index if r not in change.rows_removed} for c in change.columns_removed}
+    change.removed_columns = {
+        c: {r: before[r, c] for r in old.index if r not in change.rows_removed} for c in change.columns_removed
+    }
     for row in new.index:
         for col in new.columns:
             if (row, col) in before and not same(before[row, col], after[row, col]):
@@ -281,23 +287,31 @@ def _row_id(row: dict, key: list[str]) -> tuple:
 
 def _canonical_row(row: dict) -> str:
     """A row as text in which the same numbers, however written, read the same."""
+
     def norm(v: Any) -> Any:
         if is_blank(v):
             return None
         number = as_number(v)
         return ["n", float(number)] if number is not None else v
+
     return json.dumps({k: norm(v) for k, v in row.items()}, sort_keys=True)
 
 
 def compare_chart_data(
-    old: list[dict], new: list[dict], key: list[str] | None = None,
+    old: list[dict],
+    new: list[dict],
+    key: list[str] | None = None,
 ) -> tuple[list[str], list[dict], list[dict], list[RowChange]]:
     """Rows added, removed and changed. Rows are matched on `key` if given, else on their text
     columns when those identify them."""
     columns = list(dict.fromkeys([k for row in [*old, *new] for k in row]))
     key = list(key) if key else chart_key([*old, *new], columns)
-    if not key and columns and len({json.dumps(r.get(columns[0])) for r in old}) == len(old) \
-            and len({json.dumps(r.get(columns[0])) for r in new}) == len(new):
+    if (
+        not key
+        and columns
+        and len({json.dumps(r.get(columns[0])) for r in old}) == len(old)
+        and len({json.dumps(r.get(columns[0])) for r in new}) == len(new)
+    ):
         key = columns[:1]
     unique = key and len({_row_id(r, key) for r in old}) == len(old) and len({_row_id(r, key) for r in new}) == len(new)
     if unique:
@@ -308,7 +322,9 @@ def compare_chart_data(
         changed = []
         for k, row in after.items():
             if k in before:
-                fields = [(c, before[k].get(c), row.get(c)) for c in columns if c not in key and not same(before[k].get(c), row.get(c))]
+                fields = [
+                    (c, before[k].get(c), row.get(c)) for c in columns if c not in key and not same(before[k].get(c), row.get(c))
+                ]
                 if fields:
                     changed.append(RowChange({c: row.get(c) for c in key}, fields))
         return key, added, removed, changed

@@ -75,15 +75,41 @@ class Digest:
     def content(self) -> tuple:
         """Everything but where it was read from: equal content means nothing changed."""
         return (
-            self.parameters, self.claims, self.values,
-            {k: vars(t) for k, t in self.tables.items()}, {k: vars(c) for k, c in self.charts.items()}, self.texts,
+            self.parameters,
+            self.claims,
+            self.values,
+            {k: vars(t) for k, t in self.tables.items()},
+            {k: vars(c) for k, c in self.charts.items()},
+            self.texts,
             self.prose,
         )
 
 
 class _Text(HTMLParser):
-    BLOCK = {"p", "div", "li", "tr", "br", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
-             "figure", "figcaption", "caption", "thead", "tbody", "section", "dt", "dd"}
+    BLOCK = {
+        "p",
+        "div",
+        "li",
+        "tr",
+        "br",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "ul",
+        "ol",
+        "figure",
+        "figcaption",
+        "caption",
+        "thead",
+        "tbody",
+        "section",
+        "dt",
+        "dd",
+    }
     SKIP = {"script", "style", "svg"}
 
     def __init__(self) -> None:
@@ -151,7 +177,9 @@ def _unique(name: str, taken: dict) -> str:
 def from_notebook(nb: nbformat.NotebookNode, name: str, origin: str) -> Digest:
     meta = nb.get("metadata", {}).get("briefs", {}) or {}
     snap = Digest(
-        name=name, title=str(meta.get("title", name)), origin=origin,
+        name=name,
+        title=str(meta.get("title", name)),
+        origin=origin,
         parameters=dict(meta.get("parameters", {}) or {}),
     )
     for cell_index, position, output in readback.outputs(nb):
@@ -165,16 +193,22 @@ def from_notebook(nb: nbformat.NotebookNode, name: str, origin: str) -> Digest:
             rec = data[TABLE_MIME]
             key = _unique(str(rec.get("name", f"table-{len(snap.tables) + 1}")), snap.tables)
             snap.tables[key] = Table(
-                name=key, caption=str(rec.get("caption", "")), index_name=str(rec.get("index_name") or ""),
-                index=[str(i) for i in rec.get("index", [])], columns=[str(c) for c in rec.get("columns", [])],
+                name=key,
+                caption=str(rec.get("caption", "")),
+                index_name=str(rec.get("index_name") or ""),
+                index=[str(i) for i in rec.get("index", [])],
+                columns=[str(c) for c in rec.get("columns", [])],
                 data=[list(row) for row in rec.get("data", [])],
             )
         elif CHART_MIME in data:
             rec = data[CHART_MIME]
             key = _unique(str(rec.get("name", f"chart-{len(snap.charts) + 1}")), snap.charts)
             snap.charts[key] = Chart(
-                name=key, title=str(rec.get("title", "")), description=str(rec.get("description", "")),
-                data=[dict(row) for row in rec.get("data", [])], svg=data.get("image/svg+xml"),
+                name=key,
+                title=str(rec.get("title", "")),
+                description=str(rec.get("description", "")),
+                data=[dict(row) for row in rec.get("data", [])],
+                svg=data.get("image/svg+xml"),
             )
         else:
             text = _text_of(output)

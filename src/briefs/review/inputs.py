@@ -310,8 +310,9 @@ def _keyed(snap: Digest) -> dict[str, tuple[str, str]]:
     return out
 
 
-def compare(old: dict[str, Digest], new: dict[str, Digest], old_files: Files | None = None,
-            new_files: Files | None = None) -> list[InputChange]:
+def compare(
+    old: dict[str, Digest], new: dict[str, Digest], old_files: Files | None = None, new_files: Files | None = None
+) -> list[InputChange]:
     """Every input whose recorded sha256 differs between the two sets of briefs, explained as far as the files allow."""
     before: dict[str, tuple[str, str]] = {}
     after: dict[str, tuple[str, str]] = {}
@@ -346,10 +347,13 @@ def compare(old: dict[str, Digest], new: dict[str, Digest], old_files: Files | N
         file, _, part = path.partition(PART)
         if part:  # a series' entry in the description: told with that series
             entry = _series_named(new_desc, part) or _series_named(old_desc, part)
-            series_path = posixpath.join(posixpath.dirname(file), "external", entry["path"]) if entry and entry.get("path") else part
+            series_path = (
+                posixpath.join(posixpath.dirname(file), "external", entry["path"]) if entry and entry.get("path") else part
+            )
             if f"series:{part}" not in changes:
-                change = InputChange(series_path, str((entry or {}).get("title") or part), "series", None, None,
-                                     sorted(readers.get(key, ())))
+                change = InputChange(
+                    series_path, str((entry or {}).get("title") or part), "series", None, None, sorted(readers.get(key, ()))
+                )
                 change.old_vintage = _vintage(_series_named(old_desc, part), None, series_path)
                 change.new_vintage = _vintage(_series_named(new_desc, part), None, series_path)
                 changes[f"series:{part}"] = change
@@ -357,15 +361,24 @@ def compare(old: dict[str, Digest], new: dict[str, Digest], old_files: Files | N
         series = _series_for(new_desc, path) or _series_for(old_desc, path)
         base = posixpath.basename(path)
         if base in (PACKAGE, DESCRIPTION):
-            change = InputChange(path, "The data package's description" if base == PACKAGE
-                                 else "The description of the official series", "description", a, b, sorted(readers[key]))
-            change.parts = _changed_entries(old_files.json(old_path) if old_files and old_path else {},
-                                            new_files.json(new_path) if new_files and new_path else {})
+            change = InputChange(
+                path,
+                "The data package's description" if base == PACKAGE else "The description of the official series",
+                "description",
+                a,
+                b,
+                sorted(readers[key]),
+            )
+            change.parts = _changed_entries(
+                old_files.json(old_path) if old_files and old_path else {},
+                new_files.json(new_path) if new_files and new_path else {},
+            )
         elif series is not None or "/external/" in f"/{path}":
             # A series' new vintage may have a new file name: both files are one series' change.
             name = (series or {}).get("name") or base
-            side = found_series.setdefault(name, {"title": str((series or {}).get("title") or base), "entry": series,
-                                                   "readers": set()})
+            side = found_series.setdefault(
+                name, {"title": str((series or {}).get("title") or base), "entry": series, "readers": set()}
+            )
             side["entry"] = side["entry"] or series
             side["readers"] |= readers[key]
             if a is not None:
@@ -399,16 +412,24 @@ def compare(old: dict[str, Digest], new: dict[str, Digest], old_files: Files | N
 
 def _changed_entries(old: dict, new: dict) -> list[str]:
     """Names of the resources whose entry in a description was added, removed or edited."""
+
     def entries(doc: dict) -> dict[str, str]:
         return {str(r.get("name")): json.dumps(r, sort_keys=True) for r in doc.get("resources", []) or [] if isinstance(r, dict)}
+
     a, b = entries(old), entries(new)
     if not a and not b:
         return []
     return sorted(n for n in set(a) | set(b) if a.get(n) != b.get(n))
 
 
-def _resource_rows(change: InputChange, res: dict | None, old_path: str | None, new_path: str | None,
-                   old_files: Files | None, new_files: Files | None) -> None:
+def _resource_rows(
+    change: InputChange,
+    res: dict | None,
+    old_path: str | None,
+    new_path: str | None,
+    old_files: Files | None,
+    new_files: Files | None,
+) -> None:
     if change.state != "changed":
         return
     old = old_files.get(old_path, change.old_sha) if old_files and old_path else None
@@ -425,8 +446,14 @@ def _resource_rows(change: InputChange, res: dict | None, old_path: str | None, 
     change.rows = compare_rows(old, new, key)
 
 
-def _series_revisions(change: InputChange, entry: dict | None, old_path: str | None, new_path: str | None,
-                      old_files: Files | None, new_files: Files | None) -> None:
+def _series_revisions(
+    change: InputChange,
+    entry: dict | None,
+    old_path: str | None,
+    new_path: str | None,
+    old_files: Files | None,
+    new_files: Files | None,
+) -> None:
     if change.state != "changed" or entry is None:
         return
     old = old_files.get(old_path, change.old_sha) if old_files and old_path else None
@@ -444,10 +471,17 @@ def _series_revisions(change: InputChange, entry: dict | None, old_path: str | N
 def summary(change: InputChange) -> dict[str, Any]:
     """The facts of one change as plain data (for tests and the manifest)."""
     return {
-        "path": change.path, "title": change.title, "kind": change.kind, "state": change.state,
-        "old_sha256": change.old_sha, "new_sha256": change.new_sha, "briefs": change.briefs,
+        "path": change.path,
+        "title": change.title,
+        "kind": change.kind,
+        "state": change.state,
+        "old_sha256": change.old_sha,
+        "new_sha256": change.new_sha,
+        "briefs": change.briefs,
         "rows_added": len(change.rows.added) if change.rows else None,
         "rows_removed": len(change.rows.removed) if change.rows else None,
         "cells_changed": sum(len(r.fields) for r in change.rows.changed) if change.rows else None,
-        "old_vintage": change.old_vintage, "new_vintage": change.new_vintage, "revised": change.revised,
+        "old_vintage": change.old_vintage,
+        "new_vintage": change.new_vintage,
+        "revised": change.revised,
     }

@@ -35,9 +35,21 @@ from briefs.execute.normalize import slug
 from briefs.review.digest import Chart, Digest, Table
 from briefs.review.numbers import as_number, canonical
 
-CLAIM_COLUMNS = ["id", "status", "text", "value", "published", "rule", "statement", "source",
-                 "basis", "kind", "unit", "period", "instead"]  # what a claim rests on and how a contradiction reads
-
+CLAIM_COLUMNS = [
+    "id",
+    "status",
+    "text",
+    "value",
+    "published",
+    "rule",
+    "statement",
+    "source",
+    "basis",
+    "kind",
+    "unit",
+    "period",
+    "instead",
+]  # what a claim rests on and how a contradiction reads
 
 
 def cell(value: Any) -> str:
@@ -85,7 +97,9 @@ def lock_files(snap: Digest) -> dict[str, str]:
     }
     for name, file in _file_names(list(snap.tables)).items():
         t = snap.tables[name]
-        files[f"{snap.name}/tables/{file}.csv"] = csv_text([t.index_name, *t.columns], [[r, *row] for r, row in zip(t.index, t.data)])
+        files[f"{snap.name}/tables/{file}.csv"] = csv_text(
+            [t.index_name, *t.columns], [[r, *row] for r, row in zip(t.index, t.data)]
+        )
     for name, file in _file_names(list(snap.charts)).items():
         c = snap.charts[name]
         columns = list(dict.fromkeys(k for row in c.data for k in row))
@@ -137,8 +151,14 @@ def parse(files: dict[str, str]) -> dict[str, Digest]:
             snap.values.update({row[0]: row[1] for row in body if len(row) >= 2})
         elif parts[1] == "tables":
             name = parts[2][: -len(".csv")]
-            snap.tables[name] = Table(name=name, caption="", index_name=header[0] if header else "",
-                                      index=[row[0] for row in body], columns=header[1:], data=[row[1:] for row in body])
+            snap.tables[name] = Table(
+                name=name,
+                caption="",
+                index_name=header[0] if header else "",
+                index=[row[0] for row in body],
+                columns=header[1:],
+                data=[row[1:] for row in body],
+            )
         elif parts[1] == "charts":
             name = parts[2][: -len(".csv")]
             snap.charts[name] = Chart(name=name, title=name, description="", data=[dict(zip(header, row)) for row in body])
@@ -178,7 +198,9 @@ def from_runs(root: Path | None = None, runs: Path | None = None) -> dict[str, D
         snaps[brief.name] = digest.read(path, brief.name)
     if missing:
         where = runs or "build/runs"
-        raise UsageError(f"no executed notebook in {where} for {', '.join(missing)}: run `briefs lock --run` (or `make book`) first")
+        raise UsageError(
+            f"no executed notebook in {where} for {', '.join(missing)}: run `briefs lock --run` (or `make book`) first"
+        )
     return snaps
 
 
@@ -201,8 +223,9 @@ def lock(
         return write(from_runs(root, runs), folder or paths.lock_dir(root))
 
 
-def fresh(root: Path | None = None, workdir: Path | None = None, progress: Progress | None = None,
-          parameters: dict | None = None) -> dict[str, Digest]:
+def fresh(
+    root: Path | None = None, workdir: Path | None = None, progress: Progress | None = None, parameters: dict | None = None
+) -> dict[str, Digest]:
     """Every brief run anew (in parallel) into `workdir` (a temporary folder if None), never into build/,
     with `parameters` given to every brief (such as another `data_package`)."""
     root = root or paths.project_root()

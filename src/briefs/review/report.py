@@ -99,8 +99,16 @@ def to_text(report: Report, width: int = 100) -> str:
     from rich.console import Console
 
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, force_terminal=False, highlight=False,
-                      emoji=False, markup=False, legacy_windows=False)
+    console = Console(
+        file=buffer,
+        width=width,
+        color_system=None,
+        force_terminal=False,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        legacy_windows=False,
+    )
     to_terminal(report, console)
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
@@ -183,9 +191,11 @@ def to_html(report: Report, links: str | None = None) -> str:
     """One self-contained page (styles inline, drawings as data URIs), every label escaped."""
     esc = html.escape
     doc = document(report, links)
-    body = [f"<h1>{esc(doc.title)}</h1>",
-            f"<ul><li>old: {esc(doc.old_label)}</li><li>new: {esc(doc.new_label)}</li>"
-            f"<li>{len(doc.sections)} of {doc.total} brief{'s' if doc.total != 1 else ''} changed</li></ul>"]
+    body = [
+        f"<h1>{esc(doc.title)}</h1>",
+        f"<ul><li>old: {esc(doc.old_label)}</li><li>new: {esc(doc.new_label)}</li>"
+        f"<li>{len(doc.sections)} of {doc.total} brief{'s' if doc.total != 1 else ''} changed</li></ul>",
+    ]
     if doc.inputs.entries:
         body.append(_html_group(doc.inputs, 2))
     if not doc.sections:
@@ -200,10 +210,8 @@ def to_html(report: Report, links: str | None = None) -> str:
         body.append("<p>Unchanged: " + "; ".join(esc(t) for t, _ in doc.unchanged) + ".</p>")
     title = esc(f"briefs diff: {doc.old_label} → {doc.new_label}")
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
     )
 
 

@@ -53,14 +53,18 @@ def diff(old: str, new: str) -> list[Run]:
             continue
         old_text, new_text = "".join(a[i1:i2]), "".join(b[j1:j2])
         tail = 0
-        while tail < min(len(old_text), len(new_text)) and old_text[-1 - tail] == new_text[-1 - tail] and not old_text[-1 - tail].strip():
+        while (
+            tail < min(len(old_text), len(new_text))
+            and old_text[-1 - tail] == new_text[-1 - tail]
+            and not old_text[-1 - tail].strip()
+        ):
             tail += 1
         if old_text[: len(old_text) - tail]:
             runs.append(Run(DELETE, old_text[: len(old_text) - tail]))
         if new_text[: len(new_text) - tail]:
             runs.append(Run(INSERT, new_text[: len(new_text) - tail]))
         if tail:
-            runs.append(Run(KEEP, old_text[len(old_text) - tail:]))
+            runs.append(Run(KEEP, old_text[len(old_text) - tail :]))
     merged: list[Run] = []
     for run in runs:
         if merged and merged[-1].op == run.op:
@@ -109,8 +113,9 @@ def _take(words: list[str], n: int) -> list[str]:
     return taken
 
 
-def render(runs: list[Run], keep: Callable[[str], str], delete: Callable[[str], str], insert: Callable[[str], str],
-           between: str = "") -> str:
+def render(
+    runs: list[Run], keep: Callable[[str], str], delete: Callable[[str], str], insert: Callable[[str], str], between: str = ""
+) -> str:
     """Each run through its function; `between` separates a deletion from the insertion that replaces it."""
     parts = []
     for index, run in enumerate(runs):
@@ -119,7 +124,7 @@ def render(runs: list[Run], keep: Callable[[str], str], delete: Callable[[str], 
         fn = keep if run.op == KEEP else delete if run.op == DELETE else insert
         # Markers hug the words: spaces at the edges of a change stay outside the marks.
         lead = run.text[: len(run.text) - len(run.text.lstrip())]
-        trail = run.text[len(run.text.rstrip()):]
+        trail = run.text[len(run.text.rstrip()) :]
         core = run.text.strip()
         parts.append(lead + (fn(core) if core else "") + trail if run.op != KEEP else fn(run.text))
     return "".join(parts)

@@ -234,11 +234,19 @@ def _download(url: str, target: Path, name: str, known_hash: str | None, timeout
     pooch.get_logger().setLevel("WARNING")  # its "Downloading ..." lines would interleave with ours
     target.unlink()  # pooch writes the file itself, and would take an existing one as already fetched
     downloader = pooch.HTTPDownloader(
-        progressbar=_PoochBar(name, progress), timeout=timeout, headers={"User-Agent": f"briefs/{__version__}"},
+        progressbar=_PoochBar(name, progress),
+        timeout=timeout,
+        headers={"User-Agent": f"briefs/{__version__}"},
     )
     try:
-        pooch.retrieve(url, known_hash=f"sha256:{known_hash}" if known_hash else None, fname=target.name,
-                       path=target.parent, downloader=downloader, progressbar=False)
+        pooch.retrieve(
+            url,
+            known_hash=f"sha256:{known_hash}" if known_hash else None,
+            fname=target.name,
+            path=target.parent,
+            downloader=downloader,
+            progressbar=False,
+        )
     except ValueError as exc:
         if "does not match the known hash" not in str(exc):
             raise

@@ -24,9 +24,7 @@ def monthly(raw: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise DataError(f"not the OHSS monthly table: no column {', '.join(missing)}")
     months = raw[pd.to_numeric(raw["Month"], errors="coerce") > 0].copy()
-    index = pd.to_datetime(
-        {"year": months["Calendar Year"].astype(int), "month": months["Month"].astype(int), "day": 1}
-    )
+    index = pd.to_datetime({"year": months["Calendar Year"].astype(int), "month": months["Month"].astype(int), "day": 1})
     measures = months.drop(columns=list(KEYS)).apply(pd.to_numeric, errors="coerce")
     measures.index = pd.DatetimeIndex(index, name="month")
     return measures.sort_index()

@@ -20,12 +20,16 @@ from typing import Iterable
 from briefs.data.official import fetch
 from briefs.data.official.fetch import Address, Folder, HashMismatch, Progress, Staged
 from briefs.data.official.registry import (
-    Snapshot, compare_coverage, coverage_of, external_dir, read_snapshot, snapshots,
+    Snapshot,
+    compare_coverage,
+    coverage_of,
+    external_dir,
+    read_snapshot,
+    snapshots,
 )
 from briefs.data.official.schema import display_path
 from briefs.data.package import sha256
 from briefs.errors import OlderVintage, PullFailed, BriefsError, DataError, FetchFailed, UsageError
-
 
 
 @dataclass
@@ -94,8 +98,9 @@ def pull(
     return report
 
 
-def _recorded_vintage(snap: Snapshot, dest: Path, source, url: str | None, staging: Path, timeout: float,
-                      progress: Progress) -> tuple[Staged, str]:
+def _recorded_vintage(
+    snap: Snapshot, dest: Path, source, url: str | None, staging: Path, timeout: float, progress: Progress
+) -> tuple[Staged, str]:
     """The recorded vintage staged, and a note on where it was found; or one line saying why not."""
     before = f"{display_path(dest)} left untouched" if dest.exists() else f"nothing written to {display_path(dest.parent)}"
     if source is None:
@@ -128,12 +133,15 @@ def _others_in(snap: Snapshot, source) -> str:
     """A note when a mirror folder holds a file of the series other than the recorded vintage (pull never takes it)."""
     if not isinstance(source, Folder):
         return ""
-    others = [n for n in source.names() if snap.names_a_vintage(n)
-              and (n != snap.file or sha256(source.locate(n)) != snap.sha256)]
+    others = [
+        n for n in source.names() if snap.names_a_vintage(n) and (n != snap.file or sha256(source.locate(n)) != snap.sha256)
+    ]
     if not others:
         return ""
-    return (f"; the mirror also holds {', '.join(others)}, another vintage: "
-            f"`briefs data update --mirror {source.label} --only {snap.name}` compares it and brings it in if newer")
+    return (
+        f"; the mirror also holds {', '.join(others)}, another vintage: "
+        f"`briefs data update --mirror {source.label} --only {snap.name}` compares it and brings it in if newer"
+    )
 
 
 def _candidates(snap: Snapshot, source: Folder | Address, timeout: float) -> list[tuple[str, Path | str]]:
@@ -149,16 +157,18 @@ def _candidates(snap: Snapshot, source: Folder | Address, timeout: float) -> lis
     return [(n, source.locate(n)) for n in ordered]
 
 
-def _explain(snap: Snapshot, refusal: HashMismatch, staging: Path, timeout: float, before: str,
-             source: Folder | Address | None) -> DataError:
+def _explain(
+    snap: Snapshot, refusal: HashMismatch, staging: Path, timeout: float, before: str, source: Folder | Address | None
+) -> DataError:
     """One line saying what the file that is not the recorded vintage is, and what to do."""
     staged = refusal.staged
     if staged is None:  # pooch deleted the download when its hash did not match: fetch it once more to read it
         try:
             staged = fetch.fetch(refusal.label, staging, snap.name, timeout=timeout)
         except BriefsError:
-            return DataError(f"{snap.name}: {refusal.label} is not the recorded vintage {snap.file} "
-                             f"(its sha256 differs); {before}")
+            return DataError(
+                f"{snap.name}: {refusal.label} is not the recorded vintage {snap.file} (its sha256 differs); {before}"
+            )
     where = refusal.label
     try:
         found = coverage_of(read_snapshot(staged.path, snap, where), snap, where)
@@ -169,12 +179,17 @@ def _explain(snap: Snapshot, refusal: HashMismatch, staging: Path, timeout: floa
     mirror_arg = f" --mirror {source.label}" if source is not None else ""
     relation = compare_coverage(found, snap.coverage)
     if relation == "older":
-        fix = (f"download the recorded file with `briefs data pull --only {snap.name}`" if snap.url
-               else f"copy the recorded file {snap.file} into the mirror")
+        fix = (
+            f"download the recorded file with `briefs data pull --only {snap.name}`"
+            if snap.url
+            else f"copy the recorded file {snap.file} into the mirror"
+        )
         return OlderVintage(
             f"{snap.name}: the mirror holds an older vintage than {snap.described_in} records "
             f"({where} has months {held}; {recorded}): {fix}, or use a mirror that has it; {before}",
-            snap.name, held, snap.months_text(),
+            snap.name,
+            held,
+            snap.months_text(),
         )
     if relation == "newer":
         return DataError(

@@ -30,8 +30,10 @@ from briefs.project.paths import project_root
 
 DESCRIPTION = Path("data") / "external.json"
 SUPERSEDED = "superseded"  # folder inside the snapshot folder that keeps replaced vintages
-MONTH_NAMES = {name: number for number, name in enumerate(
-    ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], start=1)}
+MONTH_NAMES = {
+    name: number
+    for number, name in enumerate(["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], start=1)
+}
 
 
 def external_dir(root: Path | None = None) -> Path:
@@ -96,8 +98,13 @@ class Snapshot:
 
 def read_description(root: Path | None = None) -> dict:
     path = description_path(root)
-    return descriptor.read(path, display_path(path), missing="the description of the official series is missing",
-                           unreadable="not readable JSON", shape="the description needs a list of resources")
+    return descriptor.read(
+        path,
+        display_path(path),
+        missing="the description of the official series is missing",
+        unreadable="not readable JSON",
+        shape="the description needs a list of resources",
+    )
 
 
 def description_text(doc: dict) -> str:
@@ -189,11 +196,15 @@ def months(frame: pd.DataFrame, snap: Snapshot, where: str = "the series") -> pd
         year, fiscal, month = (frame[period[k]].to_numpy(dtype="int64") for k in ("year", "fiscalYear", "month"))
         total = month == period.get("total", 0)
         expected = np.where(total | (month >= 10), year + 1, year)
-        _refuse_mismatch(expected != fiscal, frame, period["fiscalYear"], expected, where,
-                         lambda i: f"calendar year {year[i]}, month {month[i]}")
-        stamps = pd.to_datetime(
-            pd.DataFrame({"year": year, "month": np.where(total, 1, month), "day": 1}), errors="coerce"
+        _refuse_mismatch(
+            expected != fiscal,
+            frame,
+            period["fiscalYear"],
+            expected,
+            where,
+            lambda i: f"calendar year {year[i]}, month {month[i]}",
         )
+        stamps = pd.to_datetime(pd.DataFrame({"year": year, "month": np.where(total, 1, month), "day": 1}), errors="coerce")
         return stamps.where(~total)
     if kind == "fiscal-year-month-name":
         label = frame[period["fiscalYear"]].astype(str)
@@ -201,8 +212,10 @@ def months(frame: pd.DataFrame, snap: Snapshot, where: str = "the series") -> pd
         month = frame[period["month"]].map(MONTH_NAMES).to_numpy(dtype="int64")
         year = np.where(month >= 10, fiscal - 1, fiscal)
         return pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": 1}))
-    raise DataError(f"{snap.described_in}: resource {snap.name!r} has period kind {kind!r}; "
-                    "known: yearmonth, calendar-year-month, fiscal-year-month-name")
+    raise DataError(
+        f"{snap.described_in}: resource {snap.name!r} has period kind {kind!r}; "
+        "known: yearmonth, calendar-year-month, fiscal-year-month-name"
+    )
 
 
 def _refuse_mismatch(bad: np.ndarray, frame: pd.DataFrame, column: str, expected: np.ndarray, where: str, what) -> None:
@@ -210,8 +223,7 @@ def _refuse_mismatch(bad: np.ndarray, frame: pd.DataFrame, column: str, expected
     if hits.size:
         i = int(hits[0])
         raise DataError(
-            f"{where}: row {i + 2}, column {column}: {frame[column].iloc[i]} does not fit {what(i)} "
-            f"(expected {expected[i]})"
+            f"{where}: row {i + 2}, column {column}: {frame[column].iloc[i]} does not fit {what(i)} (expected {expected[i]})"
         )
 
 
@@ -281,8 +293,10 @@ class Stray:
 
     def text(self) -> str:
         if self.series:
-            return (f"{self.file} fits the names of {self.series} but is not its recorded vintage; "
-                    f"bring it in with `briefs data update --file {self.series}={display_path(self.path)}`, or delete it")
+            return (
+                f"{self.file} fits the names of {self.series} but is not its recorded vintage; "
+                f"bring it in with `briefs data update --file {self.series}={display_path(self.path)}`, or delete it"
+            )
         return f"{self.file} is not a file of any official series; delete it or move it elsewhere"
 
 
@@ -293,8 +307,9 @@ def status(root: Path | None = None) -> list[SnapshotStatus]:
     for snap in snapshots(root).values():
         path = folder / snap.file
         if not path.is_file():
-            result.append(SnapshotStatus(snap.name, snap.file, path, False, False, None, None, snap.coverage, None,
-                                         snap.taken, snap.origin))
+            result.append(
+                SnapshotStatus(snap.name, snap.file, path, False, False, None, None, snap.coverage, None, snap.taken, snap.origin)
+            )
             continue
         digest = sha256(path)
         problem, found = None, None
@@ -303,8 +318,21 @@ def status(root: Path | None = None) -> list[SnapshotStatus]:
             found = coverage_of(frame, snap)
         except DataError as exc:
             problem = str(exc)
-        result.append(SnapshotStatus(snap.name, snap.file, path, True, digest == snap.sha256, digest, found, snap.coverage,
-                                     problem, snap.taken, snap.origin))
+        result.append(
+            SnapshotStatus(
+                snap.name,
+                snap.file,
+                path,
+                True,
+                digest == snap.sha256,
+                digest,
+                found,
+                snap.coverage,
+                problem,
+                snap.taken,
+                snap.origin,
+            )
+        )
     return result
 
 

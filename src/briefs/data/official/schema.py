@@ -164,8 +164,13 @@ def _check_field(
     missing = text.isin(missing_values).to_numpy()
     if constraints.get("required"):
         problems += _problem(
-            missing, text, position, name,
-            lambda cell, _: "is blank but a value is required" if cell == "" else f"{cell!r} marks a missing value, but a value is required",
+            missing,
+            text,
+            position,
+            name,
+            lambda cell, _: (
+                "is blank but a value is required" if cell == "" else f"{cell!r} marks a missing value, but a value is required"
+            ),
         )
     present = ~missing
 
@@ -194,11 +199,15 @@ def _check_field(
         allowed = constraints["enum"]
         inside = (values.isin(allowed) if ftype in ("integer", "number") else text.isin([str(a) for a in allowed])).to_numpy()
         listed = ", ".join(map(str, allowed))
-        problems += _problem(checked & ~inside, text, position, name, lambda cell, _: f"{cell!r} is not a known category (allowed: {listed})")
+        problems += _problem(
+            checked & ~inside, text, position, name, lambda cell, _: f"{cell!r} is not a known category (allowed: {listed})"
+        )
     if "pattern" in constraints:
         pattern = constraints["pattern"]
         matches = text.str.fullmatch(pattern.removeprefix("^").removesuffix("$")).to_numpy(dtype=bool)
-        problems += _problem(checked & ~matches, text, position, name, lambda cell, _: f"{cell!r} does not match the pattern {pattern}")
+        problems += _problem(
+            checked & ~matches, text, position, name, lambda cell, _: f"{cell!r} does not match the pattern {pattern}"
+        )
     for bound, below in (("minimum", True), ("maximum", False)):
         if bound in constraints:
             if ftype not in ("integer", "number"):
@@ -206,7 +215,13 @@ def _check_field(
             limit = constraints[bound]
             beyond = (values < limit) if below else (values > limit)
             word = "below the minimum" if below else "above the maximum"
-            problems += _problem(checked & beyond.fillna(False).to_numpy(dtype=bool), text, position, name, lambda cell, _, w=word, lim=limit: f"{cell!r} is {w} {lim}")
+            problems += _problem(
+                checked & beyond.fillna(False).to_numpy(dtype=bool),
+                text,
+                position,
+                name,
+                lambda cell, _, w=word, lim=limit: f"{cell!r} is {w} {lim}",
+            )
     if constraints.get("unique"):
         repeated = text.where(checked).duplicated(keep="first").to_numpy() & checked
         problems += _problem(repeated, text, position, name, lambda cell, i: f"{cell!r} repeats row {_earlier(text, i) + 2}")
@@ -245,7 +260,13 @@ def _check_keys(raw: pd.DataFrame, schema: dict, missing_values: list[str], posi
         if kind == "primary key":
             for offset, column in enumerate(columns):
                 blank = raw[column].isin(missing_values).to_numpy()
-                problems += _problem(blank, raw[column], position + offset, column, lambda cell, _: f"{cell!r} is missing but the column is part of the primary key")
+                problems += _problem(
+                    blank,
+                    raw[column],
+                    position + offset,
+                    column,
+                    lambda cell, _: f"{cell!r} is missing but the column is part of the primary key",
+                )
         repeated = raw.duplicated(subset=columns, keep="first").to_numpy()
         index = _first(repeated)
         if index is not None:
@@ -253,5 +274,12 @@ def _check_keys(raw: pd.DataFrame, schema: dict, missing_values: list[str], posi
             same = (raw.iloc[:index][columns] == row).all(axis=1).to_numpy()
             earlier = int(np.flatnonzero(same)[0])
             shown = ", ".join(f"{c}={row[c]!r}" for c in columns)
-            problems.append(Problem(index + 2, position + len(columns), None, f"duplicate row: the {kind} ({shown}) already appears in row {earlier + 2}"))
+            problems.append(
+                Problem(
+                    index + 2,
+                    position + len(columns),
+                    None,
+                    f"duplicate row: the {kind} ({shown}) already appears in row {earlier + 2}",
+                )
+            )
     return problems

@@ -29,8 +29,17 @@ from briefs import atomic
 from briefs.data.official import fetch
 from briefs.data.official.fetch import Address, Folder, Progress, Staged
 from briefs.data.official.registry import (
-    Snapshot, compare_coverage, coverage_of, description_path, description_text, external_dir, months,
-    read_description, read_snapshot, snapshots, superseded_dir,
+    Snapshot,
+    compare_coverage,
+    coverage_of,
+    description_path,
+    description_text,
+    external_dir,
+    months,
+    read_description,
+    read_snapshot,
+    snapshots,
+    superseded_dir,
 )
 from briefs.data.official.schema import display_path
 from briefs.data.package import sha256
@@ -181,7 +190,9 @@ def prepare(
     return plan
 
 
-def _origins(snap: Snapshot, source: Folder | Address | None, given: str | None, timeout: float) -> list[tuple[str, Path | str]] | str:
+def _origins(
+    snap: Snapshot, source: Folder | Address | None, given: str | None, timeout: float
+) -> list[tuple[str, Path | str]] | str:
     """(file name, where to get it) for every candidate, or why there is none."""
     if given:
         if fetch.is_address(given):
@@ -222,8 +233,10 @@ def _assess(snap: Snapshot, origins, staging: Path, folder: Path, timeout: float
         return "already the recorded vintage" + ("" if file_name == snap.file else f" (named {file_name} there)")
     relation = compare_coverage(found, snap.coverage)
     if relation == "older":
-        return (f"the newest file found ({staged.origin}, months {' to '.join(found) if found else 'none'}) is older "
-                f"than the recorded vintage {snap.file} ({snap.months_text()}); kept the recorded one")
+        return (
+            f"the newest file found ({staged.origin}, months {' to '.join(found) if found else 'none'}) is older "
+            f"than the recorded vintage {snap.file} ({snap.months_text()}); kept the recorded one"
+        )
     change = Change(snap, staged, _file_name(file_name, snap), found)
     current = folder / snap.file
     if current.is_file() and sha256(current) == snap.sha256:
@@ -231,8 +244,10 @@ def _assess(snap: Snapshot, origins, staging: Path, folder: Path, timeout: float
         change.revisions = revisions(snap, old, frame)
         change.dropped = _dropped(snap, old, frame)
     else:
-        change.not_compared = (f"months already recorded not compared: the recorded vintage {snap.file} is not in "
-                               f"{display_path(folder)} (pull it first to compare)")
+        change.not_compared = (
+            f"months already recorded not compared: the recorded vintage {snap.file} is not in "
+            f"{display_path(folder)} (pull it first to compare)"
+        )
     return change
 
 
@@ -290,8 +305,16 @@ def revisions(snap: Snapshot, old: pd.DataFrame, new: pd.DataFrame) -> list[Revi
         left, right = a[column].astype(object), b[column].astype(object)
         equal = (left == right).fillna(False).astype(bool).to_numpy() | (left.isna() & right.isna()).to_numpy()
         for index in left.index[~equal]:
-            found.append(Revision(snap.name, before.at[index, "_month"], column, _key_text(key, index, snap),
-                                  _plain(left[index]), _plain(right[index])))
+            found.append(
+                Revision(
+                    snap.name,
+                    before.at[index, "_month"],
+                    column,
+                    _key_text(key, index, snap),
+                    _plain(left[index]),
+                    _plain(right[index]),
+                )
+            )
     found.sort(key=lambda r: (r.month, r.key, r.column))
     return found
 
@@ -385,7 +408,9 @@ def _record(res: dict, change: Change, today: str, root: Path) -> None:
         res["urlNote"] = f"The address this vintage was downloaded from on {today}; the sha256 check refuses anything else."
     else:
         res["url"] = None
-        res["urlNote"] = f"This vintage was taken from a local folder on {today}; no address serving these exact bytes is recorded: get them with --mirror."
+        res["urlNote"] = (
+            f"This vintage was taken from a local folder on {today}; no address serving these exact bytes is recorded: get them with --mirror."
+        )
 
 
 def _folder_label(origin: str, root: Path) -> str:
