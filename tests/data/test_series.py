@@ -10,7 +10,7 @@ import time
 import pandas as pd
 import pytest
 
-from briefs.data.official import series, registry
+from briefs.data.official import series
 from briefs.data.official.pull import pull
 from briefs.errors import DataError, UsageError
 from snapshot_helpers import make_mirror, make_project, replace_line, shared_data

@@ -9,7 +9,6 @@ argument that broke and say what the data show instead.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import nbformat
 import pandas as pd

@@ -68,7 +68,6 @@ def test_duplicate_claim_ids_are_refused(monkeypatch):
 
 # --- what a claim rests on -----------------------------------------------------------------------
 
-from datetime import date  # noqa: E402
 
 import pandas as pd  # noqa: E402
 
@@ -211,14 +210,17 @@ def test_a_contradicted_row_reads_on_its_own(quiet):
 def test_a_finding_says_which_reading_matches_and_is_not_a_claim(quiet):
     ledger = claims.Ledger("t", derivations=True)
     may = figure(146000.0, id="may")
-    enc = lambda v, where: lineage.series(
-        v,
-        "us_sw_border_encounters",
-        label=where,
-        unit="people",  # noqa: E731
-        first=pd.Timestamp("2019-05-01"),
-        last=pd.Timestamp("2019-05-01"),
-    )
+
+    def enc(v, where):
+        return lineage.series(
+            v,
+            "us_sw_border_encounters",
+            label=where,
+            unit="people",
+            first=pd.Timestamp("2019-05-01"),
+            last=pd.Timestamp("2019-05-01"),
+        )
+
     found = ledger.finding(
         "may_measure",
         "Which U.S. count is the article's May figure?",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import operator
 from datetime import date
-from unittest import mock
 
 import pandas as pd
 import pytest

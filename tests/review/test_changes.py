@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -81,7 +80,7 @@ def test_a_count_turned_float_by_a_missing_month_shows_no_change():
     chart = bdiff.compare_charts(Chart("c", "Encounters", "", old), Chart("c", "Encounters", "", new))
     assert chart.rows_changed == [] and chart.rows_added == [{"month": "2024-07", "count": ""}]
     entry = changes._chart_entry(chart, "b", changes.Links(None))
-    assert entry.summary == "1 data point added" and [l.text for l in entry.lines] == ["added 2024-07: count —"]
+    assert entry.summary == "1 data point added" and [line.text for line in entry.lines] == ["added 2024-07: count —"]
 
 
 # --- words ---------------------------------------------------------------------------------------------
@@ -176,7 +175,7 @@ def test_identical_changes_are_folded_into_one_line_with_a_count():
     old = Table("t", "T", "Region", rows, ["Jun"], [[0] for _ in rows])
     new = Table("t", "T", "Region", rows, ["Jun"], [[None] for _ in rows])
     entry = changes._table_entry(bdiff.compare_tables(old, new), "b", changes.Links(None))
-    assert [l.text for l in entry.lines] == ["Jun: 0 → — in 6 rows (" + "; ".join(rows) + ")"]
+    assert [line.text for line in entry.lines] == ["Jun: 0 → — in 6 rows (" + "; ".join(rows) + ")"]
     same_sentence = [changes.Entry("The chart", None, "drawn differently; its data did not change") for _ in range(6)]
     (folded,) = changes._fold(same_sentence)
     assert folded.count == 6 and "(6 times)" in "\n".join(changes._md_entry(folded))
@@ -351,4 +350,4 @@ def test_vintages_recorded_by_the_notebook_are_used_first(tmp_path):
     assert change.kind == "series" and change.old_vintage["months"] == ["2018-01", "2024-12"]
     entry = changes.input_entry(change, {"b": "B"}, changes.Links(""))
     assert "s.csv (2018-01 to 2024-12) → s.csv (2018-01 to 2025-03)" in entry.summary
-    assert "3 months added: 2025-01 to 2025-03" in [l.text for l in entry.lines]
+    assert "3 months added: 2025-01 to 2025-03" in [line.text for line in entry.lines]

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 
 
+from rich.markup import escape
+
 from briefs.cli.console import console
 from briefs.cli.console import progress
 

@@ -30,6 +30,7 @@ from briefs.data import descriptor as shape
 from briefs.data import fastcheck, units, userpaths
 from briefs.errors import DataError
 from briefs.files import sha256
+from briefs.media import ABSENT
 from briefs.project.paths import default_package
 
 FIGURES_SCHEMA = "schemas/figures.json"

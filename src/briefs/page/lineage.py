@@ -21,7 +21,7 @@ project's notes): deterministic, with sorted keys and no ids.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
 import pandas as pd
