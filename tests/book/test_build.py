@@ -34,7 +34,9 @@ def test_brief_page_shows_tables_charts_and_claims(built):
     assert len(charts) >= 5
     assert page.count('<div class="briefs-chart-static" role="img"') == len(charts)
     assert page.count("<svg") >= len(charts)
-    assert "All " in page and "claims hold on the data as given" in page
+    # The factsheet's table has an "Other" row of people its text leaves out: one number is contradicted.
+    assert "1 of 17 claims are contradicted by the data, 1 on a number (the figure is off)" in page
+    assert "What they rest on:" in page
     assert "19,561" in page
     assert "Download the data (CSV)" in page
     assert "Show code cell source" in page  # code is folded, available on demand

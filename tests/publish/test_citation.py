@@ -111,7 +111,7 @@ def test_bad_settings_are_refused_in_one_line_naming_the_file(tmp_path, text, sa
 
 
 def test_a_persons_name_and_special_characters_reach_bibtex_and_csl_intact(tmp_path):
-    import bibtexparser
+    import bibtex as bibtexparser  # tests/bibtex.py: a reference manager's reading of BibTeX
 
     root = _project(
         tmp_path,

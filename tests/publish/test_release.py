@@ -503,7 +503,7 @@ def check_csl(items: list) -> None:
 def test_a_reference_manager_reads_every_brief_page_of_both_editions(two_editions):
     """Highwire and Dublin Core tags in the head, the citation on the page, and its BibTeX and
     CSL-JSON downloads agree: title, author, edition, date, address, and the DOI where there is one."""
-    import bibtexparser
+    import bibtex as bibtexparser  # tests/bibtex.py: a reference manager's reading of BibTeX
 
     site = two_editions.site
     book = "Externalized: briefs on U.S.–Mexico migration control"

@@ -168,7 +168,7 @@ def _written(result: UpdateResult, root: Path, report: Path | None) -> UpdateRes
 
 
 def _md(text: object) -> str:
-    from briefs.review.diff import md_escape
+    from briefs.review.changes import md_escape
 
     return md_escape(str(text))
 
