@@ -128,7 +128,7 @@ def test_crossings_and_removals_are_recomputed_from_cbp(result):
     from briefs.data.official import series
     from snapshot_helpers import shared_data
 
-    enc = pd.read_csv(shared_data() / series.FILES["us_sw_border_encounters"], keep_default_na=False, dtype={"month": str})
+    enc = pd.read_csv(shared_data() / series.path_of("us_sw_border_encounters").name, keep_default_na=False, dtype={"month": str})
     enc["encounters"] = pd.to_numeric(enc.encounters)
     chnv = enc[enc.citizenship_iso3.isin(["CUB", "HTI", "NIC", "VEN"])]
     bp = chnv[chnv.component == "U.S. Border Patrol"].groupby("month").encounters.sum()

@@ -165,7 +165,7 @@ def test_haitian_ratio_is_recomputed_from_mexicos_table(present, pkg):
 
 def test_haitian_families_expelled_are_recomputed_from_cbp(present):
     result, _, _ = present
-    enc = pd.read_csv(shared_data() / series.FILES["us_sw_border_encounters"], keep_default_na=False, dtype={"month": str})
+    enc = pd.read_csv(shared_data() / series.path_of("us_sw_border_encounters").name, keep_default_na=False, dtype={"month": str})
     rows = enc[
         (enc.month >= "2020-03")
         & (enc.month <= "2021-06")
