@@ -22,6 +22,7 @@ from conftest import REPO
 WORKFLOWS = REPO / ".github" / "workflows"
 TEST = WORKFLOWS / "test.yml"
 PUBLISH = WORKFLOWS / "publish.yml"
+UPDATE = WORKFLOWS / "update-data.yml"
 
 
 def schema_check(*paths: Path) -> subprocess.CompletedProcess:
@@ -57,8 +58,8 @@ def readme_test_command() -> str:
 
 
 def test_the_workflows_are_valid():
-    assert sorted(p.name for p in WORKFLOWS.glob("*.yml")) == ["publish.yml", "test.yml"]
-    proc = schema_check(TEST, PUBLISH)
+    assert sorted(p.name for p in WORKFLOWS.glob("*.yml")) == ["publish.yml", "test.yml", "update-data.yml"]
+    proc = schema_check(TEST, PUBLISH, UPDATE)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

@@ -110,9 +110,15 @@ UPDATE_NOTHING_NEW = 0
 UPDATE_CHANGED = 4
 UPDATE_FLIPPED = 5
 
+# Ctrl-C: what a shell reports for a command ended by SIGINT (128 + 2). Whatever was running is
+# stopped and nothing published changed by the time a command returns it.
+INTERRUPTED = 130
+
 
 def exit_code(exc: BaseException) -> int:
-    """The exit status for an exception: 2 for bad input, 1 for failures, 3 otherwise."""
+    """The exit status for an exception: 2 for bad input, 1 for failures, 130 for Ctrl-C, 3 otherwise."""
+    if isinstance(exc, KeyboardInterrupt):
+        return INTERRUPTED
     if isinstance(exc, BriefsError):
         return exc.exit_code
     return 3

@@ -107,6 +107,10 @@ def sparse(rel: str, size: int) -> Edit:
     return edit
 
 
+def _last_resource(root: Path) -> int:
+    return len(json.loads((root / PACKAGE).read_text())["resources"]) - 1
+
+
 def package(change: Callable[[dict], None]) -> Edit:
     """Change the data package descriptor as a whole."""
 
@@ -435,7 +439,8 @@ CASES = [
     ),
     Case(
         "resource-listed-twice",
-        f"{PACKAGE}: resource 'documents' is listed twice (resources[0] and resources[10])",
+        # the copy is appended: its index is the last one of the edited descriptor
+        lambda root: f"{PACKAGE}: resource 'documents' is listed twice (resources[0] and resources[{_last_resource(root)}])",
         package(lambda d: d["resources"].append(dict(d["resources"][0]))),
     ),
     # --- data that would reach the brief as a crash in a cell ---------------------------------

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from briefs.execute import cache
+from briefs.execute import cache, readback
 from briefs.project import catalog
 from briefs.execute.schedule import run_briefs
 
@@ -170,7 +170,7 @@ def test_a_brief_depends_only_on_the_figures_files_it_read(figure_readers):
 
     root = figure_readers
     assert run(root)[0] == ["quotes-imumi", "quotes-mpi"]
-    inputs = cache.inputs_of(nbformat.read(root / "build" / "runs" / "quotes-mpi.ipynb", as_version=4))
+    inputs = readback.inputs(nbformat.read(root / "build" / "runs" / "quotes-mpi.ipynb", as_version=4))
     figures = sorted(p for p in inputs if p.endswith("_figures.csv"))
     assert figures == ["data/mpi_figures.csv"]
     # Editing one figures file re-runs its reader only; a file neither reads re-runs nobody.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import signal
 
 import pytest
@@ -30,16 +31,22 @@ def _manager() -> tuple[QuietShutdownKernelManager, _Process]:
     return manager, process
 
 
+def _run(coroutine) -> None:
+    """Run on a thread of its own: an earlier test in the same process may leave an event loop running here."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
 def test_no_interrupt_reaches_a_kernel_that_is_being_shut_down():
     manager, process = _manager()
     manager.shutting_down = True  # what shutdown_kernel sets before it would interrupt
-    asyncio.run(manager._async_interrupt_kernel())
+    _run(manager._async_interrupt_kernel())
     assert process.sent == []
 
 
 def test_an_interrupt_at_any_other_time_is_sent_as_usual():
     manager, process = _manager()
-    asyncio.run(manager._async_interrupt_kernel())
+    _run(manager._async_interrupt_kernel())
     assert process.sent == [signal.SIGINT]
 
 

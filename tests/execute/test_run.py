@@ -38,11 +38,12 @@ def default_run(tmp_path_factory):
     return root, run_brief(BRIEF, root=root)
 
 
-def test_default_run_holds_every_claim(default_run):
+def test_default_run_contradicts_only_the_documents_own_inconsistency(default_run):
     root, result = default_run
     assert result.notebook == root / "build" / "runs" / f"{BRIEF}.ipynb"
-    assert len(result.claims) >= 18
-    assert result.contradicted == []
+    assert len(result.claims) >= 17
+    # The text names seven nationalities; INM's own table has an 'Other' row: the document's numbers disagree.
+    assert [c["id"] for c in result.contradicted] == ["named_nationalities"]
     ids = {c["id"] for c in result.claims}
     assert {"total_returns", "share_men", "minors_first_weeks", "daily_average", "us_declaration_vs_inm"} <= ids
 
@@ -82,7 +83,13 @@ def test_a_different_data_file_changes_the_glued_numbers(default_run, tmp_path):
     values = glued(out)
     assert values["total_returns"] == "19,661 [contradicted]"
     assert values["total_returns_published"] == "19,561"
-    assert {c["id"] for c in result.contradicted} == {"total_returns", "totals_mismatched", "sex_table_total", "age_table_total"}
+    assert {c["id"] for c in result.contradicted} == {
+        "total_returns",
+        "totals_mismatched",
+        "sex_table_total",
+        "age_table_total",
+        "named_nationalities",
+    }
 
 
 def test_strict_run_fails_naming_the_contradicted_claim(default_run, tmp_path):
@@ -93,15 +100,17 @@ def test_strict_run_fails_naming_the_contradicted_claim(default_run, tmp_path):
 
     shutil.copytree(root / "data", data)
     figs = data / "imumi_figures.csv"
+    text = figs.read_text()
+    assert "(INM answer to an access-to-information request),19561," in text
     figs.write_text(
-        figs.read_text().replace(
-            "inm_minors_first_weeks,Minors returned or removed to Mexico in the first weeks after Title 42 ended,233,",
-            "inm_minors_first_weeks,Minors returned or removed to Mexico in the first weeks after Title 42 ended,234,",
+        text.replace(
+            "(INM answer to an access-to-information request),19561,", "(INM answer to an access-to-information request),19562,"
         )
     )
+    # A strict run stops at the first contradicted claim: the total comes before the factsheet's own inconsistency.
     with pytest.raises(
         ClaimContradicted,
-        match=r"imumi-factsheet: claim 'minors_first_weeks' is contradicted: computed 233, but the rule says it equals 234",
+        match=r"imumi-factsheet: claim 'total_returns' is contradicted: computed 19,561, but the rule says it equals 19,562",
     ):
         run_brief(BRIEF, {"data_package": str(data)}, root=root, strict=True)
     assert result.notebook.read_bytes() == before, "a failed run must not replace the published notebook"

@@ -385,7 +385,7 @@ def test_changes_page_tells_what_moved(runs):
     assert line.startswith('- <a href="briefs/imumi-factsheet.html#claim-total_returns">INM')
     assert "no longer holds: 19,561 → 19,562" in line
     assert "Venezuela, Jun 2023: 1,450 → 1,451" in page
-    assert "gives <del>14,719</del> <ins>14,720</ins> for that stretch" in page
+    assert "gives <del>14,719</del> <ins>14,720</ins> for those days" in page
     assert "4 verdicts changed (4 no longer hold, 0 now hold)" in page
     assert '<a href="briefs/imumi-factsheet.html#table-returns-by-nationality">' in page
 

@@ -7,6 +7,7 @@ module prints it and exits with the code `errors.exit_code` assigns.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from rich.markup import escape
@@ -14,7 +15,7 @@ from rich.markup import escape
 from briefs import __version__
 from briefs.cli import author, data, make, publish, review
 from briefs.cli.console import console
-from briefs.errors import BriefsError, exit_code
+from briefs.errors import INTERRUPTED, BriefsError, exit_code
 
 
 def parser() -> argparse.ArgumentParser:
@@ -37,8 +38,23 @@ def main(argv: list[str] | None = None) -> int:
         return exit_code(exc)
     except KeyboardInterrupt:
         console.print("interrupted")
-        return 130
+        return INTERRUPTED
+
+
+def run() -> None:
+    """The console script: `main`, then exit with its status.
+
+    After Ctrl-C, everything the command had started is stopped and nothing published was
+    changed by the time `main` returns; the interpreter's own teardown is skipped, because a
+    browser session cut short by the interrupt can crash it after the fact (exit 139 instead of 130).
+    """
+    status = main()
+    if status == INTERRUPTED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -353,6 +353,10 @@ def brief_section(b: BriefDiff, links: Links) -> Section:
         numbers.append(Entry("Headline figure", links.page(b.name), f"{moved} {b.headline.key}".strip()))
     numbers += _prose_entries(b.prose, b.name, links)
     numbers += [_claim_entry(c, b.name, links) for c in b.claims if not c.flipped]
+    # A glued value no paragraph shows (a brief may glue for its tables or for other pages) still moved.
+    numbers += [
+        Entry(b.labels.get(v.key) or f"Glued value {v.key}", links.page(b.name), _arrow(v.old, v.new)) for v in b.off_text
+    ]
     if numbers:
         section.groups.append(Group("Numbers in the text and the claims", _fold(numbers)))
     if b.tables:

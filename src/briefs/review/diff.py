@@ -149,6 +149,8 @@ class BriefDiff:
     parameters: list[ValueChange] = field(default_factory=list)
     claims: list[ClaimChange] = field(default_factory=list)
     values: list[ValueChange] = field(default_factory=list)
+    off_text: list[ValueChange] = field(default_factory=list)  # changed glued values the text never shows
+    labels: dict[str, str] = field(default_factory=dict)  # glue key -> what the value is (its derivation's label)
     headline: ValueChange | None = None  # key: the headline's label; old, new: its value
     prose: list[TextChange] = field(default_factory=list)
     tables: list[TableChange] = field(default_factory=list)
@@ -411,6 +413,10 @@ def compare_brief(old: Digest | None, new: Digest | None) -> BriefDiff:
     out.parameters = _mapping_changes(old.parameters, new.parameters)
     out.claims = compare_claims(old.claims, new.claims)
     out.values = _mapping_changes(old.glued(), new.glued())
+    # A claim's own sentence (`ID_instead`) shows with the claim; the rest is what no paragraph pastes in.
+    said = new.in_text | old.in_text | {f"{c['id']}_instead" for c in new.claims + old.claims}
+    out.off_text = [v for v in out.values if v.key not in said]
+    out.labels = old.labels | new.labels
     out.headline = _headline(old, new)
     out.prose = compare_prose(old.prose, new.prose)
     out.tables = [c for _, a, b in _paired(old.tables, new.tables) if (c := compare_tables(a, b))]

@@ -63,6 +63,8 @@ class Digest:
     charts: dict[str, Chart] = field(default_factory=dict)
     texts: list[str] = field(default_factory=list)
     prose: list[prose_.Paragraph] = field(default_factory=list)  # the page's text, glued values in place
+    in_text: set[str] = field(default_factory=set)  # the glue keys the page's text pastes in
+    labels: dict[str, str] = field(default_factory=dict)  # glue key -> what the value is, from its derivation
     headline: dict[str, str] = field(default_factory=dict)  # key, label: the landing card's figure
     inputs: dict[str, str] = field(default_factory=dict)  # data files read: {path: sha256}
     series: list[dict] = field(default_factory=list)  # official series read, with their vintages, if recorded
@@ -189,6 +191,8 @@ def from_notebook(nb: nbformat.NotebookNode, name: str, origin: str) -> Digest:
             ledger = data[CLAIMS_MIME]
             snap.claims = list(ledger.get("claims", []))
             snap.values = dict(ledger.get("values", {}))
+            derivations = ledger.get("derivations") or {}
+            snap.labels = {k: str(d["label"]) for k, d in derivations.items() if isinstance(d, dict) and d.get("label")}
         elif TABLE_MIME in data:
             rec = data[TABLE_MIME]
             key = _unique(str(rec.get("name", f"table-{len(snap.tables) + 1}")), snap.tables)
@@ -215,6 +219,7 @@ def from_notebook(nb: nbformat.NotebookNode, name: str, origin: str) -> Digest:
             if text:
                 snap.texts.append(text)
     snap.prose = prose_.paragraphs(nb.get("cells", []), snap.values)
+    snap.in_text = prose_.referenced(nb.get("cells", []))
     if meta.get("headline"):
         label = str(meta.get("headline_label") or "")
         for key, value in snap.values.items():
