@@ -19,3 +19,24 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
   else draw();
 })();
+// A table wider than its box says so under it ("scroll sideways"), as well as by the shadow at
+// its edge; checked again when the window changes size.
+(function () {
+  function mark() {
+    document.querySelectorAll(".briefs-table, .briefs-ledger").forEach(function (box) {
+      var table = box.querySelector("table");
+      if (!table) return;
+      var cue = box.querySelector(".briefs-scroll-cue");
+      if (!cue) {
+        cue = document.createElement("p");
+        cue.className = "briefs-scroll-cue";
+        cue.textContent = "Scroll sideways for more columns \u2192";
+        table.insertAdjacentElement("afterend", cue);
+      }
+      box.dataset.overflows = table.scrollWidth > box.clientWidth + 1 ? "true" : "false";
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mark);
+  else mark();
+  window.addEventListener("resize", mark);
+})();

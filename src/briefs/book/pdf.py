@@ -176,7 +176,8 @@ def _print_pages(html: Path, pages: dict[str, str], out: Path) -> dict[str, Path
                     page.emulate_media(media="print")
                     title = page.title().split(" — ")[0].strip()
                     page.pdf(
-                        path=str(target), format="A4", print_background=True, outline=True, tagged=True,
+                        path=str(target), format="A4", prefer_css_page_size=True,  # A4, a wide table's pages sideways
+                        print_background=True, outline=True, tagged=True,
                         display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,
                         margin={"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
                     )

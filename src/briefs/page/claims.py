@@ -203,17 +203,21 @@ class Ledger:
         }
 
     def to_html(self) -> str:
+        """The claims as a table; on a phone each row is a block of labelled lines (see briefs.css)."""
+        from briefs.page.tables import text_html
+
         rows = []
         for c in self.claims:
             badge = "✔ holds" if c.holds else "✘ contradicted"
             pub = html.escape(c.published_text) if c.published_text is not None else "—"
-            src = html.escape(c.source) if c.source else ""
+            src = text_html(c.source) if c.source else ""
             rows.append(
                 f'<tr class="briefs-claim briefs-claim-{c.status}" id="claim-{html.escape(c.id)}">'
-                f'<td><span class="briefs-badge">{badge}</span></td>'
-                f"<td>{html.escape(c.statement)}<br><code>{html.escape(c.id)}</code></td>"
-                f'<td class="num">{html.escape(c.text)}</td><td class="num">{pub}</td>'
-                f"<td>{html.escape(c.rule)}</td><td>{src}</td></tr>"
+                f'<td data-label="Status"><span class="briefs-badge">{badge}</span></td>'
+                f'<td data-label="Claim">{text_html(c.statement)}<br><code>{html.escape(c.id)}</code></td>'
+                f'<td class="num" data-label="Computed">{html.escape(c.text)}</td>'
+                f'<td class="num" data-label="Published">{pub}</td>'
+                f'<td data-label="Rule">{text_html(c.rule)}</td><td data-label="Source">{src}</td></tr>'
             )
         n_bad = len(self.contradicted)
         summary = (
@@ -221,7 +225,7 @@ class Ledger:
             if not n_bad
             else f"{n_bad} of {len(self.claims)} claims are contradicted by the data: see the flagged rows."
         )
-        cls = "briefs-ledger" + (" briefs-ledger-contradicted" if n_bad else "")
+        cls = "briefs-ledger briefs-wide" + (" briefs-ledger-contradicted" if n_bad else "")
         return (
             f'<div class="{cls}" role="region" aria-label="Claims checked against the data" tabindex="0">'
             f'<p class="briefs-ledger-summary">{summary}</p>'
