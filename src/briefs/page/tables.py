@@ -138,9 +138,10 @@ def to_csv(frame: pd.DataFrame) -> str:
     return out.to_csv(index=index, lineterminator="\n")
 
 
-def download_link(frame: pd.DataFrame, filename: str, label: str = "Download the data (CSV)") -> str:
-    """An <a download> link carrying the CSV inline, so it works offline and in any edition."""
-    payload = base64.b64encode(to_csv(frame).encode("utf-8")).decode("ascii")
+def download_link(frame: pd.DataFrame | str, filename: str, label: str = "Download the data (CSV)") -> str:
+    """An <a download> link carrying the CSV (of a frame, or CSV text) inline, so it works offline and in any edition."""
+    text = frame if isinstance(frame, str) else to_csv(frame)
+    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
     return (
         f'<a class="briefs-download" download="{html.escape(filename)}" '
         f'href="data:text/csv;charset=utf-8;base64,{payload}">{html.escape(label)}</a>'
