@@ -114,7 +114,7 @@
 // its edge; checked again when the window changes size.
 (function () {
   function mark() {
-    document.querySelectorAll(".briefs-table, .briefs-ledger").forEach(function (box) {
+    document.querySelectorAll(".briefs-table, .briefs-ledger, .briefs-chart-table").forEach(function (box) {
       var table = box.querySelector("table");
       if (!table) return;
       var cue = box.querySelector(".briefs-scroll-cue");
@@ -130,4 +130,94 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mark);
   else mark();
   window.addEventListener("resize", mark);
+})();
+// "How was this number computed?": a number in the text links to its entry at the end of the
+// page (that works without scripts). With scripts, a click, or focus from the keyboard, opens
+// the entry beside the number; a second click (or Enter) follows the link to the entry, and
+// Escape closes it.
+(function () {
+  var open = null, refocusing = false;
+
+  function close(refocus) {
+    if (!open) return;
+    var link = open.link;
+    open.pop.remove();
+    link.setAttribute("aria-expanded", "false");
+    link.removeAttribute("aria-controls");
+    open = null;
+    if (refocus) { refocusing = true; link.focus(); refocusing = false; }
+  }
+
+  function show(link) {
+    var id = decodeURIComponent((link.getAttribute("href") || "").slice(1));
+    var entry = id && document.getElementById(id);
+    if (!entry) return;
+    close(false);
+    var pop = document.createElement("div");
+    pop.className = "briefs-popover";
+    pop.id = "briefs-popover";
+    pop.setAttribute("role", "dialog");
+    pop.setAttribute("aria-label", link.getAttribute("title") || "How this number was computed");
+    var shut = document.createElement("button");
+    shut.type = "button";
+    shut.className = "briefs-popover-close";
+    shut.setAttribute("aria-label", "Close");
+    shut.textContent = "\u00d7";
+    pop.appendChild(shut);
+    var copy = entry.cloneNode(true);
+    copy.removeAttribute("id");
+    copy.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
+    pop.appendChild(copy);
+    var more = document.createElement("p");
+    var to = document.createElement("a");
+    to.href = "#" + id;
+    to.textContent = "All the numbers of this page, and how each was computed";
+    more.appendChild(to);
+    pop.appendChild(more);
+    document.body.appendChild(pop);
+    var box = link.getBoundingClientRect();
+    var left = Math.max(8, Math.min(box.left, document.documentElement.clientWidth - pop.offsetWidth - 8));
+    pop.style.left = (left + window.scrollX) + "px";
+    pop.style.top = (box.bottom + window.scrollY + 6) + "px";
+    link.setAttribute("aria-expanded", "true");
+    link.setAttribute("aria-controls", "briefs-popover");
+    open = { link: link, pop: pop };
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.briefs-derivation-link");
+    if (link) {
+      if (open && open.link === link) { close(false); return; }  // the second click follows the link
+      event.preventDefault();
+      show(link);
+      return;
+    }
+    if (!open) return;
+    if (event.target.closest(".briefs-popover-close")) close(true);
+    else if (!open.pop.contains(event.target)) close(false);
+  });
+  document.addEventListener("focusin", function (event) {
+    var link = event.target.closest && event.target.closest("a.briefs-derivation-link");
+    if (link && link.matches(":focus-visible") && !refocusing) {
+      if (!open || open.link !== link) show(link);
+    } else if (open && !open.pop.contains(event.target) && event.target !== open.link) {
+      close(false);
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (!open) return;
+    if (event.key === "Escape") { close(true); return; }
+    // Tab from the number goes into the open entry, and out of it back to the text.
+    if (event.key === "Tab" && !event.shiftKey && document.activeElement === open.link) {
+      event.preventDefault();
+      open.pop.querySelector("button, a").focus();
+    } else if (event.key === "Tab" && open.pop.contains(document.activeElement)) {
+      var stops = open.pop.querySelectorAll("button, a[href]");
+      var last = stops[stops.length - 1], first = stops[0];
+      if ((!event.shiftKey && document.activeElement === last) || (event.shiftKey && document.activeElement === first)) {
+        event.preventDefault();
+        close(true);
+      }
+    }
+  });
 })();

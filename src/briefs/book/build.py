@@ -30,7 +30,7 @@ from typing import Callable
 from briefs import atomic
 from briefs.execute import cache
 from briefs.project import catalog
-from briefs.book import guides, landing
+from briefs.book import derivations, guides, landing
 from briefs.errors import BriefsError, BuildFailed
 from briefs.project.paths import build_dir, project_root
 from briefs.execute.run import RunResult, output_path, run_brief, scratch_dir
@@ -110,6 +110,7 @@ def stage(root: Path, briefs: list[catalog.Brief], notebooks: dict[str, Path], d
     (dest / "briefs").mkdir(exist_ok=True)
     for brief in briefs:
         if brief.name in notebooks:
+            derivations.check(notebooks[brief.name], brief.name)  # every glued number says how it was computed
             shutil.copyfile(notebooks[brief.name], dest / "briefs" / f"{brief.name}.ipynb")
     ledger = ledger_page(dest)
     built = [b for b in briefs if b.name in notebooks]

@@ -22,6 +22,7 @@ import nbformat
 
 from briefs.project import catalog
 from briefs.errors import UsageError
+from briefs.book import derivations
 from briefs.book.sphinxext import BRIEFS_DIR, PDF_DIR
 
 CATALOG_FILE = "_catalog.md"
@@ -64,8 +65,56 @@ def _role_text(text: str) -> str:
     return text.replace("`", "'").replace("<", "‹").replace(">", "›")
 
 
-def card(brief: catalog.Brief, values: dict[str, str] | None, pdf: bool) -> str:
-    head = headline(brief, values) if values is not None else None
+FLAG = " [contradicted]"  # what claims.Ledger glues after a contradicted claim's value
+
+
+def ledger_record(nb: nbformat.NotebookNode) -> dict | None:
+    """The claims record a brief displayed (claims.Ledger.show), read back from its outputs."""
+    from briefs.page.claims import LEDGER_MIME
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if LEDGER_MIME in output.get("data", {}):
+                return output["data"][LEDGER_MIME]
+    return None
+
+
+def verdicts(record: dict | None) -> str | None:
+    """The brief's claims counted by verdict, in words."""
+    claims = (record or {}).get("claims") or []
+    if not claims:
+        return None
+    held = sum(1 for c in claims if c.get("status") == "holds")
+    bad = len(claims) - held
+    noun = "claim" if len(claims) == 1 else "claims"
+    if not bad:
+        return f"{len(claims)} {noun} checked against the data: all hold." if len(claims) > 1 else "1 claim checked against the data: it holds."
+    return f"{len(claims)} {noun} checked against the data: {held} hold, {bad} contradicted."
+
+
+def flagged(brief: catalog.Brief, record: dict | None) -> list[str]:
+    """For each contradicted claim the headline shows (its figure or its label), what broke, in words."""
+    keys = [brief.headline, *PLACEHOLDER.findall(brief.headline_label or "")] if brief.headline else []
+    claims = {c["id"]: c for c in (record or {}).get("claims") or []}
+    out = []
+    for key in keys:
+        c = claims.get(key)
+        if not c or c.get("status") == "holds":
+            continue
+        statement = c["statement"]
+        if statement[1:2].islower():  # "The chapter's ..." reads on after "that"; "INM's ..." keeps its capitals
+            statement = statement[0].lower() + statement[1:]
+        printed = f" (the document prints {c['published_text']})" if c.get("published_text") else ""
+        out.append(
+            f"Flagged: the data do not bear out the claim that {statement}. "
+            f"They give {c['text']}; the claim needs a value {derivations.needs(c['rule'])}{printed}."
+        )
+    return out
+
+
+def card(brief: catalog.Brief, values: dict[str, str] | None, pdf: bool, record: dict | None = None) -> str:
+    shown = {k: v[: -len(FLAG)] if v.endswith(FLAG) else v for k, v in (values or {}).items()}
+    head = headline(brief, shown) if values is not None else None
     parts = [
         "::::{grid-item-card}",
         ":class-card: briefs-card",
@@ -82,8 +131,14 @@ def card(brief: catalog.Brief, values: dict[str, str] | None, pdf: bool) -> str:
             f'<span class="briefs-headline-label">{html.escape(label)}</span></p>'
         )
         parts.append("")
+        for sentence in flagged(brief, record):
+            parts += [f'<p class="briefs-flagged">{html.escape(sentence)}</p>', ""]
     if brief.summary:
         parts += [f'<p class="briefs-summary">{html.escape(brief.summary)}</p>', ""]
+    counted = verdicts(record)
+    if counted:
+        bad = " briefs-verdicts-contradicted" if "contradicted" in counted else ""
+        parts += [f'<p class="briefs-verdicts{bad}"><a href="{BRIEFS_DIR}/{brief.name}.html#claims">{html.escape(counted)}</a></p>', ""]
     foot = f"Document {html.escape(brief.document)}" if brief.document else ""
     if pdf:
         link = f'<a class="briefs-pdf" href="{PDF_DIR}/{brief.name}.pdf">PDF</a>'
@@ -106,8 +161,8 @@ def catalog_markdown(
     for brief in briefs:
         if brief.name not in notebooks:
             continue
-        values = glued_values(nbformat.read(notebooks[brief.name], as_version=4))
-        cards.append(card(brief, values, pdf))
+        nb = nbformat.read(notebooks[brief.name], as_version=4)
+        cards.append(card(brief, glued_values(nb), pdf, ledger_record(nb)))
     if cards:
         lines = [":::::{grid} 1 1 2 2", ":gutter: 3", "", "\n\n".join(cards), ":::::", ""]
     else:

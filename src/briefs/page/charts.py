@@ -317,7 +317,7 @@ def data_table(text: str, title: str) -> str:
     )
     return (
         '<details class="briefs-chart-data"><summary>The chart\'s data as a table</summary>'
-        f'<div class="briefs-table briefs-chart-table" role="region" aria-label="{html.escape(title)}: data" tabindex="0">'
+        f'<div class="briefs-chart-table" role="region" aria-label="{html.escape(title)}: data" tabindex="0">'
         f"<table><caption>{html.escape(title)}: the data drawn</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{body}</tbody></table></div></details>"
     )

@@ -1,0 +1,183 @@
+"""How each number was computed: the reader's side, built from a synthetic executed brief.
+
+The brief is written here as an executed notebook (glued values, a claims record with
+derivations) beside the tiny project of `miniproject`, and compiled into the book once with
+Jupyter Book; the failing case (a derivation removed) must stop the build before anything
+published changes, naming the key.
+"""
+
+from __future__ import annotations
+
+import copy
+import html.parser
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+import miniproject
+from briefs.book import derivations, landing
+from briefs.book.build import build_book
+from briefs.book.sphinxext import fold_label, is_number
+from briefs.errors import BuildFailed
+from briefs.page.claims import LEDGER_MIME
+
+NAME = "tiny"
+FRONT = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  name: python3
+  display_name: Python 3
+  language: python
+briefs:
+  title: A tiny brief
+  document: "001"
+  order: 3
+  summary: A brief written by hand as an executed notebook.
+---
+
+# A tiny brief
+"""
+PROSE = (
+    "## Key findings\n\n"
+    "INM counted {glue:text}`total` people, about {glue:text}`per_day` a day, from {glue:text}`start` "
+    "(its note {glue:text}`total_note`), or {glue:text}`share` of the ceiling.\n\n"
+    "- {glue:text}`finding`\n"
+)
+VALUES = {"total": "19,561", "per_day": "98.8", "start": "11 May 2023", "total_note": "27", "share": "9.9%",
+          "finding": "The count stayed under the ceiling in every month."}
+
+
+def glue(name: str, text: str):
+    return new_output("display_data", data={landing.RECORD_PREFIX + "text/plain": repr(text)},
+                      metadata={"scrapbook": {"mime_prefix": landing.RECORD_PREFIX, "name": name}})
+
+
+def derivation(key: str) -> dict:
+    return {
+        "formula": f"what {key} is, in words",
+        "symbols": "19,561 ÷ 198" if key == "per_day" else None,
+        "inputs": [{"label": "INM's count of people returned", "value": 19561, "unit": "people",
+                    "period": "11 May – 24 November 2023", "source": "IMUMI factsheet, note 27"},
+                   {"label": "Days in INM's window", "value": 198, "unit": "days", "period": None, "source": "computed"}],
+        "claim": "per_day" if key == "per_day" else None,
+    }
+
+
+def record(keys=tuple(VALUES)) -> dict:
+    claim = {"id": "per_day", "statement": "The daily average stayed under the ceiling", "value": 98.8, "text": "98.8",
+             "rule": "less than 1,000", "status": "holds", "published": None, "published_text": None, "source": "note 15"}
+    return {"brief": NAME, "claims": [claim], "values": dict(VALUES), "derivations": {k: derivation(k) for k in keys}}
+
+
+def executed(ledger: dict) -> nbformat.NotebookNode:
+    code = new_code_cell("# Load: read the data and check it\nx = 1", outputs=[glue(k, v) for k, v in VALUES.items()])
+    code.metadata["tags"] = ["hide-input"]
+    table = '<div class="briefs-ledger"><table><tbody><tr id="claim-per_day"><td>holds</td></tr></tbody></table></div>'
+    shown = new_code_cell("ledger.show()", outputs=[new_output(
+        "display_data", data={LEDGER_MIME: ledger, "text/html": table, "text/plain": "ledger"})])
+    shown.metadata["tags"] = ["hide-input"]
+    nb = new_notebook(cells=[new_markdown_cell("# A tiny brief"), new_markdown_cell(PROSE), code, shown])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = miniproject.make(tmp_path_factory.mktemp("derivations") / "project")
+    (root / "notebooks" / f"{NAME}.md").write_text(FRONT + "\n" + PROSE)
+    runs = root / "build" / "runs"
+    runs.mkdir(parents=True)
+    nbformat.write(executed(record()), runs / f"{NAME}.ipynb")
+    return root
+
+
+@pytest.fixture(scope="module")
+def page(project) -> str:
+    result = build_book(project, run=False, pdf=False)
+    return (result.html / "briefs" / f"{NAME}.html").read_text(encoding="utf-8")
+
+
+class Anchors(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "a" and "briefs-derivation-link" in (a.get("class") or ""):
+            self.links.append(a["href"])
+
+
+def test_each_glued_number_links_to_how_it_was_computed(page):
+    anchors = Anchors()
+    anchors.feed(page)
+    # numbers link; a date, a note number and a glued sentence do not
+    assert anchors.links == ["#derivation-total", "#derivation-per_day", "#derivation-share"]
+    assert all(href[1:] in anchors.ids for href in anchors.links)
+    section = page[page.index('id="how-each-number-was-computed"'):]
+    assert derivations.SECTION_TITLE in section
+    entry = section[section.index('id="derivation-per_day"'):section.index('id="derivation-share"')]
+    assert "what per_day is, in words" in entry and "19,561 ÷ 198" in entry
+    assert "INM’s count of people returned: 19,561 people, 11 May – 24 November 2023." in entry  # Sphinx curls quotes
+    assert "<em>IMUMI factsheet, note 27</em>" in entry and 'href="#claim-per_day"' in entry
+    assert "the claim needs a value less than 1,000" in entry
+
+
+def test_only_a_number_standing_alone_is_emphasised(page):
+    found = {text: cls for cls, text in re.findall(r'<span class="pasted-text (briefs-\w+)">([^<]*)</span>', page)}
+    assert found == {"19,561": "briefs-number", "98.8": "briefs-number", "9.9%": "briefs-number",
+                     "11 May 2023": "briefs-words", "27": "briefs-words", VALUES["finding"]: "briefs-words"}
+    assert "Code: load — read the data and check it" in page and "Show code cell source" not in page
+    assert 'class="section briefs-screen-only"' not in page  # this page has no section about folded code only
+
+
+def test_a_derivation_missing_fails_the_build_naming_the_key(project, page):
+    run = project / "build" / "runs" / f"{NAME}.ipynb"
+    good = run.read_bytes()
+    published = (project / "build" / "html" / "briefs" / f"{NAME}.html").read_bytes()
+    broken = record()
+    del broken["derivations"]["per_day"]
+    nbformat.write(executed(broken), run)
+    try:
+        with pytest.raises(BuildFailed, match=r"tiny: the claims record has no derivation for the glued value\(s\) per_day used on its page"):
+            build_book(project, run=False, pdf=False)
+        assert (project / "build" / "html" / "briefs" / f"{NAME}.html").read_bytes() == published
+        # A record with no derivations at all is not checked (briefs from before derivations were recorded).
+        unrecorded = copy.deepcopy(broken)
+        del unrecorded["derivations"]
+        nb = executed(unrecorded)
+        assert derivations.missing(nb) is None and derivations.missing(executed(broken)) == ["per_day"]
+    finally:
+        run.write_bytes(good)
+
+
+def test_used_keys_follow_roles_and_directives_of_this_page_only():
+    nb = new_notebook(cells=[new_markdown_cell(
+        "{glue:text}`a:.1f` and {glue}`b` and {glue:text}`other.ipynb::c` and {glue:md}`d`\n\n"
+        "```{glue:md} e\n:format: myst\n```\n\n{glue:text}`a`")])
+    assert derivations.used_keys(nb) == ["a", "b", "d", "e"]
+
+
+def test_numbers_are_told_from_words():
+    for text in ("19,561", "9.9%", "€6 billion", "1.5 million", "+6,281 (+42.7%)", "19,571 [contradicted]", "98.8"):
+        assert is_number(text), text
+    for text in ("11 May 2023", "2019", "lies wholly inside", "The count stayed under the ceiling.", ""):
+        assert not is_number(text), text
+
+
+def test_code_folds_say_what_they_hold():
+    assert fold_label("# Compute: daily rates.\nx = 1", "", False) == "Code: compute — daily rates"
+    assert fold_label("# Every total recomputed\nx = 1", "", False) == "Code: Every total recomputed"
+    assert fold_label('start = "2023"  # first day', "", True) == "Code: the parameters this page was run with"
+    two = '<div class="briefs-table" id="t"></div><div class="briefs-table briefs-wide"></div><figure class="briefs-chart">'
+    assert fold_label("tables.show(t)", two, False) == "Code: 2 tables and a chart shown below"
+    assert fold_label("ledger.show()", '<div class="briefs-ledger">', False) == "Code: the claims table below"
+    assert fold_label("pass", "", False) == "Code: a step of the computation"
