@@ -31,6 +31,7 @@ from sphinx.transforms import SphinxTransform
 from briefs.book import derivations
 
 PDF_DIR = "pdf"  # inside the built HTML folder: pdf/NAME.pdf
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"  # the theme templates the book overrides
 BRIEFS_DIR = "briefs"  # the staged folder of executed briefs, see build.stage
 
 
@@ -299,7 +300,8 @@ def _about_folded_code(section: nodes.section) -> bool:
 
 
 def on_config_inited(app, config) -> None:
-    config.templates_path = [str(Path(__file__).parent / "templates"), *config.templates_path]
+    # src/briefs/templates (this module lives in src/briefs/book since the package took layer folders)
+    config.templates_path = [str(TEMPLATES), *config.templates_path]
     config.html_context = {"default_mode": "light", **(config.html_context or {})}
 
 
@@ -313,6 +315,8 @@ def on_page_context(app, pagename, templatename, context, doctree) -> None:
     body = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
     if app.config.briefs_pdf and pagename.startswith(BRIEFS_DIR + "/"):
         body = add_pdf_link(body, pagename)
+    if "briefs-card" in body and 'id="the-briefs"' in body:  # the landing page's cards (book/intro.md)
+        context["briefs_skip_to"], context["briefs_skip_label"] = "the-briefs", "Skip to the briefs"
     context["body"] = body
 
 

@@ -13,6 +13,7 @@ import html
 from typing import Any
 
 from briefs.data.package import INPUTS, INPUTS_MIME, Package
+from briefs.page.language import marked  # Spanish titles inside English citations get lang="es"
 
 SOURCES_MIME = "application/vnd.briefs.sources+json"
 
@@ -47,9 +48,9 @@ def record(pkg: Package, document: str) -> dict[str, Any]:
 
 
 def _document_line(doc: dict, document: str) -> str:
-    title = html.escape(str(doc.get("title", document)))
+    title = marked(str(doc.get("title", document)))
     return (
-        f'<p class="briefs-document"><em>{title}</em>, {html.escape(str(doc.get("publisher", "")))}, '
+        f'<p class="briefs-document"><em>{title}</em>, {marked(str(doc.get("publisher", "")))}, '
         f'{html.escape(str(doc.get("published", "")))} (document {html.escape(document)}).</p>'
     )
 
@@ -66,7 +67,7 @@ def to_html(pkg: Package, document: str) -> str:
         where = f"note {note['note']}" if note["note"] else "main text"
         figs = ", ".join(f"<code>{html.escape(i)}</code>" for i in note["figures"])
         anchor = note_anchor(note["document"], note["note"])
-        items.append(f'<li id="{anchor}">{name}, {where}: {html.escape(note["cited_work"])} — figures {figs}</li>')
+        items.append(f'<li id="{anchor}">{name}, {where}: {marked(note["cited_work"])} — figures {figs}</li>')
     res = "".join(
         f'<li id="source-data-{html.escape(r["name"])}"><code>{html.escape(r["name"])}</code> ({html.escape(r["path"])}), '
         f"sha256 <code>{r['sha256'][:16]}…</code>"
