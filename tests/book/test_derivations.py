@@ -181,3 +181,35 @@ def test_code_folds_say_what_they_hold():
     assert fold_label("tables.show(t)", two, False) == "Code: 2 tables and a chart shown below"
     assert fold_label("ledger.show()", '<div class="briefs-ledger">', False) == "Code: the claims table below"
     assert fold_label("pass", "", False) == "Code: a step of the computation"
+
+
+def test_in_a_browser_a_number_opens_its_derivation_by_click_or_keyboard_and_without_scripts(project, page, browser):
+    from browsing import new_context, open_visit, serve
+
+    with serve(project / "build" / "html") as base:
+        context = new_context(browser)
+        try:
+            seen = open_visit(context, base, f"briefs/{NAME}.html")
+            tab = seen.page
+            link = tab.locator("a.briefs-derivation-link").nth(1)
+            link.click()
+            pop = tab.locator(".briefs-popover")
+            assert pop.count() == 1 and "Source:" in pop.inner_text() and "what per_day is" in pop.inner_text()
+            assert link.get_attribute("aria-expanded") == "true"
+            tab.keyboard.press("Escape")
+            assert pop.count() == 0 and tab.evaluate("() => document.activeElement.getAttribute('href')") == "#derivation-per_day"
+            tab.keyboard.press("Tab")  # focus from the keyboard opens the next number's entry
+            assert tab.locator(".briefs-popover").count() == 1 and "what share is" in tab.locator(".briefs-popover").inner_text()
+            tab.keyboard.press("Tab")  # and Tab goes into it
+            assert tab.evaluate("() => !!document.activeElement.closest('.briefs-popover')")
+            assert seen.problems() == []
+        finally:
+            context.close()
+        context = new_context(browser, java_script_enabled=False)
+        try:
+            tab = open_visit(context, base, f"briefs/{NAME}.html", wait="load").page
+            tab.locator("a.briefs-derivation-link").first.click()
+            assert tab.url.endswith("#derivation-total") and tab.locator(".briefs-popover").count() == 0
+            assert tab.locator("#derivation-total").is_visible()
+        finally:
+            context.close()

@@ -222,7 +222,7 @@ def label_expr(values: list[str], width: int = WRAP) -> str | None:
 def wrap_labels(spec: dict) -> None:
     """Long category labels on axes and legends wrap over lines instead of being cut short; so do
     long axis titles. Bars whose labels take several lines get the height those lines need."""
-    lines = 1
+    lines, bars = 1, 0
     for enc in _encodings(spec):
         for channel in ("x", "y"):
             e = enc.get(channel)
@@ -236,9 +236,12 @@ def wrap_labels(spec: dict) -> None:
                 e["axis"] = {**axis, "title": wrap(title, AXIS_TITLE_WRAP)}
         y = enc.get("y")
         if isinstance(y, dict) and y.get("type") in ("nominal", "ordinal") and y.get("axis", {}) is not None:
-            lines = max([lines, *(len(wrap(v)) for v in _field_values(spec, y.get("field", "")))])
+            values = _field_values(spec, y.get("field", ""))
+            lines = max([lines, *(len(wrap(v)) for v in values)])
+            bars = max(bars, len(values))
     if lines > 1 and "height" not in spec and not faceted(spec):
-        spec["height"] = {"step": 14 * lines + 10}
+        # A fixed height, not a step: Vega-Lite drops a step height's fit with a warning when the width fits its container.
+        spec["height"] = bars * (14 * lines + 10)
     for enc in _encodings(spec):
         for channel, e in enc.items():
             if not isinstance(e, dict) or e.get("type") not in ("nominal", "ordinal") or "field" not in e:
@@ -253,8 +256,6 @@ def wrap_labels(spec: dict) -> None:
                 continue
             settings = dict(e.get(guide) or {})
             settings.setdefault("labelExpr", expr)
-            if guide == "legend":
-                settings.setdefault("labelLimit", 0)
             e[guide] = settings
 
 
