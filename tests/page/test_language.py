@@ -4,11 +4,9 @@ from briefs.page import language, sources
 
 
 def test_spanish_stretches_of_a_citation_are_marked_and_english_ones_are_not():
-    cite = ("Noticias ONU, Comité de la ONU advierte falta de claridad en los acuerdos migratorios entre "
-            "México y Estados Unidos (24 April 2025), with two other works")
+    cite = "Boletín ONU, Nota breve sobre los datos de la frontera norte (3 March 2024), with one other work"
     assert language.marked(cite) == (
-        'Noticias ONU, <span lang="es">Comité de la ONU advierte falta de claridad en los acuerdos migratorios entre '
-        'México y Estados Unidos</span> (24 April 2025), with two other works')
+        'Boletín ONU, <span lang="es">Nota breve sobre los datos de la frontera norte</span> (3 March 2024), with one other work')
     whole = "Gobierno de México, Versión estenográfica, conferencia de prensa del 12 de mayo de 2023"
     assert language.marked(whole) == f'<span lang="es">{whole}</span>'  # neighbouring pieces join
     for english in ("Interview of Secretary Blinken with Amna Nawaz of PBS NewsHour (11 May 2023)",

@@ -127,8 +127,22 @@
       box.dataset.overflows = table.scrollWidth > box.clientWidth + 1 ? "true" : "false";
     });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mark);
-  else mark();
+  function watch() {
+    mark();
+    // A table's width settles as fonts and styles arrive: measure again whenever a box or table resizes.
+    if (typeof ResizeObserver === "function") {
+      // In the next frame: marking shows or hides the cue, which resizes the box being observed.
+      var again = new ResizeObserver(function () { window.requestAnimationFrame(mark); });
+      document.querySelectorAll(".briefs-table, .briefs-ledger, .briefs-chart-table").forEach(function (box) {
+        again.observe(box);
+        var table = box.querySelector("table");
+        if (table) again.observe(table);
+      });
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch);
+  else watch();
+  window.addEventListener("load", mark);
   window.addEventListener("resize", mark);
 })();
 // "How was this number computed?": a number in the text links to its entry at the end of the
