@@ -49,7 +49,7 @@ PROSE = (
     "(its note {glue:text}`total_note`), or {glue:text}`share` of the ceiling.\n\n"
     "- {glue:text}`finding`\n"
 )
-VALUES = {"total": "19,561", "per_day": "98.8", "start": "11 May 2023", "total_note": "27", "share": "9.9%",
+VALUES = {"total": "19,561", "per_day": "98.8", "start": "11 May 2023", "total_note": "27", "share": "9.9% [contradicted]",
           "finding": "The count stayed under the ceiling in every month."}
 
 
@@ -132,7 +132,10 @@ def test_each_glued_number_links_to_how_it_was_computed(page):
 
 
 def test_only_a_number_standing_alone_is_emphasised(page):
-    found = {text: cls for cls, text in re.findall(r'<span class="pasted-text (briefs-\w+)">([^<]*)</span>', page)}
+    # A flagged value keeps its flag in a span of its own (set apart, not part of the number's emphasis).
+    spans = r'<span class="pasted-text (briefs-\w+)">([^<]*)(?:<span class="briefs-flag"> \[contradicted\]</span>)?</span>'
+    found = {text: cls for cls, text in re.findall(spans, page)}
+    assert '<span class="briefs-flag"> [contradicted]</span>' in page
     assert found == {"19,561": "briefs-number", "98.8": "briefs-number", "9.9%": "briefs-number",
                      "11 May 2023": "briefs-words", "27": "briefs-words", VALUES["finding"]: "briefs-words"}
     assert "Code: load — read the data and check it" in page and "Show code cell source" not in page

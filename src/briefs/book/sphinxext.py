@@ -144,7 +144,8 @@ class GlueEmphasis(SphinxTransform):
             node["classes"] = [c for c in node["classes"] if c != "pasted-text"] + [
                 "pasted-text", "briefs-number" if number else "briefs-words"]
             if number and text.endswith(FLAG):
-                node.children = [nodes.Text(text[: -len(FLAG)]), nodes.inline(FLAG, FLAG, classes=["briefs-flag"])]
+                node.clear()  # children through the API, so each knows its parent (later transforms walk up)
+                node += [nodes.Text(text[: -len(FLAG)]), nodes.inline(FLAG, FLAG, classes=["briefs-flag"])]
             if number and found and key in found:
                 ref = nodes.reference("", "", refid=derivations.anchor(key), classes=["briefs-derivation-link"],
                                       reftitle=f"How {text} was computed")
