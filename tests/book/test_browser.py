@@ -1037,23 +1037,27 @@ def test_spanish_titles_are_marked_and_glued_words_are_not_bold(book, shared):
 
 
 def test_glued_numbers_open_how_they_were_computed(book, shared):
-    """Where a brief's claims record carries derivations, each glued number links to its entry, and the
-    entry names a source. Briefs recorded before derivations existed have no such links (none to check)."""
+    """Where a brief opted in to derivations, each glued number links to its entry, and the entry names
+    a source. A brief that did not opt in links only the numbers whose entries say how they were computed."""
     import nbformat
 
     from briefs.book import derivations
 
     root, _, briefs = book
+    opted = 0
     for brief in briefs:
         nb = nbformat.read(root / "build" / "runs" / f"{brief.name}.ipynb", as_version=4)
-        found = derivations.derivations(nb)
+        found = derivations.derivations(nb) or {}
         page = shared(f"briefs/{brief.name}.html").page
         links = page.eval_on_selector_all("a.briefs-derivation-link", "as => as.map(a => a.getAttribute('href'))")
-        if found is None:
-            assert links == [], brief.name
+        explained = {derivations.anchor(k) for k, entry in found.items() if derivations.explained(entry)}
+        assert {href[1:] for href in links} <= explained, brief.name
+        if not derivations.required(derivations.claims_record(nb)):
             continue
+        opted += 1
         numbers = page.eval_on_selector_all("span.pasted-text.briefs-number", "els => els.length")
         assert links and len(links) == numbers, (brief.name, len(links), numbers)
         for href in set(links):
             entry = page.eval_on_selector(href, "e => e.textContent")
             assert "Source:" in entry, (brief.name, href)
+    assert opted > 0

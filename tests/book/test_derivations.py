@@ -48,6 +48,7 @@ PROSE = (
     "INM counted {glue:text}`total` people, about {glue:text}`per_day` a day, from {glue:text}`start` "
     "(its note {glue:text}`total_note`), or {glue:text}`share` of the ceiling.\n\n"
     "- {glue:text}`finding`\n"
+    "- Document {glue:text}`document_id`.\n"
 )
 VALUES = {
     "total": "19,561",
@@ -56,6 +57,7 @@ VALUES = {
     "total_note": "27",
     "share": "9.9% [contradicted]",
     "finding": "The count stayed under the ceiling in every month.",
+    "document_id": "002",
 }
 
 
@@ -83,7 +85,7 @@ def derivation(key: str) -> dict:
         return {"kind": "text", "parameter": "start"}
     if key == "total_note":
         return {"kind": "text", "source": NOTE_27}
-    if key == "finding":
+    if key in ("finding", "document_id"):
         return {"kind": "text"}
     return {
         "formula": f"what {key} is, in words",
@@ -214,6 +216,7 @@ def test_only_a_number_standing_alone_is_emphasised(page):
         "11 May 2023": "briefs-words",
         "27": "briefs-words",
         VALUES["finding"]: "briefs-words",
+        "002": "briefs-words",  # a document's id is not data
     }
     assert "Code: load — read the data and check it" in page and "Show code cell source" not in page
     assert 'class="section briefs-screen-only"' not in page  # this page has no section about folded code only

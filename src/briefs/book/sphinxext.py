@@ -87,6 +87,7 @@ UNIT_WORDS = re.compile(r"\b(million|billion|thousand)\b")
 YEAR = re.compile(r"(1[89]|20)\d\d")
 NOTE_BEFORE = re.compile(r"\bnotes?\s*$|\bnote\s+\S+\s+and\s*$", re.I)
 NOTE_KEY = re.compile(r"(^|_)notes?$")
+ID_KEY = re.compile(r"(^|_)id$")  # a document's id ("001") names it; it is not data
 SILENT_UNITS = {"share", "%", "percent", "times", "ratio"}  # units a value's text already says (or needs not say)
 
 
@@ -139,7 +140,7 @@ class GlueEmphasis(SphinxTransform):
                 continue
             text = node.astext()
             note = bool(NOTE_KEY.search(key) or NOTE_BEFORE.search(_text_before(node)))
-            number = is_number(text) and not note
+            number = is_number(text) and not note and not ID_KEY.search(key)
             node["classes"] = [c for c in node["classes"] if c != "pasted-text"] + [
                 "pasted-text",
                 "briefs-number" if number else "briefs-words",
@@ -195,7 +196,7 @@ def derivation_entry(key: str, entry: dict, value: str, claims: dict, anchors: s
             formula = "Taken from the document as it states it"
             inputs = [{"label": "Figure", "source": entry["source"]}]
     box += _para(formula + ".", ["briefs-derivation-formula"], strong=value)
-    if entry.get("symbols") and entry["symbols"] != value:
+    if entry.get("symbols") and not value.startswith(str(entry["symbols"])):  # a leaf's symbols are its value
         box += _para(str(entry["symbols"]), ["briefs-derivation-symbols"])
     if inputs:
         items = nodes.bullet_list(classes=["briefs-derivation-inputs"])

@@ -313,16 +313,24 @@ class Ledger:
         nb_glue(key, text if glued is None else glued, display=False)
 
     def glue(
-        self, key: str, value: Any, fmt: str = "{:,.0f}", *, parameter: str | None = None, figure: Figure | None = None
+        self,
+        key: str,
+        value: Any,
+        fmt: str = "{:,.0f}",
+        *,
+        parameter: str | None = None,
+        figure: Figure | None = None,
+        text: str | None = None,
     ) -> None:
         """Glue a value for the prose (`{glue:text}` with the key) and record how it was computed.
 
         A Quantity records its derivation; a string records that it is text (or the
         parameter or figure it was written from); a plain number is refused once the
-        ledger keeps derivations.
+        ledger keeps derivations. `text` shows a Quantity in words of its own (a gap
+        with its share, "+6,281 (+42.7%)") instead of `fmt`.
         """
         if isinstance(value, lineage.Quantity):
-            self._put(key, fmt.format(value.value), lineage.derivation(value))
+            self._put(key, fmt.format(value.value) if text is None else text, lineage.derivation(value))
             return
         if isinstance(value, str):
             source = lineage.figure_source(figure) if figure is not None else None
