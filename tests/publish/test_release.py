@@ -73,7 +73,7 @@ def window_total(text: str, start: str, end: str) -> int:
 
 
 def claim_value(page: str, claim: str) -> str:
-    match = re.search(rf'id="claim-{claim}".*?<td class="num">([^<]+)</td>', page, re.S)
+    match = re.search(rf'id="claim-{claim}".*?<td class="num" data-label="Computed">(?:<span[^>]*>)?([^<]+)<', page, re.S)
     assert match, f"no claim row {claim} on the page"
     return match.group(1)
 

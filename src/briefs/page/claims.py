@@ -618,7 +618,7 @@ class Ledger:
             f'<tr class="briefs-claim briefs-claim-{c.status}" id="claim-{html.escape(c.id)}">'
             f'<td data-label="Status"><span class="briefs-badge">{badge}</span></td>'
             f'<td data-label="Claim">{text_html(c.statement)}<br><code>{html.escape(c.id)}</code>{extra}</td>'
-            f'<td class="num" data-label="Computed">{html.escape(c.value_display)}{period}</td>'
+            f'<td class="num" data-label="Computed"><span class="briefs-nowrap">{html.escape(c.value_display)}</span>{period}</td>'
             f'<td class="num" data-label="Published">{pub}</td>'
             f'<td data-label="Rule">{text_html(c.rule)}</td><td data-label="Source">{src}</td></tr>'
         )
