@@ -25,9 +25,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from briefs.project import catalog
-from briefs.execute import readback
+from briefs.book import landing
 from briefs.book.build import build_book
-from briefs.book.pdf import decode_data_uri
+from briefs.book.derivations import SECTION_TITLE as DERIVATIONS_TITLE
+from briefs.book.pdf import UNRELEASED, decode_data_uri
+from briefs.execute import readback
+from briefs.page.charts import CSV_EXTRA as EXTRA
 from browsing import DESKTOP, Visit, new_context, open_visit, serve
 
 REPO = Path(__file__).resolve().parents[2]
@@ -436,7 +439,7 @@ def test_tooltips_show_formatted_numbers(book, shared):
 def test_tooltip_of_a_month_shows_its_count_with_separators(book, shared):
     seen = shared(f"briefs/{IMUMI}.html")
     page = seen.page
-    rows = read_csv(downloads(seen)["daily-rate-vs-ceiling.csv"])
+    rows = [r for r in read_csv(downloads(seen)["daily-rate-vs-ceiling.csv"]) if not r["reference"]]  # months, not the ceiling
     biggest = max(rows, key=lambda r: int(r["people"]))
     bar = page.query_selector(f'#chart-daily-rate-vs-ceiling .mark-rect path[aria-label*="{biggest["month"]}"]')
     hover(page, bar)
@@ -463,14 +466,32 @@ def test_downloads_return_the_data_shown(book, shared):
         for table in tables:
             shown = html_table(seen.page, table)
             rows = list(csv.reader(io.StringIO(files[f"{table}.csv"].decode("utf-8"))))
-            assert rows[0][1:] == shown[0][1:], (table, rows[0])
+            # Headers are written for readers; each keeps the column's name in the data (data-column) when it differs.
+            names = seen.page.eval_on_selector_all(
+                f"#table-{table} thead th", "ths => ths.map(th => th.dataset.column ?? th.textContent.trim())"
+            )
+            assert rows[0][1:] == names[1:], (table, rows[0], names)
             assert [r[0] for r in rows[1:]] == [r[0] for r in shown[1:]], table
             for got, want in zip(rows[1:], shown[1:]):  # numbers by value, text (a quantity's wording) as text
                 assert len(got) == len(want) and all(map(agrees, got[1:], want[1:])), (table, got, want)
             compared += 1
         for chart, spec in charts:
-            rows = read_csv(files[f"{chart}.csv"])
-            assert rows, chart
+            every = read_csv(files[f"{chart}.csv"])
+            assert every, chart
+            # Every row says its unit and source; reference lines are rows of their own, named, whose
+            # value is one the chart draws.
+            assert all(r["unit"].strip() and r["source"].strip() for r in every), (chart, every[0])
+            drawn_numbers = {
+                same_datum(v)
+                for d in spec.get("datasets", {}).values()
+                for r in d
+                for v in r.values()
+                if isinstance(v, (int, float)) and not isinstance(v, bool)
+            }
+            references = [r for r in every if r.get("reference")]
+            for ref in references:
+                assert any(same_datum(v) in drawn_numbers for v in ref.values() if NUMERIC.fullmatch(v or "")), (chart, ref)
+            rows = [{k: v for k, v in r.items() if k not in EXTRA} for r in every if not r.get("reference")]
             cols = list(rows[0])
             datasets = [d for d in spec.get("datasets", {}).values() if d and set(cols) <= set(d[0])]
             csv_rows = sorted(tuple(same_datum(r[c]) for c in cols) for r in rows)
@@ -561,9 +582,21 @@ def test_every_brief_has_a_pdf_with_its_numbers_vector_charts_and_data(book, sha
         }
         attached = {n: data[0] for n, data in reader.attachments.items()}
         assert attached == offered, name
+        # A number in a cell is never split over lines ("19,56 / 1"), and every sheet says which build it is.
+        numbers = set(
+            seen.page.eval_on_selector_all(
+                ".briefs-table td.num, .briefs-ledger td.num",
+                # a claim's computed value, without the period printed under it
+                "els => els.map(e => (e.querySelector(':scope > .briefs-nowrap') || e).textContent.trim())",
+            )
+        ) - {"", "—"}
+        split = [n for n in numbers if not re.search(r"(?<![\d,.])" + re.escape(n) + r"(?![\d,.])", text)]
+        assert not split, (name, split[:10])
+        assert text.count(UNRELEASED) == len(reader.pages), name
     assert cells > 0
     pdf = pdf_text(PdfReader(html_dir / "pdf" / f"{IMUMI}.pdf"))
     assert "19,561" in pdf
+    assert "They are folded away" not in pdf  # the sentence about folded code stays on screen
 
 
 def test_tables_fit_the_printed_page(book, shared):
@@ -627,6 +660,8 @@ def test_brief_pages_open_with_findings_and_end_with_sources(book, shared):
     for path in brief_pages(briefs).values():
         page = shared(path).page
         heads = page.eval_on_selector_all("article section > h2", "hs => hs.map(h => h.firstChild.textContent.trim())")
+        if heads[-1] == DERIVATIONS_TITLE:  # "How each number was computed" closes a page whose numbers say how
+            heads = heads[:-1]
         assert heads[0] == "Key findings" and heads[-2:] == ["Claims", "Sources"], (path, heads)
         order = page.evaluate(ORDER)
         assert out_of_order(order) is None, (path, out_of_order(order), order)
@@ -662,15 +697,22 @@ def test_landing_page_presents_each_brief_with_summary_and_headline(book, shared
             import nbformat
 
             glued = readback.glued(nbformat.read(root / "build" / "runs" / f"{brief.name}.ipynb", as_version=4))
-            assert card["value"] == glued[brief.headline], brief.name
+            assert card["value"] == glued[brief.headline].removesuffix(landing.FLAG), brief.name
             assert "{" not in card["label"] and card["label"].strip(), brief.name
     imumi = next(c for b, c in zip(briefs, cards) if b.name == IMUMI)
     assert imumi["value"] == "19,561"
 
 
 def set_mode(page, mode: str) -> None:
-    """Light or dark, as the theme's own switch sets it."""
-    page.evaluate("m => { document.documentElement.dataset.mode = m; document.documentElement.dataset.theme = m; }", mode)
+    """Light or dark, as the theme's own switch sets it; charts are drawn again in that mode's colours."""
+    changed = page.evaluate(
+        "m => { const d = document.documentElement; const was = d.dataset.theme; d.dataset.mode = m; d.dataset.theme = m; return was !== m; }",
+        mode,
+    )
+    if changed:
+        page.wait_for_timeout(300)  # the theme's colours settle, and briefs.js redraws charts after a short pause
+    if changed and page.query_selector("figure.briefs-chart script.briefs-chart-spec"):
+        page.wait_for_function(ALL_DRAWN, timeout=15_000)
 
 
 def inject_axe(page) -> None:
@@ -693,18 +735,24 @@ def serious(violations: list[dict]) -> list[str]:
     ]
 
 
-def test_accessibility_scan_finds_no_serious_violation(book, shared):
-    """Every brief at both widths, the landing, search and index pages, in light mode and dark."""
+def described(violations: list[dict]) -> list[str]:
+    """Every violation, whatever its impact (minor and moderate ones included)."""
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in violations]
+
+
+def test_accessibility_scan_finds_no_violation_of_any_impact(book, shared):
+    """Every page of the book in light mode and dark; the landing page and the briefs at phone width too."""
     _, html_dir, briefs = book
-    targets = [("intro.html", DESKTOP), ("search.html?q=Mexico", DESKTOP), ("genindex.html", DESKTOP)]
-    targets += [(p, size) for p in brief_pages(briefs).values() for size in (DESKTOP, PHONE)]
+    targets = [(p, DESKTOP) for p in pages_of(html_dir) if p not in ("search.html", "index.html")]
+    targets += [("search.html?q=Mexico", DESKTOP), ("intro.html", PHONE)]
+    targets += [(p, PHONE) for p in brief_pages(briefs).values()]
     found = {}
     for path, size in targets:
         page = shared(path, viewport=size).page
-        for mode in ("light", "dark") if size is DESKTOP else ("light",):
+        for mode in ("light", "dark"):
             set_mode(page, mode)
             try:
-                bad = serious(axe_violations(page))
+                bad = described(axe_violations(page))
             finally:
                 set_mode(page, "light")
             if bad:
@@ -794,17 +842,225 @@ def test_no_internal_link_is_broken(book):
 
 
 def test_screenshots_of_each_brief_at_desktop_and_phone_width(book, shared):
+    """Each page at 1280 and 390 px, light and dark, and as printed, kept under build/test-artifacts/."""
     _, _, briefs = book
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for name, path in {"intro": "intro.html", **brief_pages(briefs)}.items():
         for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
             page = shared(path, viewport=size).page
-            overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 1, f"{name} at {label} width is {overflow}px wider than the screen"
-            cut = page.eval_on_selector_all(
-                ".briefs-chart-live svg", "ss => ss.filter(s => s.getBoundingClientRect().right > window.innerWidth + 1).length"
-            )
-            assert cut == 0, f"{name} at {label} width: {cut} chart(s) cut off at the right"
-            shot = ARTIFACTS / f"{name}-{label}.png"
-            page.screenshot(path=str(shot), full_page=True)
-            assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            for mode in ("light", "dark"):
+                set_mode(page, mode)
+                try:
+                    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+                    assert overflow <= 1, f"{name} at {label} width is {overflow}px wider than the screen"
+                    cut = page.eval_on_selector_all(
+                        ".briefs-chart-live svg",
+                        "ss => ss.filter(s => s.getBoundingClientRect().right > window.innerWidth + 1).length",
+                    )
+                    assert cut == 0, f"{name} at {label} width: {cut} chart(s) cut off at the right"
+                    shot = ARTIFACTS / f"{name}-{label}-{mode}.png"
+                    page.screenshot(path=str(shot), full_page=True)
+                    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+                finally:
+                    set_mode(page, "light")
+        printed = shared(path, viewport=PRINTED, media="print").page
+        printed.screenshot(path=str(ARTIFACTS / f"{name}-printed.png"), full_page=True)
+
+
+# --- reading on a phone, a desktop and paper (issue 15) ---------------------------------------------
+
+TABLE_STATE = """() => Array.from(document.querySelectorAll('.briefs-table, .briefs-ledger')).map(box => {
+  const table = box.querySelector('table');
+  const cue = box.querySelector('.briefs-scroll-cue');
+  const shown = el => !!el && getComputedStyle(el).display !== 'none' && el.getBoundingClientRect().height > 0;
+  const lines = el => { const r = document.createRange(); r.selectNodeContents(el);
+    return new Set(Array.from(r.getClientRects()).filter(x => x.width > 0).map(x => Math.round(x.top))).size; };
+  const numbers = Array.from(box.querySelectorAll('td.num:not(:has(.briefs-claim-period)), .briefs-nowrap')).filter(el => el.textContent.trim());
+  const rowHeads = Array.from(box.querySelectorAll('tbody th[scope=row]'));
+  const cells = Array.from(box.querySelectorAll('tbody td'));
+  return {
+    id: box.id || box.className,
+    clipped: table.scrollWidth > box.clientWidth + 1,
+    cue: shown(cue) || box.dataset.overflows === 'true' && shown(cue),
+    wrapped: numbers.filter(el => lines(el) > 1).map(el => el.textContent.trim()),
+    heads: Array.from(box.querySelectorAll('thead th')).map(th => th.textContent.trim()),
+    stacked: getComputedStyle(table).display === 'block',
+    sticky: rowHeads.length > 0 && rowHeads.every(th => getComputedStyle(th).position === 'sticky'),
+    offscreen: cells.filter(td => getComputedStyle(td).display !== 'none' && td.getBoundingClientRect().right > window.innerWidth + 1).length,
+  };
+})"""
+RAW_NAME = re.compile(r"[a-z0-9]+(_[a-z0-9]+)*")
+
+
+def test_tables_fit_or_say_they_scroll_and_numbers_never_wrap(book, shared):
+    """At 1280 and 390 px: a table wider than its box shows a scroll cue; no number breaks over lines; headers
+    are words for readers; on a phone the claims (and tables of sentences) stack, other tables keep their labels."""
+    _, _, briefs = book
+    problems, clipped_seen = [], 0
+    for path in brief_pages(briefs).values():
+        for size in (DESKTOP, PHONE):
+            for t in shared(path, viewport=size).page.evaluate(TABLE_STATE):
+                where = f"{path} @ {size['width']}px {t['id']}"
+                clipped_seen += t["clipped"]
+                if t["clipped"] and not t["cue"]:
+                    problems.append(f"{where}: clipped without a scroll cue")
+                if t["wrapped"]:
+                    problems.append(f"{where}: numbers broken over lines: {t['wrapped'][:5]}")
+                raw = [h for h in t["heads"] if RAW_NAME.fullmatch(h) and h != "—"]
+                if raw:
+                    problems.append(f"{where}: column names from the data as headers: {raw}")
+                if size is PHONE and not t["stacked"] and not t["sticky"]:
+                    problems.append(f"{where}: on a phone the row labels scroll away")
+                if size is PHONE and t["stacked"] and t["offscreen"]:
+                    problems.append(f"{where}: {t['offscreen']} cells of a stacked table run off the screen")
+                if size is PHONE and "briefs-ledger" in t["id"] and not t["stacked"]:
+                    problems.append(f"{where}: the claims are not stacked on a phone")
+    assert not problems, problems
+    assert clipped_seen > 0  # the phone width does make some tables scroll: the cue check was exercised
+
+
+CHART_TEXT = """() => Array.from(document.querySelectorAll('figure.briefs-chart')).map(fig => {
+  const svg = fig.querySelector('.briefs-chart-live svg');
+  if (!svg) return {id: fig.id, drawn: false};
+  const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;
+  const texts = Array.from(svg.querySelectorAll('text')).filter(t => t.textContent.trim());
+  const sizes = texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+  const bg = svg.querySelector('rect.background, path.background');
+  return {id: fig.id, drawn: true, smallest: Math.min(...sizes),
+          cut: texts.map(t => t.textContent).filter(t => t.includes('…')),
+          wider: svg.getBoundingClientRect().right > fig.getBoundingClientRect().right + 1,
+          fill: (t => t ? getComputedStyle(t).fill : null)(svg.querySelector('.role-axis-label text')),
+          table: !!fig.querySelector('details.briefs-chart-data table')};
+})"""
+
+
+def luminance(css: str) -> float:
+    r, g, b = (int(x) for x in re.findall(r"\d+", css)[:3])
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+
+def test_charts_re_lay_out_on_a_phone_follow_dark_mode_and_carry_a_data_table(book, shared):
+    _, _, briefs = book
+    problems, checked = [], 0
+    for path in brief_pages(briefs).values():
+        page = shared(path, viewport=PHONE).page
+        for mode in ("light", "dark"):
+            set_mode(page, mode)
+            try:
+                for c in page.evaluate(CHART_TEXT):
+                    checked += 1
+                    where = f"{path} {c['id']} ({mode})"
+                    if not c["drawn"]:
+                        problems.append(f"{where}: not drawn")
+                        continue
+                    if c["smallest"] < 10:
+                        problems.append(f"{where}: text {c['smallest']:.1f}px at 390px wide")
+                    if c["cut"] or c["wider"]:
+                        problems.append(f"{where}: labels cut {c['cut'][:3]} or chart wider than its column")
+                    if not c["table"]:
+                        problems.append(f"{where}: no data table beside the chart for keyboards and screen readers")
+                    if c["fill"] and (luminance(c["fill"]) > 0.6) != (mode == "dark"):
+                        problems.append(f"{where}: chart text {c['fill']} does not follow {mode} mode")
+            finally:
+                set_mode(page, "light")
+    assert checked >= 12
+    assert not problems, problems
+
+
+def test_chart_csvs_carry_the_reference_lines_they_draw(book, shared):
+    seen = shared(f"briefs/{IMUMI}.html")
+    rows = read_csv(downloads(seen)["daily-rate-vs-ceiling.csv"])
+    ceiling = [r for r in rows if r["reference"]]
+    assert len(ceiling) == 1 and number(ceiling[0]["per_day"]) == 1000 and "note" in ceiling[0]["source"], ceiling
+    assert {r["unit"] for r in rows} == {"People returned per day"}
+
+
+FOCUS = """() => { const e = document.activeElement; const cs = getComputedStyle(e);
+  const visible = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) || (cs.boxShadow && cs.boxShadow !== 'none'
+    && !/^rgba\\(0, 0, 0, 0\\) 0px 0px 0px 0px$/.test(cs.boxShadow));
+  return {what: e.tagName + ' ' + (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40), visible,
+          card: !!e.closest('.briefs-card'), body: e === document.body}; }"""
+
+
+def test_keyboard_reaches_the_first_card_quickly_and_always_shows_focus(book, visit):
+    for size in (DESKTOP, PHONE):
+        page = visit("intro.html", viewport=size).page
+        unseen, presses, card = [], 0, None
+        for _ in range(30):  # every control from the top of the page to the cards shows its focus
+            page.keyboard.press("Tab")
+            state = page.evaluate(FOCUS)
+            if state["card"]:
+                break
+            if not state["visible"] and not state["body"]:
+                unseen.append(state["what"])
+        assert not unseen, (size["width"], unseen)
+        page.goto(page.url, wait_until="load")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        assert "Skip to the briefs" in page.evaluate("() => document.activeElement.textContent")
+        page.keyboard.press("Enter")
+        for presses in range(3, 11):
+            page.keyboard.press("Tab")
+            card = page.evaluate(FOCUS)
+            if card["card"]:
+                break
+        assert card["card"] and presses < 10, (size["width"], presses, card)
+
+
+def test_landing_cards_count_claims_by_verdict(book, shared):
+    root, _, briefs = book
+    import nbformat
+
+    page = shared("intro.html").page
+    counts = page.eval_on_selector_all(".briefs-card .briefs-verdicts", "ps => ps.map(p => p.textContent.trim())")
+    expected = [
+        landing.verdicts(readback.claims(nbformat.read(root / "build" / "runs" / f"{b.name}.ipynb", as_version=4)))
+        for b in briefs
+    ]
+    # A brief whose checks all need series this build lacks has no claims, and its card no count.
+    assert counts == [e for e in expected if e] and counts, counts
+    assert "[contradicted]" not in page.eval_on_selector(".briefs-card", "c => c.closest('.sd-row').textContent")
+
+
+def test_spanish_titles_are_marked_and_glued_words_are_not_bold(book, shared):
+    page = shared(f"briefs/{IMUMI}.html").page
+    spanish = page.eval_on_selector_all('[lang="es"]', "els => els.map(e => e.textContent)")
+    assert any("Versión estenográfica" in s for s in spanish), spanish
+    weights = page.eval_on_selector_all(
+        "span.pasted-text",
+        """els => els.map(e => {
+        const before = e.closest('a.briefs-derivation-link') || e;
+        const prev = before.previousSibling ? before.previousSibling.textContent : '';
+        return [e.textContent, parseInt(getComputedStyle(e).fontWeight), /\\bnotes?\\s*$/.test(prev)]; })""",
+    )
+    bold = {t for t, w, _ in weights if w >= 600}
+    assert "19,561" in bold and "11 May 2023" not in bold, weights  # a number stands out, a date reads on
+    notes = [(t, w) for t, w, after_note in weights if after_note]
+    assert notes and all(w < 600 for _, w in notes), notes  # a note number is not data
+
+
+def test_glued_numbers_open_how_they_were_computed(book, shared):
+    """Where a brief opted in to derivations, each glued number links to its entry, and the entry names
+    a source. A brief that did not opt in links only the numbers whose entries say how they were computed."""
+    import nbformat
+
+    from briefs.book import derivations
+
+    root, _, briefs = book
+    opted = 0
+    for brief in briefs:
+        nb = nbformat.read(root / "build" / "runs" / f"{brief.name}.ipynb", as_version=4)
+        found = derivations.derivations(nb) or {}
+        page = shared(f"briefs/{brief.name}.html").page
+        links = page.eval_on_selector_all("a.briefs-derivation-link", "as => as.map(a => a.getAttribute('href'))")
+        explained = {derivations.anchor(k) for k, entry in found.items() if derivations.explained(entry)}
+        assert {href[1:] for href in links} <= explained, brief.name
+        if not derivations.required(derivations.claims_record(nb)):
+            continue
+        opted += 1
+        numbers = page.eval_on_selector_all("span.pasted-text.briefs-number", "els => els.length")
+        assert links and len(links) == numbers, (brief.name, len(links), numbers)
+        for href in set(links):
+            entry = page.eval_on_selector(href, "e => e.textContent")
+            assert "Source:" in entry, (brief.name, href)
+    assert opted > 0

@@ -39,7 +39,9 @@ def test_brief_page_shows_tables_charts_and_claims(built):
     assert "What they rest on:" in page
     assert "19,561" in page
     assert "Download the data (CSV)" in page
-    assert "Show code cell source" in page  # code is folded, available on demand
+    # code is folded, available on demand, and each fold says what it holds
+    assert "Code: load — every resource is validated against its schema as it is read" in page
+    assert "Show code cell source" not in page
 
 
 def test_no_page_loads_anything_from_another_host(built):

@@ -124,3 +124,53 @@ def test_asking_for_pdfs_without_chromium_fails_and_the_default_skips(monkeypatc
     assert build.want_pdf(None, lambda *a: said.append(a)) is False
     assert said and said[-1][0] == "pdf" and said[-1][1].startswith("skipped: no Chromium")
     assert build.want_pdf(False, lambda *a: None) is False
+
+
+def ledger_output(claims: list[dict]):
+    from briefs.media import CLAIMS_MIME
+
+    return new_output("display_data", data={CLAIMS_MIME: {"brief": "demo", "claims": claims, "values": {}}})
+
+
+def claim(id: str, status: str, **more) -> dict:
+    return {
+        "id": id,
+        "status": status,
+        "statement": "The chapter's count matches DHS's table",
+        "text": "1,077,640",
+        "published_text": "948,631",
+        "rule": "within 5% of 948,631",
+        **more,
+    }
+
+
+def test_a_card_counts_the_claims_by_verdict_and_explains_a_flagged_headline(tmp_path):
+    cell = new_code_cell(
+        "glue",
+        outputs=[
+            glue_output("t42", "1,077,640 [contradicted]"),
+            glue_output("ok", "12"),
+            ledger_output([claim("t42", "contradicted"), claim("ok", "holds"), claim("x", "holds")]),
+        ],
+    )
+    path = tmp_path / "run.ipynb"
+    nbformat.write(new_notebook(cells=[cell]), path)
+    text = landing.catalog_markdown([brief(headline="t42", headline_label="expulsions, against {ok}")], {"demo": path})
+    assert '<span class="briefs-headline-value">1,077,640</span>' in text and "[contradicted]" not in text
+    assert "3 claims checked against the data: 2 hold, 1 contradicted." in text
+    assert 'href="briefs/demo.html#claims"' in text
+    assert (
+        "Flagged: the data do not bear out the claim that the chapter&#x27;s count matches DHS&#x27;s table. "
+        "They give 1,077,640; the claim needs a value within 5% of 948,631 (the document prints 948,631)."
+    ) in text
+    assert (
+        landing.verdicts({"claims": [claim("a", "holds"), claim("b", "holds")]}) == "2 claims checked against the data: all hold."
+    )
+    assert landing.verdicts(None) is None
+    restated = {"claims": [claim("a", "holds"), claim("b", "holds", basis="restated"), claim("c", "contradicted")]}
+    assert landing.verdicts(restated) == "3 claims checked against the data: 1 hold, 1 restated, 1 contradicted."
+    assert landing.flagged(brief(headline="ok"), {"claims": [claim("ok", "holds")]}) == []
+    acronym = landing.flagged(
+        brief(headline="a"), {"claims": [claim("a", "contradicted", statement="INM's tables add up", rule="equals 11")]}
+    )
+    assert "claim that INM's tables add up" in acronym[0] and "a value equal to 11" in acronym[0]

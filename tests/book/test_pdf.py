@@ -37,3 +37,25 @@ def test_a_release_date_is_the_pdf_date(tmp_path, chromium, monkeypatch):
     pdf = print_pages(html, {"brief": "brief.html"}, tmp_path / "out")["brief"]
     meta = PdfReader(pdf).metadata
     assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261031120000+00'00'"
+
+
+def test_every_sheet_says_which_edition_date_and_commit_it_is(tmp_path, chromium):
+    from briefs.book.pdf import UNRELEASED
+
+    html = _page(tmp_path / "html")
+    released = (
+        (html / "brief.html")
+        .read_text()
+        .replace(
+            "<p>19,561 people.</p>",
+            "<p>19,561 people.</p><div class='briefs-provenance'><dl><dt>Edition</dt><dd>2026-12</dd>"
+            "<dt>Run date</dt><dd><time datetime='2026-12-01'>2026-12-01</time></dd>"
+            "<dt>Code</dt><dd>commit <code title='0123456789abcdef0123'>0123456789ab</code></dd></dl></div>",
+        )
+    )
+    (html / "released.html").write_text(released)
+    pdfs = print_pages(html, {"brief": "brief.html", "released": "released.html"}, tmp_path / "out")
+    text = {name: " ".join(p.extract_text() for p in PdfReader(path).pages) for name, path in pdfs.items()}
+    assert UNRELEASED in text["brief"] and "A brief" in text["brief"] and "brief.html in the book" in text["brief"]
+    assert "Edition 2026-12, run on 2026-12-01, commit 0123456789ab" in text["released"]
+    assert UNRELEASED not in text["released"] and "page 1 of 1" in text["released"]

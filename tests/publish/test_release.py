@@ -73,8 +73,8 @@ def window_total(text: str, start: str, end: str) -> int:
 
 
 def claim_value(page: str, claim: str) -> str:
-    # The first number of the claim's row is the computed one (a period may follow it in the same cell).
-    match = re.search(rf'id="claim-{claim}".*?<td class="num">([^<]+)<', page, re.S)
+    # The claim's computed value (a period may follow it in the same cell).
+    match = re.search(rf'id="claim-{claim}".*?<td class="num" data-label="Computed">(?:<span[^>]*>)?([^<]+)<', page, re.S)
     assert match, f"no claim row {claim} on the page"
     return match.group(1)
 

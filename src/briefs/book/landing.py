@@ -21,6 +21,7 @@ import nbformat
 
 from briefs.project import catalog
 from briefs.errors import UsageError
+from briefs.book import derivations
 from briefs.execute import readback
 from briefs.media import BRIEFS_DIR, PDF_DIR
 
@@ -51,8 +52,53 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def card(brief: catalog.Brief, values: dict[str, str] | None, pdf: bool) -> str:
-    head = headline(brief, values) if values is not None else None
+FLAG = " [contradicted]"  # what claims.Ledger glues after a contradicted claim's value
+
+
+def verdicts(record: dict | None) -> str | None:
+    """The brief's claims counted by verdict, in words."""
+    claims = (record or {}).get("claims") or []
+    if not claims:
+        return None
+    restated = sum(1 for c in claims if c.get("basis") == "restated")
+    held = sum(1 for c in claims if c.get("status") == "holds" and c.get("basis") != "restated")
+    bad = len(claims) - held - restated
+    noun = "claim" if len(claims) == 1 else "claims"
+    if not bad and not restated:
+        return (
+            f"{len(claims)} {noun} checked against the data: all hold."
+            if len(claims) > 1
+            else "1 claim checked against the data: it holds."
+        )
+    parts = [f"{held} hold"] + ([f"{restated} restated"] if restated else []) + ([f"{bad} contradicted"] if bad else [])
+    return f"{len(claims)} {noun} checked against the data: {', '.join(parts)}."
+
+
+def flagged(brief: catalog.Brief, record: dict | None) -> list[str]:
+    """For each contradicted claim the headline shows (its figure or its label), what broke, in words."""
+    keys = [brief.headline, *PLACEHOLDER.findall(brief.headline_label or "")] if brief.headline else []
+    claims = {c["id"]: c for c in (record or {}).get("claims") or []}
+    out = []
+    for key in keys:
+        c = claims.get(key)
+        if not c or c.get("status") == "holds":
+            continue
+        statement = c["statement"]
+        if statement[1:2].islower():  # "The chapter's ..." reads on after "that"; "INM's ..." keeps its capitals
+            statement = statement[0].lower() + statement[1:]
+        published = c.get("published_display") or c.get("published_text")
+        printed = f" (the document prints {published})" if published else ""
+        out.append(
+            f"Flagged: the data do not bear out the claim that {statement}. "
+            f"They give {c.get('value_display') or c['text']}; the claim needs a value "
+            f"{derivations.needs(c['rule'])}{printed}."
+        )
+    return out
+
+
+def card(brief: catalog.Brief, values: dict[str, str] | None, pdf: bool, record: dict | None = None) -> str:
+    shown = {k: v[: -len(FLAG)] if v.endswith(FLAG) else v for k, v in (values or {}).items()}
+    head = headline(brief, shown) if values is not None else None
     parts = [
         "::::{grid-item-card}",
         ":class-card: briefs-card",
@@ -69,8 +115,17 @@ def card(brief: catalog.Brief, values: dict[str, str] | None, pdf: bool) -> str:
             f'<span class="briefs-headline-label">{html.escape(_one_line(label))}</span></p>'
         )
         parts.append("")
+        for sentence in flagged(brief, record):
+            parts += [f'<p class="briefs-flagged">{html.escape(sentence)}</p>', ""]
     if brief.summary:
         parts += [f'<p class="briefs-summary">{html.escape(_one_line(brief.summary))}</p>', ""]
+    counted = verdicts(record)
+    if counted:
+        bad = " briefs-verdicts-contradicted" if "contradicted" in counted else ""
+        parts += [
+            f'<p class="briefs-verdicts{bad}"><a href="{BRIEFS_DIR}/{brief.name}.html#claims">{html.escape(counted)}</a></p>',
+            "",
+        ]
     foot = f"Document {html.escape(_one_line(brief.document))}" if brief.document else ""
     if pdf:
         link = f'<a class="briefs-pdf" href="{PDF_DIR}/{brief.name}.pdf">PDF</a>'
@@ -93,8 +148,8 @@ def catalog_markdown(
     for brief in briefs:
         if brief.name not in notebooks:
             continue
-        values = readback.glued(nbformat.read(notebooks[brief.name], as_version=4))
-        cards.append(card(brief, values, pdf))
+        nb = nbformat.read(notebooks[brief.name], as_version=4)
+        cards.append(card(brief, readback.glued(nb), pdf, readback.claims(nb)))
     if cards:
         lines = [":::::{grid} 1 1 2 2", ":gutter: 3", "", "\n\n".join(cards), ":::::", ""]
     else:

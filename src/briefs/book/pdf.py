@@ -4,7 +4,11 @@ Jupyter Book's own PDF route (LaTeX) drops glued and custom outputs (jupyter-boo
 the charts and tables of a brief would be lost. Printing the built page keeps them: the print
 stylesheet (`assets/briefs.css`) shows each chart's static SVG, which Chromium writes as vector
 paths and text, and hides the navigation and the code. A PDF cannot follow the page's CSV
-links, so the data of every table and chart is attached to the PDF as a file instead.
+links, so the data of every table and chart is attached to the PDF as a file instead. Every
+sheet carries the brief's title with its edition, date and commit in the header (read from the
+page's provenance block; a build that was not released says so) and the page's address in
+the footer. Pages are A4; a table too wide for it prints on pages turned sideways (`@page wide`
+in the stylesheet, honoured because the CSS page size is preferred).
 
 Chromium is Debian's (`apt-get install chromium`), driven through Playwright with
 `executable_path`; Playwright's own browser download is never used (it needs the network).
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import io
+import html
 import os
 import shutil
 import threading
@@ -36,11 +41,49 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-FOOTER = (
-    '<div style="font-size:8px;width:100%;padding:0 16mm;color:#444;font-family:Helvetica,Arial,sans-serif;">'
-    '<span class="title"></span><span style="float:right">page <span class="pageNumber"></span> of '
-    '<span class="totalPages"></span></span></div>'
-)
+MARGIN_STYLE = "font-size:8px;width:100%;padding:0 16mm;color:#444;font-family:Helvetica,Arial,sans-serif;"
+# What the page's provenance block (publish/provenance.block_html) says, read in the browser.
+PROVENANCE = """() => {
+  const out = {};
+  const dl = document.querySelector('.briefs-provenance dl');
+  if (dl) dl.querySelectorAll('dt').forEach(dt => {
+    const dd = dt.nextElementSibling;
+    if (dd) out[dt.textContent.trim()] = dd.textContent.trim();
+  });
+  const commit = dl && dl.querySelector('dd code[title]');
+  if (commit) out.commit = commit.getAttribute('title');
+  const canonical = document.querySelector('link[rel="canonical"]');
+  if (canonical) out.address = canonical.href;
+  return out;
+}"""
+UNRELEASED = "unreleased build (no edition, date or commit recorded)"
+
+
+def edition_line(facts: dict) -> str:
+    """Edition, date and commit from the page's provenance block, or that the build is unreleased."""
+    if not facts.get("Edition"):
+        return UNRELEASED
+    parts = [f"Edition {facts['Edition']}"]
+    if facts.get("Run date"):
+        parts.append(f"run on {facts['Run date']}")
+    if facts.get("commit"):
+        parts.append(f"commit {facts['commit'][:12]}")
+    elif facts.get("Code"):
+        parts.append(facts["Code"])
+    return ", ".join(parts)
+
+
+def margins(title: str, facts: dict, address: str) -> tuple[str, str]:
+    """The printed header (title; edition, date, commit) and footer (address; page n of m)."""
+    esc = html.escape
+    header = (
+        f'<div style="{MARGIN_STYLE}"><span>{esc(title)}</span><span style="float:right">{esc(edition_line(facts))}</span></div>'
+    )
+    footer = (
+        f'<div style="{MARGIN_STYLE}"><span>{esc(facts.get("address") or address)}</span>'
+        '<span style="float:right">page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>'
+    )
+    return header, footer
 
 
 def chromium_path() -> Path | None:
@@ -248,15 +291,17 @@ def _print_pages(html: Path, pages: dict[str, str], out: Path) -> dict[str, Path
                     page.goto((html / rel).resolve().as_uri(), wait_until="load")
                     page.emulate_media(media="print")
                     title = page.title().split(" — ")[0].strip()
+                    header, footer = margins(title, page.evaluate(PROVENANCE), f"{rel} in the book")
                     page.pdf(
                         path=str(target),
                         format="A4",
+                        prefer_css_page_size=True,  # A4, a wide table's pages sideways
                         print_background=True,
                         outline=True,
                         tagged=True,
                         display_header_footer=True,
-                        header_template="<span></span>",
-                        footer_template=FOOTER,
+                        header_template=header,
+                        footer_template=footer,
                         margin={"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
                     )
                     attach(target, page_attachments(page), title, html)

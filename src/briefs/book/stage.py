@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from briefs import atomic
-from briefs.book import guides, landing
+from briefs.book import derivations, guides, landing
 from briefs.media import BRIEFS_DIR, VL_VERSION
 from briefs.project import catalog, paths
 
@@ -66,6 +66,7 @@ def stage(root: Path, briefs: list[catalog.Brief], notebooks: dict[str, Path], d
     (dest / BRIEFS_DIR).mkdir(exist_ok=True)
     for brief in briefs:
         if brief.name in notebooks:
+            derivations.check(notebooks[brief.name], brief.name)  # every glued number says how it was computed
             shutil.copyfile(notebooks[brief.name], dest / BRIEFS_DIR / f"{brief.name}.ipynb")
     built = [b for b in briefs if b.name in notebooks]
     (dest / "_toc.yml").write_text(toc(built, guides.pages(dest)), encoding="utf-8")

@@ -313,16 +313,24 @@ class Ledger:
         nb_glue(key, text if glued is None else glued, display=False)
 
     def glue(
-        self, key: str, value: Any, fmt: str = "{:,.0f}", *, parameter: str | None = None, figure: Figure | None = None
+        self,
+        key: str,
+        value: Any,
+        fmt: str = "{:,.0f}",
+        *,
+        parameter: str | None = None,
+        figure: Figure | None = None,
+        text: str | None = None,
     ) -> None:
         """Glue a value for the prose (`{glue:text}` with the key) and record how it was computed.
 
         A Quantity records its derivation; a string records that it is text (or the
         parameter or figure it was written from); a plain number is refused once the
-        ledger keeps derivations.
+        ledger keeps derivations. `text` shows a Quantity in words of its own (a gap
+        with its share, "+6,281 (+42.7%)") instead of `fmt`.
         """
         if isinstance(value, lineage.Quantity):
-            self._put(key, fmt.format(value.value), lineage.derivation(value))
+            self._put(key, fmt.format(value.value) if text is None else text, lineage.derivation(value))
             return
         if isinstance(value, str):
             source = lineage.figure_source(figure) if figure is not None else None
@@ -560,6 +568,7 @@ class Ledger:
             "claims": claims,
             "values": dict(self.values),
             "derivations": {k: self.lineage[k] for k in sorted(self.lineage)},
+            "derivations_required": self.derivations,  # the book refuses a page whose glued key has none
             "findings": [asdict(f) for f in self.findings],
             "summary": self.summary(),
         }
@@ -594,23 +603,29 @@ class Ledger:
             badge = "✔ holds"
         else:
             badge = f"✘ contradicted: {'the number' if c.kind == NUMBER else 'the argument'}"
+        from briefs.page.tables import text_html
+
         pub = html.escape(c.published_display) if c.published_display is not None else "—"
-        src = html.escape(c.source) if c.source else ""
-        period = f'<br><span class="briefs-claim-period">{html.escape(c.period)}</span>' if c.period else ""
+        src = text_html(c.source) if c.source else ""
+        period = f'<br><span class="briefs-claim-period">{text_html(c.period)}</span>' if c.period else ""
         extra = ""
         if c.instead:
-            extra += f'<br><span class="briefs-claim-instead">What the data show instead: {html.escape(c.instead)}</span>'
+            extra += f'<br><span class="briefs-claim-instead">What the data show instead: {text_html(c.instead)}</span>'
         if c.reason:
-            extra += f'<br><span class="briefs-claim-reason">Why restated: {html.escape(c.reason)}</span>'
+            extra += f'<br><span class="briefs-claim-reason">Why restated: {text_html(c.reason)}</span>'
+        # data-label names the column, for the phone layout that stacks a row's cells (see briefs.css).
         return (
             f'<tr class="briefs-claim briefs-claim-{c.status}" id="claim-{html.escape(c.id)}">'
-            f'<td><span class="briefs-badge">{badge}</span></td>'
-            f"<td>{html.escape(c.statement)}<br><code>{html.escape(c.id)}</code>{extra}</td>"
-            f'<td class="num">{html.escape(c.value_display)}{period}</td><td class="num">{pub}</td>'
-            f"<td>{html.escape(c.rule)}</td><td>{src}</td></tr>"
+            f'<td data-label="Status"><span class="briefs-badge">{badge}</span></td>'
+            f'<td data-label="Claim">{text_html(c.statement)}<br><code>{html.escape(c.id)}</code>{extra}</td>'
+            f'<td class="num" data-label="Computed"><span class="briefs-nowrap">{html.escape(c.value_display)}</span>{period}</td>'
+            f'<td class="num" data-label="Published">{pub}</td>'
+            f'<td data-label="Rule">{text_html(c.rule)}</td><td data-label="Source">{src}</td></tr>'
         )
 
     def _findings_html(self) -> str:
+        from briefs.page.tables import text_html
+
         if not self.findings:
             return ""
         groups = []
@@ -627,8 +642,10 @@ class Ledger:
             for r in f.candidates:
                 mark = "✔ matches" if r["matches"] else "does not match"
                 rows.append(
-                    f'<tr><td>{html.escape(r["label"])}</td><td class="num">{html.escape(with_unit(r["text"], r["unit"]))}'
-                    f'</td><td class="num">{html.escape(r["gap"] or "—")}</td><td>{mark}</td></tr>'
+                    f'<tr><td data-label="Reading of the data">{text_html(r["label"])}</td>'
+                    f'<td class="num" data-label="Value">{html.escape(with_unit(r["text"], r["unit"]))}</td>'
+                    f'<td class="num" data-label="Gap to the document">{html.escape(r["gap"] or "—")}</td>'
+                    f'<td data-label="Match">{mark}</td></tr>'
                 )
             groups.append(f"<tbody>{''.join(rows)}</tbody>")
         return (
@@ -639,6 +656,7 @@ class Ledger:
         )
 
     def to_html(self) -> str:
+        """The claims as a table grouped by basis; on a phone each row is a block of labelled lines (see briefs.css)."""
         groups = []
         for b in [*BASES, None]:
             mine = [c for c in self.claims if c.basis == b]
@@ -652,7 +670,7 @@ class Ledger:
                 + "</tbody>"
             )
         n_bad = len(self.contradicted)
-        cls = "briefs-ledger" + (" briefs-ledger-contradicted" if n_bad else "")
+        cls = "briefs-ledger briefs-wide" + (" briefs-ledger-contradicted" if n_bad else "")
         return (
             f'<div class="{cls}" role="region" aria-label="Claims checked against the data" tabindex="0">'
             f'<p class="briefs-ledger-summary">{html.escape(self.summary_text())}</p>'

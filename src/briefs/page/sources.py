@@ -17,6 +17,7 @@ from typing import Any
 from briefs.data.package import INPUTS, Package
 from briefs.media import INPUTS_MIME, SOURCES_MIME, note_anchor
 from briefs.page import context
+from briefs.page.language import marked  # Spanish titles inside English citations get lang="es"
 
 
 def record(pkg: Package, document: str) -> dict[str, Any]:
@@ -52,9 +53,9 @@ def series_read() -> list[dict]:
 
 
 def _document_line(doc: dict, document: str) -> str:
-    title = html.escape(str(doc.get("title", document)))
+    title = marked(str(doc.get("title", document)))
     return (
-        f'<p class="briefs-document"><em>{title}</em>, {html.escape(str(doc.get("publisher", "")))}, '
+        f'<p class="briefs-document"><em>{title}</em>, {marked(str(doc.get("publisher", "")))}, '
         f"{html.escape(str(doc.get('published', '')))} (document {html.escape(document)}).</p>"
     )
 
@@ -71,7 +72,7 @@ def to_html(pkg: Package, document: str) -> str:
         where = f"note {note['note']}" if note["note"] else "main text"
         figs = ", ".join(f"<code>{html.escape(i)}</code>" for i in note["figures"])
         anchor = note_anchor(note["document"], note["note"])
-        items.append(f'<li id="{anchor}">{name}, {where}: {html.escape(note["cited_work"])} — figures {figs}</li>')
+        items.append(f'<li id="{anchor}">{name}, {where}: {marked(note["cited_work"])} — figures {figs}</li>')
     res = "".join(
         f'<li id="source-data-{html.escape(r["name"])}"><code>{html.escape(r["name"])}</code> ({html.escape(r["path"])}), '
         f"sha256 <code>{r['sha256'][:16]}…</code>"

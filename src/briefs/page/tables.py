@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from typing import Iterable
 
 import pandas as pd
@@ -118,13 +119,43 @@ def to_csv(frame: pd.DataFrame) -> str:
     return out.to_csv(index=index, lineterminator="\n")
 
 
-def download_link(frame: pd.DataFrame, filename: str, label: str = "Download the data (CSV)") -> str:
-    """An <a download> link carrying the CSV inline, so it works offline and in any edition."""
-    payload = base64.b64encode(to_csv(frame).encode("utf-8")).decode("ascii")
+def download_link(frame: pd.DataFrame | str, filename: str, label: str = "Download the data (CSV)") -> str:
+    """An <a download> link carrying the CSV (of a frame, or CSV text) inline, so it works offline and in any edition."""
+    text = frame if isinstance(frame, str) else to_csv(frame)
+    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
     return (
         f'<a class="briefs-download" download="{html.escape(filename)}" '
         f'href="data:text/csv;charset=utf-8;base64,{payload}">{html.escape(label)}</a>'
     )
+
+
+NUMERIC_TEXT = re.compile(r"[-+−]?[$€£]?\d[\d,]*(\.\d+)?%?( (million|billion))?")
+IDENTIFIER = re.compile(r"[a-z0-9]+(_[a-z0-9]+)+")
+NUMBER_RUN = re.compile(r"[-+−]?\d[\d,.]*\d%?|\d%")
+WIDE_PX = 1000  # about what fits across a printed page at the usual size; wider tables print smaller
+
+
+def column_label(name: object, labels: dict | None = None) -> str:
+    """What a reader sees for a column: `labels[name]`, else the name with a data frame's spelling
+    undone (`per_day` -> `Per day`, `month` -> `Month`); labels already written for readers stay."""
+    if labels and name in labels:
+        return str(labels[name])
+    text = str(name)
+    if text[:1].islower():
+        text = text.replace("_", " ")
+        text = text[0].upper() + text[1:]
+    return text
+
+
+def text_html(text: str) -> str:
+    """Escaped text whose numbers never break across lines (a table cell may wrap between words)."""
+    out, at = [], 0
+    for match in NUMBER_RUN.finditer(text):
+        out.append(html.escape(text[at : match.start()]))
+        out.append(f'<span class="briefs-nowrap">{html.escape(match.group())}</span>')
+        at = match.end()
+    out.append(html.escape(text[at:]))
+    return "".join(out)
 
 
 def _cell(value: object) -> str:
@@ -135,21 +166,76 @@ def _cell(value: object) -> str:
     return html.escape(str(value))
 
 
-def to_html(frame: pd.DataFrame, name: str, caption: str, source: str | None = None) -> str:
-    """A plain, accessible HTML table: caption, scoped headers, right-aligned numbers."""
+def _td(value: object, label: str) -> str:
+    """A body cell: numbers (and text that is only a number) right-aligned and never broken.
+
+    `data-label` names the column, for the phone layout that stacks a row's cells (briefs.css).
+    """
+    data = f' data-label="{html.escape(label)}"'
+    if not isinstance(value, str):
+        return f'<td class="num"{data}>{_cell(value)}</td>'
+    if NUMERIC_TEXT.fullmatch(value.strip()):
+        return f'<td class="num"{data}>{html.escape(value)}</td>'
+    if IDENTIFIER.fullmatch(value):  # a key in the data (a figure's id): code, breakable after each _
+        return f'<td{data}><code class="briefs-id">{"_<wbr>".join(html.escape(p) for p in value.split("_"))}</code></td>'
+    return f"<td{data}>{text_html(value)}</td>"
+
+
+def is_prose(frame: pd.DataFrame) -> bool:
+    """Whether rows read as sentences (long labels or text cells): on a phone each row is then a
+    block of labelled lines, since a column of words beside the numbers would be a word a line."""
+
+    def long(values) -> bool:
+        texts = [v for v in values if isinstance(v, str) and not NUMERIC_TEXT.fullmatch(v.strip())]
+        return bool(texts) and sum(len(t) for t in texts) / len(texts) > 24
+
+    return long(list(frame.index)) or any(long(list(frame[c])) for c in frame.columns)
+
+
+def _chars(value: object) -> int:
+    """About how many characters a cell needs on one line: a number all of it, text until it wraps."""
+    text = _cell(value) if not isinstance(value, str) else value
+    if isinstance(value, str) and not NUMERIC_TEXT.fullmatch(value.strip()):
+        return min(len(text), 22)
+    return len(text)
+
+
+def is_wide(frame: pd.DataFrame, labels: dict | None = None) -> bool:
+    """Whether the table needs more than a printed page's width at the usual size (about 7.5 px a
+    character, 20 px of padding a cell; text cells counted as if wrapped)."""
+    columns = [(frame.index.name or "", list(frame.index)), *((c, list(frame[c])) for c in frame.columns)]
+    width = 0.0
+    for name, values in columns:
+        head = max((len(w) for w in column_label(name, labels).split()), default=0)
+        width += max([head, *(_chars(v) for v in values)]) * 7.5 + 20
+    return width > WIDE_PX
+
+
+def to_html(frame: pd.DataFrame, name: str, caption: str, source: str | None = None, labels: dict | None = None) -> str:
+    """A plain, accessible HTML table: caption, scoped headers, right-aligned numbers.
+
+    Column headers are for readers (`column_label`); each header that differs from the
+    column's name in the data keeps that name in `data-column`, as the CSV download writes it.
+    """
     index_name = frame.index.name or ""
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in [index_name, *frame.columns])
+
+    def th(column: object) -> str:
+        label = column_label(column, labels) if str(column) else ""
+        data = f' data-column="{html.escape(str(column))}"' if label != str(column) else ""
+        return f'<th scope="col"{data}>{html.escape(label)}</th>'
+
+    head = "".join(th(c) for c in [index_name, *frame.columns])
+    names = [column_label(c, labels) for c in frame.columns]
     body = []
     for label, row in frame.iterrows():
         cls = ' class="briefs-total"' if label == TOTAL else ""
-        cells = "".join(
-            f'<td class="num">{_cell(v)}</td>' if not isinstance(v, str) else f"<td>{html.escape(v)}</td>" for v in row
-        )
-        body.append(f'<tr{cls}><th scope="row">{html.escape(str(label))}</th>{cells}</tr>')
+        cells = "".join(_td(v, n) for v, n in zip(row, names))
+        body.append(f'<tr{cls}><th scope="row">{text_html(str(label))}</th>{cells}</tr>')
     foot = f'<p class="briefs-source">Source: {html.escape(source)}</p>' if source else ""
+    layout = (" briefs-wide" if is_wide(frame, labels) else "") + (" briefs-stack" if is_prose(frame) else "")
     return (
         # A region that can take focus, so a keyboard can scroll a table wider than a phone.
-        f'<div class="briefs-table" id="table-{html.escape(name)}" role="region" aria-label="{html.escape(caption)}" tabindex="0">'
+        f'<div class="briefs-table{layout}" id="table-{html.escape(name)}" role="region" aria-label="{html.escape(caption)}" tabindex="0">'
         f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>{foot}"
         f"<p>{download_link(frame, f'{name}.csv')}</p></div>"
@@ -165,12 +251,15 @@ def record(frame: pd.DataFrame, name: str, caption: str) -> dict:
     return {"name": name, "caption": caption, "index_name": frame.index.name, **cells}
 
 
-def show(frame: pd.DataFrame, name: str, caption: str, source: str | None = None) -> None:
-    """Display a table in the notebook: HTML for the page, JSON for machines, text for consoles."""
+def show(frame: pd.DataFrame, name: str, caption: str, source: str | None = None, labels: dict | None = None) -> None:
+    """Display a table in the notebook: HTML for the page, JSON for machines, text for consoles.
+
+    `labels` maps column names to the headers readers see (see `column_label` for the rest).
+    """
     from IPython.display import display
 
     bundle = {
-        "text/html": to_html(frame, name, caption, source),
+        "text/html": to_html(frame, name, caption, source, labels),
         "text/plain": f"{caption}\n{frame.to_string()}",
         TABLE_MIME: record(frame, name, caption),
     }
