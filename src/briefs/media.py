@@ -8,6 +8,8 @@ building, reviewing, publishing) reads these without importing pandas or Altair.
 
 from __future__ import annotations
 
+import re
+
 CLAIMS_MIME = "application/vnd.briefs.ledger+json"  # a brief's claims and glued values (page.claims)
 TABLE_MIME = "application/vnd.briefs.table+json"
 CHART_MIME = "application/vnd.briefs.chart+json"
@@ -27,3 +29,8 @@ PDF_DIR = "pdf"  # inside the built HTML folder: pdf/NAME.pdf
 def note_anchor(document: str, note: int | None) -> str:
     """The id of a note's entry in a page's sources section, for links from elsewhere on the page."""
     return f"source-note-{document}-{note}" if note else f"source-doc-{document}"
+
+
+def derivation_anchor(key: str) -> str:
+    """The id of a glued value's entry in its page's "How each number was computed" section."""
+    return "derivation-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)

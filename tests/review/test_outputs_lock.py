@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from briefs.review.numbers import as_number
+
 from briefs.project import paths
 from briefs.review import outputs_lock
 from briefs.cli.main import main
@@ -100,7 +102,7 @@ def test_every_number_in_the_committed_lock_is_written_in_its_one_canonical_form
     for rel, text in outputs_lock.read_files(paths.lock_dir(ROOT)).items():
         for row in csv.reader(io.StringIO(text)):
             for value in row:
-                if outputs_lock.as_number(value) is not None:
+                if as_number(value) is not None:
                     found += 1
                     assert outputs_lock.cell(value) == value, f"{rel}: {value!r} is not canonical"
                     assert not value.endswith(".0"), f"{rel}: {value!r}"
@@ -147,3 +149,33 @@ def test_briefs_check_fails_on_a_stale_lock_naming_the_claim(fresh, stale, capsy
     )
     assert f"{BRIEF}/claims.csv" in captured.err and "stale" in captured.err
     assert build_state() == before, "briefs check must not write into build/"
+
+
+def test_a_changed_formula_is_named_apart_from_the_values(fresh, stale):
+    """derivations.csv says how each glued value is computed; a change there is its own entry in the report."""
+    from briefs.review.report import to_markdown
+
+    path = stale / BRIEF / "derivations.csv"
+    old = _edit(path, "daily_average", "formula", "people returned divided by the days of a calendar year")
+    result = outputs_lock.compare_lock(fresh["snapshots"], stale)
+    assert result.files == [f"{BRIEF}/derivations.csv"]
+    (brief,) = result.report.changed_briefs
+    assert [(f.key, f.old.split(" (")[0]) for f in brief.formulas] == [
+        ("daily_average", "people returned divided by the days of a calendar year")
+    ]
+    assert f.new.startswith(old) if (f := brief.formulas[0]) else False
+    assert not brief.values and not brief.prose and not [c for c in brief.claims if c.flipped]
+    page = to_markdown(result.report, links="https://example.org/1.0/")
+    assert "How numbers are computed" in page and "computed differently" in page
+    assert f"https://example.org/1.0/briefs/{BRIEF}.html#derivation-daily_average" in page
+
+
+def test_the_lock_keeps_how_values_are_computed_not_the_values(fresh):
+    files = outputs_lock.lock_files(fresh["snapshots"][BRIEF])
+    rows = list(csv.DictReader(io.StringIO(files[f"{BRIEF}/derivations.csv"])))
+    assert rows[0].keys() == {"key", "claim", "label", "formula", "unit", "period", "inputs"}
+    by_key = {r["key"]: r for r in rows}
+    # every glued value of the brief has a line, and no line holds the value itself
+    assert set(fresh["snapshots"][BRIEF].values) <= set(by_key)
+    assert "19,561" not in files[f"{BRIEF}/derivations.csv"] and "19561" not in files[f"{BRIEF}/derivations.csv"]
+    assert "resource inm_returns_by_nationality" in by_key["total_returns"]["inputs"]

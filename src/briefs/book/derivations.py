@@ -31,6 +31,7 @@ from pathlib import Path
 import nbformat
 
 from briefs.errors import BuildFailed
+from briefs.media import derivation_anchor
 
 DERIVATIONS = "derivations"
 REQUIRED = "derivations_required"  # the brief opted in: Ledger(derivations=True)
@@ -118,7 +119,7 @@ def check(path: Path, brief: str) -> None:
 
 def anchor(key: str) -> str:
     """The HTML id of a key's entry in the page's derivations section."""
-    return "derivation-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+    return derivation_anchor(key)
 
 
 def number_text(value: object) -> str:

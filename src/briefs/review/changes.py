@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from briefs.media import ABSENT, BRIEFS_DIR
+from briefs.media import ABSENT, BRIEFS_DIR, derivation_anchor
 from briefs.review import words
 from briefs.review.diff import (
     ADDED,
@@ -44,7 +44,7 @@ from briefs.review.diff import (
 from briefs.review.digest import Digest, collect
 from briefs.review.inputs import Files, InputChange
 from briefs.review.inputs import compare as compare_inputs
-from briefs.review.numbers import pair, same, shown
+from briefs.review.numbers import is_blank, pair, same, shown
 
 FOLD = 6  # detail lines shown before the rest is folded
 TITLE = "What changed in this edition"
@@ -179,7 +179,7 @@ def _arrow(old: Any, new: Any) -> str:
 
 
 def _point(row: dict, key: list[str]) -> str:
-    return ", ".join(shown(row.get(k)) for k in key)
+    return ", ".join(shown(row.get(k)) for k in key if not is_blank(row.get(k)))
 
 
 def _fields(row: dict, key: list[str]) -> str:
@@ -299,7 +299,7 @@ def _chart_entry(c: ChartChange, brief: str, links: Links) -> Entry:
         groups: dict[tuple, list[str]] = {}
         for r in c.rows_changed:
             change = "; ".join(f"{_label(col)} {_arrow(a, b)}" for col, a, b in r.fields)
-            groups.setdefault((change,), []).append(", ".join(shown(v) for v in r.key.values()))
+            groups.setdefault((change,), []).append(", ".join(shown(v) for v in r.key.values() if not is_blank(v)))
         for (change,), points in groups.items():
             if len(points) == 1:
                 lines.append(Line(f"{points[0]}: {change}"))
@@ -359,6 +359,17 @@ def brief_section(b: BriefDiff, links: Links) -> Section:
     ]
     if numbers:
         section.groups.append(Group("Numbers in the text and the claims", _fold(numbers)))
+    if b.formulas:
+        computed = [
+            Entry(
+                b.labels.get(f.key) or f.key,
+                links.page(b.name, derivation_anchor(f.key)),
+                "computed differently",
+                [_words_line(f.old, f.new)],
+            )
+            for f in b.formulas
+        ]
+        section.groups.append(Group("How numbers are computed", _fold(computed)))
     if b.tables:
         section.groups.append(Group("Tables", _fold([_table_entry(t, b.name, links) for t in b.tables])))
     if b.charts:
@@ -474,7 +485,7 @@ def input_entry(c: InputChange, titles: dict[str, str], links: Links, sections: 
             n = sum(len(r.fields) for r in c.rows.changed)
             bits.append(_plural(n, "cell") + " changed")
             for r in c.rows.changed:
-                row = ", ".join(shown(v) for v in r.key.values())
+                row = ", ".join(shown(v) for v in r.key.values() if not is_blank(v))
                 lines.append(Line(f"{row}: " + "; ".join(f"{_label(col)} {_arrow(a, b)}" for col, a, b in r.fields)))
         if c.rows.added:
             bits.append(_plural(len(c.rows.added), "row") + " added")

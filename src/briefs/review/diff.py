@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from briefs.review import words
+from briefs.review import formulas, words
 from briefs.review.digest import Chart, Digest, Table, collect
 from briefs.review.numbers import as_number, is_blank, same, shown
 from briefs.review.prose import Paragraph
@@ -151,6 +151,7 @@ class BriefDiff:
     values: list[ValueChange] = field(default_factory=list)
     off_text: list[ValueChange] = field(default_factory=list)  # changed glued values the text never shows
     labels: dict[str, str] = field(default_factory=dict)  # glue key -> what the value is (its derivation's label)
+    formulas: list[ValueChange] = field(default_factory=list)  # values computed another way: old, new formula text
     headline: ValueChange | None = None  # key: the headline's label; old, new: its value
     prose: list[TextChange] = field(default_factory=list)
     tables: list[TableChange] = field(default_factory=list)
@@ -277,10 +278,15 @@ def _numeric(value: Any) -> bool:
     return False
 
 
+# Columns every chart's data carries to describe its values (page.charts), not to name a point.
+DESCRIBING = ("unit", "source")
+
+
 def chart_key(rows: Iterable[dict], columns: list[str]) -> list[str]:
-    """Columns that name a data point: those holding text. A row's other columns are its values."""
+    """Columns that name a data point: those holding text, but for the unit and source columns.
+    A row's other columns are its values."""
     rows = list(rows)
-    return [c for c in columns if any(not is_blank(r.get(c)) and not _numeric(r.get(c)) for r in rows)]
+    return [c for c in columns if c not in DESCRIBING and any(not is_blank(r.get(c)) and not _numeric(r.get(c)) for r in rows)]
 
 
 def _row_id(row: dict, key: list[str]) -> tuple:
@@ -405,6 +411,22 @@ def _headline(old: Digest, new: Digest) -> ValueChange | None:
     return ValueChange(new.headline.get("label", ""), a, b)
 
 
+def compare_formulas(old: dict | None, new: dict | None) -> list[ValueChange]:
+    """Glued values whose computation changed (formula, unit, period or inputs), as sentences.
+
+    Only when both sides recorded how their values were computed: a lock or run from before
+    derivations were kept is not a change of every formula. A value glued on one side only is
+    an added or removed value, reported with the values.
+    """
+    if old is None or new is None:
+        return []
+    return [
+        ValueChange(key, formulas.text(old[key]), formulas.text(new[key]))
+        for key in sorted(set(old) & set(new))
+        if old[key] != new[key]
+    ]
+
+
 def compare_brief(old: Digest | None, new: Digest | None) -> BriefDiff:
     present = new or old
     if old is None or new is None:
@@ -417,6 +439,7 @@ def compare_brief(old: Digest | None, new: Digest | None) -> BriefDiff:
     said = new.in_text | old.in_text | {f"{c['id']}_instead" for c in new.claims + old.claims}
     out.off_text = [v for v in out.values if v.key not in said]
     out.labels = old.labels | new.labels
+    out.formulas = compare_formulas(old.formulas, new.formulas)
     out.headline = _headline(old, new)
     out.prose = compare_prose(old.prose, new.prose)
     out.tables = [c for _, a, b in _paired(old.tables, new.tables) if (c := compare_tables(a, b))]
@@ -424,7 +447,7 @@ def compare_brief(old: Digest | None, new: Digest | None) -> BriefDiff:
     out.text = compare_texts(old.texts, new.texts)
     out.outputs = compare_outputs(old.texts, new.texts)
     out.inputs = [v for v in _mapping_changes(old.inputs, new.inputs)]
-    if not (out.parameters or out.claims or out.values or out.prose or out.tables or out.charts or out.text):
+    if not (out.parameters or out.claims or out.values or out.formulas or out.prose or out.tables or out.charts or out.text):
         out.kind = UNCHANGED
     return out
 

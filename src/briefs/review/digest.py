@@ -23,6 +23,7 @@ import nbformat
 from briefs.execute import normalize
 from briefs.errors import UsageError
 from briefs.execute import readback
+from briefs.review import formulas
 from briefs.review import prose as prose_
 from briefs.media import CHART_MIME, CLAIMS_MIME, TABLE_MIME
 
@@ -65,6 +66,7 @@ class Digest:
     prose: list[prose_.Paragraph] = field(default_factory=list)  # the page's text, glued values in place
     in_text: set[str] = field(default_factory=set)  # the glue keys the page's text pastes in
     labels: dict[str, str] = field(default_factory=dict)  # glue key -> what the value is, from its derivation
+    formulas: dict[str, dict[str, str]] | None = None  # glue key -> how it is computed (review.formulas); None: not recorded
     headline: dict[str, str] = field(default_factory=dict)  # key, label: the landing card's figure
     inputs: dict[str, str] = field(default_factory=dict)  # data files read: {path: sha256}
     series: list[dict] = field(default_factory=list)  # official series read, with their vintages, if recorded
@@ -193,6 +195,7 @@ def from_notebook(nb: nbformat.NotebookNode, name: str, origin: str) -> Digest:
             snap.values = dict(ledger.get("values", {}))
             derivations = ledger.get("derivations") or {}
             snap.labels = {k: str(d["label"]) for k, d in derivations.items() if isinstance(d, dict) and d.get("label")}
+            snap.formulas = formulas.rows(derivations) if derivations else None
         elif TABLE_MIME in data:
             rec = data[TABLE_MIME]
             key = _unique(str(rec.get("name", f"table-{len(snap.tables) + 1}")), snap.tables)

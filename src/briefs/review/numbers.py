@@ -113,3 +113,21 @@ def shown(value: Any, other: Any = None, decimals: int | None = None) -> str:
 def pair(old: Any, new: Any) -> tuple[str, str]:
     """Old and new written so that the difference shows (and only as many digits as it needs)."""
     return shown(old, new), shown(new, old)
+
+
+def cell(value: Any) -> str:
+    """A value as lock text, numbers in their canonical form (`review.numbers.canonical`): an
+    integral number without '.0', any other rounded to 12 significant digits, whether the brief
+    recorded it as a number or as the text of a CSV ("590.0" is written 590). Float noise never
+    reaches the lock, so a changed lock file is a changed value. Absent is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return canonical(value)
+    if isinstance(value, str) and ("." in value or "e" in value.lower()):
+        number = as_number(value)
+        if isinstance(number, float):
+            return canonical(number)
+    return str(value)

@@ -9,7 +9,9 @@ naming what differs, when the committed lock no longer matches the code and
 data beside it.
 
 Layout, per brief: `NAME/claims.csv` (one claim a line: id, status, value...),
-`NAME/values.csv` (glued values that are not claims), `NAME/tables/T.csv` and
+`NAME/values.csv` (glued values that are not claims), `NAME/derivations.csv` (how
+each glued value is computed: formula, unit, period, inputs and their sources, no values; see
+`review.formulas`), `NAME/tables/T.csv` and
 `NAME/charts/C.csv` (the data each table and chart shows). Everything is
 sorted or in the brief's own order, with LF endings, so the same outputs give
 the same bytes.
@@ -26,14 +28,14 @@ from typing import Any
 
 from briefs import atomic
 from briefs.project import buildlock, catalog
-from briefs.review import digest
+from briefs.review import digest, formulas
 from briefs.review.diff import Report, compare
 from briefs.errors import BriefFailed, UsageError
 from briefs.execute.schedule import Progress, run_briefs
 from briefs.project import paths
 from briefs.execute.normalize import slug
 from briefs.review.digest import Chart, Digest, Table
-from briefs.review.numbers import as_number, canonical
+from briefs.review.numbers import cell
 
 CLAIM_COLUMNS = [
     "id",
@@ -50,24 +52,6 @@ CLAIM_COLUMNS = [
     "period",
     "instead",
 ]  # what a claim rests on and how a contradiction reads
-
-
-def cell(value: Any) -> str:
-    """A value as lock text, numbers in their canonical form (`review.numbers.canonical`): an
-    integral number without '.0', any other rounded to 12 significant digits, whether the brief
-    recorded it as a number or as the text of a CSV ("590.0" is written 590). Float noise never
-    reaches the lock, so a changed lock file is a changed value. Absent is empty."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return canonical(value)
-    if isinstance(value, str) and ("." in value or "e" in value.lower()):
-        number = as_number(value)
-        if isinstance(number, float):
-            return canonical(number)
-    return str(value)
 
 
 def csv_text(header: list[str], rows: list[list[Any]]) -> str:
@@ -95,6 +79,10 @@ def lock_files(snap: Digest) -> dict[str, str]:
         f"{snap.name}/claims.csv": csv_text(CLAIM_COLUMNS, [[c.get(k) for k in CLAIM_COLUMNS] for c in snap.claims]),
         f"{snap.name}/values.csv": csv_text(["key", "value"], [[k, v] for k, v in snap.glued().items()]),
     }
+    if snap.formulas:
+        files[f"{snap.name}/derivations.csv"] = csv_text(
+            formulas.COLUMNS, [[line[c] for c in formulas.COLUMNS] for line in snap.formulas.values()]
+        )
     for name, file in _file_names(list(snap.tables)).items():
         t = snap.tables[name]
         files[f"{snap.name}/tables/{file}.csv"] = csv_text(
@@ -116,7 +104,7 @@ def all_files(snapshots: dict[str, Digest]) -> dict[str, str]:
 
 def _managed(rel: str) -> bool:
     parts = rel.split("/")
-    return (len(parts) == 2 and parts[1] in ("claims.csv", "values.csv")) or (
+    return (len(parts) == 2 and parts[1] in ("claims.csv", "values.csv", "derivations.csv")) or (
         len(parts) == 3 and parts[1] in ("tables", "charts") and parts[2].endswith(".csv")
     )
 
@@ -149,6 +137,8 @@ def parse(files: dict[str, str]) -> dict[str, Digest]:
             snap.claims = [{k: (v if v != "" else None) for k, v in zip(header, row)} for row in body]
         elif parts[1] == "values.csv":
             snap.values.update({row[0]: row[1] for row in body if len(row) >= 2})
+        elif parts[1] == "derivations.csv":
+            snap.formulas = {row[0]: dict(zip(header, row)) for row in body if row}
         elif parts[1] == "tables":
             name = parts[2][: -len(".csv")]
             snap.tables[name] = Table(
