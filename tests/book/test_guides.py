@@ -150,6 +150,7 @@ def test_json_examples_match_the_data_package(guide):
 
 @pytest.mark.parametrize("guide", [g for g in GUIDES if any(b.lang in ("console", "python") for b in blocks(g))],
                          ids=lambda p: p.stem)
+@pytest.mark.slow
 def test_examples_run_as_shown(guide, sandbox):
     env = _env()
     for block in blocks(guide):

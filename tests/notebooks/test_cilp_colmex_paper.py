@@ -16,6 +16,7 @@ import pytest
 
 from briefs.data.package import load_package
 from briefs.execute.run import run_brief
+from conftest import slow_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 BRIEF = "cilp-colmex-paper"
@@ -31,6 +32,7 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def result(tmp_path_factory):
     return run_brief(BRIEF, root=ROOT, output=tmp_path_factory.mktemp("runs") / f"{BRIEF}.ipynb")
 
