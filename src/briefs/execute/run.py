@@ -24,7 +24,7 @@ import nbformat
 
 from briefs import atomic
 from briefs.project import catalog
-from briefs.execute import downloads, readback
+from briefs.execute import downloads, readback, warm
 from briefs.errors import BriefFailed, ClaimContradicted, DataError, UsageError
 from briefs.project import paths
 from briefs.project.paths import default_package, project_root
@@ -252,7 +252,9 @@ def run_brief(
     nb = brief.read()
     nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python (briefs)", "language": "python"}
     nb.metadata.setdefault("briefs", {})["name"] = name  # so a renamed copy is still matched by `briefs diff`
-    with tempfile.TemporaryDirectory(prefix=f"briefs-{name}-") as tmpdir:
+    # A warm kernel (see execute.warm), unless the brief asks for a fresh one in its front matter.
+    fresh = bool(nb.metadata["briefs"].get("fresh_kernel"))
+    with tempfile.TemporaryDirectory(prefix=f"briefs-{name}-") as tmpdir, warm.lease(root, fresh=fresh) as kernel:
         source = Path(tmpdir) / f"{name}.ipynb"
         nbformat.write(nb, source)
         declared = parameters_of(source)
@@ -268,6 +270,7 @@ def run_brief(
                 str(executed),
                 parameters=params,
                 kernel_name=ensure_kernel(),
+                km=kernel.manager(ensure_kernel()),
                 cwd=str(root),
                 progress_bar=False,
                 log_output=False,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from briefs.errors import BriefsError
-from briefs.execute import cache
+from briefs.execute import cache, warm
 from briefs.execute.run import RunResult, run_brief
 from briefs.project import catalog, paths
 
@@ -30,9 +30,18 @@ def _execute(name: str, root: str, into: str | None = None, strict: bool = False
                      failed=Path(into) / "failed" / f"{name}.ipynb")
 
 
-def default_executor(workers: int | None = None) -> Executor:
-    """One process per core by default; spawned, so workers never inherit the parent's threads."""
-    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn"))
+def _prestart(root: str) -> None:
+    """A worker's first act: start its warm kernel (see execute.warm) while briefs are handed out."""
+    from briefs.execute.run import ensure_kernel
+
+    warm.prestart(ensure_kernel(), Path(root))
+
+
+def default_executor(workers: int | None = None, root: Path | None = None) -> Executor:
+    """One process per core by default; spawned, so workers never inherit the parent's threads.
+    With `root`, each worker starts its warm kernel as soon as it starts."""
+    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_prestart if root else None, initargs=(str(root),) if root else ())
 
 
 def run_briefs(
@@ -92,7 +101,7 @@ def run_briefs(
                 finish(brief.name, exc)
     elif todo:
         owned = executor is None
-        pool = executor or default_executor(workers)
+        pool = executor or default_executor(workers, root)
         try:
             futures = {pool.submit(_execute, b.name, str(root), into and str(into), strict): b.name for b in todo}
             for name in futures.values():
