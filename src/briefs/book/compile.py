@@ -16,8 +16,8 @@ def compile_book(source: Path, out: Path) -> Path:
     if out.exists():
         shutil.rmtree(out)
     cmd = [
-        # `import briefs` first: it defers a grammar jsonschema would compile for nothing (see lazyimports).
-        sys.executable, "-c", "import briefs; from jupyter_book.cli.main import main; main()", "build", str(source),
+        # `jupyter-book build`, with Sphinx's parallel jobs (see book/parallel.py).
+        sys.executable, "-m", "briefs.book.parallel", "build", str(source),
         "--path-output", str(out), "--builder", "html", "-W", "-n", "--keep-going",
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})

@@ -69,6 +69,12 @@ def add_pdf_link(body: str, pagename: str) -> str:
 
 
 def on_config_inited(app, config) -> None:
+    # sphinx-external-toc always loads sphinx-multitoc-numbering, which does not say whether pages
+    # can be read in parallel, so Sphinx reads them one by one. It can: it only numbers sections
+    # once all pages are read, in the main process (its assign_section_numbers). See book/parallel.py.
+    multitoc = app.extensions.get("sphinx_multitoc_numbering")
+    if multitoc is not None and multitoc.parallel_read_safe is None:
+        multitoc.parallel_read_safe = True
     config.templates_path = [str(Path(__file__).parent / "templates"), *config.templates_path]
     config.html_context = {"default_mode": "light", **(config.html_context or {})}
 
