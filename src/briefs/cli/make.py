@@ -1,4 +1,4 @@
-"""`briefs list|run|build`: the briefs, one run, the whole book."""
+"""`briefs list|run|build|preview`: the briefs, one run, the whole book, a live preview of it."""
 
 from __future__ import annotations
 
@@ -47,6 +47,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_preview(args: argparse.Namespace) -> int:
+    from briefs.book.preview import preview
+    from briefs.cli.console import progress
+
+    def ready(address: str) -> None:
+        console.print(f"previewing the book at [bold]{escape(address)}[/bold]; pages reload as you edit "
+                      "notebooks/, data/ and book/ (Ctrl-C to stop)")
+
+    try:
+        preview(port=args.port, say=progress, ready=ready)
+    except KeyboardInterrupt:
+        console.print("stopped")
+    return 0
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("list", help="list the briefs", description="List the briefs found in notebooks/.")
     p.set_defaults(func=cmd_list)
@@ -65,3 +80,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
                    help="print every brief to PDF with headless Chromium (default: when Chromium is installed)")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("preview", help="serve the book on 127.0.0.1 and rebuild it as you edit",
+                       description="Serve the book on 127.0.0.1; when a file under notebooks/, data/ or book/ changes, re-run "
+                                   "the briefs whose inputs changed, recompile the pages affected and reload the open page. "
+                                   "Errors show on the page and here; the server keeps running. No PDFs.")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000; 0 picks a free one)")
+    p.set_defaults(func=cmd_preview)

@@ -109,6 +109,12 @@ def book_work_dir(root: Path | None = None) -> Path:
     return build_dir(root) / "book"
 
 
+def preview_dir(root: Path | None = None) -> Path:
+    """`briefs preview`'s book: the staged source (`src/`) and Sphinx's output (`out/`, its doctrees
+    included), kept between rebuilds so Sphinx rewrites only the pages that changed."""
+    return build_dir(root) / "preview"
+
+
 def html_dir(root: Path | None = None) -> Path:
     """The last good book."""
     return build_dir(root) / "html"
