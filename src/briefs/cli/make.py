@@ -19,9 +19,31 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from briefs.execute.run import parse_cli_parameters
+    from briefs.execute.sweep import expand, run_sweep
+
+    if args.output:
+        from briefs.errors import UsageError
+
+        raise UsageError("--output names one notebook; a sweep writes one per parameter set into build/variants/")
+    sets = expand(parse_cli_parameters(args.parameter), args.sweep)
+    with BuildDisplay() as display:
+        result = run_sweep(args.name, sets, strict=args.strict, workers=args.workers, scheduler=args.scheduler, progress=display)
+    for ident, params in result.parameters.items():
+        shown = ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
+        if ident in result.failures:
+            console.print(f"  [red]{escape(ident)}[/red] ({escape(shown)}): {escape(result.failures[ident])}", soft_wrap=True)
+        else:
+            console.print(f"  [green]{escape(ident)}[/green] ({escape(shown)})")
+    return 1 if result.failures else 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from briefs.execute.run import parse_cli_parameters, run_brief
 
+    if args.sweep:
+        return cmd_sweep(args)
     params = parse_cli_parameters(args.parameter)
     with console.status(f"running {escape(args.name)}"):
         result = run_brief(args.name, params, strict=args.strict, output=Path(args.output) if args.output else None)
@@ -36,7 +58,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from briefs.book.build import build_book
 
     with BuildDisplay() as display:
-        result = build_book(progress=display, run=not args.no_run, force=args.force, workers=args.workers, pdf=args.pdf)
+        result = build_book(progress=display, run=not args.no_run, force=args.force, workers=args.workers, pdf=args.pdf,
+                            scheduler=args.scheduler)
     if result.failures:
         console.print(f"[red]{len(result.failures)} brief(s) failed[/red] (their last good pages were kept):")
         for name, reason in result.failures.items():
@@ -71,6 +94,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("KEY", "VALUE"), help="set a parameter of the brief (repeatable)")
     p.add_argument("--strict", action="store_true", help="fail if any claim is contradicted")
     p.add_argument("-o", "--output", help="write the executed notebook here instead")
+    p.add_argument("--sweep", action="append", default=[], metavar="PARAM=V1,V2",
+                   help="run once per value (repeatable: every combination), each into build/variants/NAME@SET.ipynb")
+    p.add_argument("-j", "--workers", type=int, default=None, help="runs of a sweep at once (default: one per core)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run a sweep on the Dask scheduler at ADDRESS (workers need no shared disk)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("build", help="run every brief and build the book", description="Run every brief, then compile the book to build/html (offline).")
@@ -79,6 +106,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-j", "--workers", type=int, default=None, help="briefs run at once (default: one per core)")
     p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
                    help="print every brief to PDF with headless Chromium (default: when Chromium is installed)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the briefs on the Dask scheduler at ADDRESS, e.g. tcp://10.0.0.5:8786 (workers need no shared disk)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("preview", help="serve the book on 127.0.0.1 and rebuild it as you edit",

@@ -81,6 +81,20 @@ def run_path(name: str, root: Path | None = None) -> Path:
     return runs_dir(root) / f"{name}.ipynb"
 
 
+def variants_dir(root: Path | None = None) -> Path:
+    """Runs of a brief with other parameter sets (`briefs run NAME --sweep ...`), beside its default run."""
+    return build_dir(root) / "variants"
+
+
+def variant_path(name: str, set_id: str, root: Path | None = None) -> Path:
+    return variants_dir(root) / f"{name}@{set_id}.ipynb"
+
+
+def variants_index(root: Path | None = None) -> Path:
+    """Which parameters each run in variants/ had: {"NAME@SET": {"brief", "parameters", "notebook"}}."""
+    return variants_dir(root) / "index.json"
+
+
 def failed_path(name: str, root: Path | None = None) -> Path:
     """A failed run's notebook, kept for the author to read."""
     return build_dir(root) / "failed" / f"{name}.ipynb"
