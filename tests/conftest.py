@@ -37,8 +37,9 @@ def copy_project(dest: Path, runs_from: Path | None = None) -> Path:
     for folder in ("data", "notebooks", "book"):
         shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("external"))
     if runs_from is not None:
-        for sub in ("runs", "cache/briefs"):
-            shutil.copytree(runs_from / "build" / sub, dest / "build" / sub)
+        for sub in ("runs", "cache/briefs", "cache/prose"):
+            if (runs_from / "build" / sub).exists():
+                shutil.copytree(runs_from / "build" / sub, dest / "build" / sub)
     return dest
 
 

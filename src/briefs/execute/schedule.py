@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from briefs.errors import BriefsError
-from briefs.execute import cache, warm
+from briefs.execute import cache, prose, warm
 from briefs.execute.run import RunResult, run_brief
 from briefs.project import catalog, paths
 
@@ -101,30 +101,44 @@ def run_jobs(
     failures: dict[str, str] = {}
     unchanged: list[str] = []
     keys: dict[str, str] = {}
+    code: dict[str, str] = {}
     todo: list[Job] = []
+    patched: list[tuple[Job, RunResult]] = []
     for job in jobs:
         keys[job.id] = cache.key(job.brief.path, job.parameters)
         target = job.output or paths.run_path(job.brief.name, root)
         reason = None if force else cache.stale_reason(job.id, root, keys[job.id], target)
-        if force or reason:
+        # Only the prose changed: the executed notebook takes the new text, no kernel (execute.prose).
+        reused = cached and reason and prose.patch(job.id, job.brief.name, job.brief.path, job.parameters, target, root)
+        if reused:
+            patched.append((job, reused))
+        elif force or reason:
             todo.append(job)
+            if cached:
+                code[job.id] = prose.key_of(job.brief.name, job.brief.path, job.parameters)
             say(job.id, "queued")
         else:
             unchanged.append(job.id)
             say(job.id, "unchanged, not re-run")
 
-    def finish(job: Job, outcome: RunResult | BaseException) -> None:
+    def finish(job: Job, outcome: RunResult | BaseException, done: str = "done") -> None:
         if isinstance(outcome, BaseException):
             if cached:
                 cache.invalidate(job.id, root)
+                prose.forget(job.id, root)
             failures[job.id] = str(outcome) if isinstance(outcome, BriefsError) else f"{job.id}: {outcome!r}"
             say(job.id, f"failed: {failures[job.id]}")
             return
         runs.append(outcome)
         if cached:
             cache.save(job.id, root, keys[job.id], outcome.notebook)
+            if job.id in code:
+                prose.remember(job.id, code[job.id], root)
         bad = len(outcome.contradicted)
-        say(job.id, f"done, {len(outcome.claims)} claims" + (f", {bad} contradicted" if bad else ""))
+        say(job.id, f"{done}, {len(outcome.claims)} claims" + (f", {bad} contradicted" if bad else ""))
+
+    for job, result in patched:
+        finish(job, result, "prose updated, not re-run")
 
     def args(job: Job) -> tuple:
         failed = job.failed or (paths.failed_path(job.id, root) if job.id != job.brief.name else None)
