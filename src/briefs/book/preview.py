@@ -194,9 +194,13 @@ class Preview:
 
     def watch(self) -> None:
         """Rebuild whenever a watched file changes, until stopped."""
+        from briefs.execute import warm
+        from briefs.execute.run import ensure_kernel
+
         folders = watched(self.root)
         seen = fingerprint(folders)
         self.rebuild(first=True)
+        warm.prestart(ensure_kernel(), self.root)  # so that the first edit finds its kernel ready
         while not self._stop.wait(self.interval):
             now = fingerprint(folders)
             if now == seen:

@@ -275,6 +275,7 @@ def run_brief(
                 progress_bar=False,
                 log_output=False,
                 report_mode=False,
+                request_save_on_cell_execute=False,  # by default it rewrites the whole notebook after every cell
             )
         except PapermillExecutionError as exc:
             if executed.exists():
