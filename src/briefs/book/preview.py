@@ -137,7 +137,7 @@ class Preview:
     """The watcher, the rebuilds and the server of `briefs preview`."""
 
     def __init__(self, root: Path | None = None, *, host: str = "127.0.0.1", port: int = 8000,
-                 interval: float = 0.25, say: Say | None = None):
+                 interval: float = 0.1, say: Say | None = None):
         self.root = Path(root or paths.project_root())
         self.host, self.port, self.interval = host, port, interval
         self.say: Say = say or (lambda item, state: None)
