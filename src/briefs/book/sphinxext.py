@@ -79,6 +79,13 @@ def on_config_inited(app, config) -> None:
     config.html_context = {"default_mode": "light", **(config.html_context or {})}
 
 
+def on_builder_inited(app) -> None:
+    """An extension that does not say it can read pages in parallel would make Sphinx warn, which
+    fails the build (-W): compile serially instead."""
+    if app.parallel > 1 and not all(getattr(ext, "parallel_read_safe", None) for ext in app.extensions.values()):
+        app.parallel = 1
+
+
 def on_page_context(app, pagename, templatename, context, doctree) -> None:
     if "script_files" in context:
         context["script_files"] = clean_scripts(context["script_files"])
@@ -95,5 +102,6 @@ def on_page_context(app, pagename, templatename, context, doctree) -> None:
 def setup(app):
     app.add_config_value("briefs_pdf", False, "html", bool)
     app.connect("config-inited", on_config_inited)
+    app.connect("builder-inited", on_builder_inited)
     app.connect("html-page-context", on_page_context, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -114,8 +114,6 @@ def run_jobs(
             patched.append((job, reused))
         elif force or reason:
             todo.append(job)
-            if cached:
-                code[job.id] = prose.key_of(job.brief.name, job.brief.path, job.parameters)
             say(job.id, "queued")
         else:
             unchanged.append(job.id)
@@ -137,6 +135,13 @@ def run_jobs(
         bad = len(outcome.contradicted)
         say(job.id, f"{done}, {len(outcome.claims)} claims" + (f", {bad} contradicted" if bad else ""))
 
+    def note_code() -> None:
+        """What each queued brief's code looks like now (execute.prose); taken once its run is handed
+        out, so that a pool's workers start meanwhile, and well before they read the brief."""
+        if cached:
+            for job in todo:
+                code[job.id] = prose.key_of(job.brief.name, job.brief.path, job.parameters)
+
     for job, result in patched:
         finish(job, result, "prose updated, not re-run")
 
@@ -149,6 +154,7 @@ def run_jobs(
 
         with remote.Cluster(scheduler, root) as cluster:
             futures = {cluster.submit(job.brief.name, job.parameters, strict): job for job in todo}
+            note_code()
             for job in futures.values():
                 say(job.id, "running")
             for future in cluster.as_completed(futures):
@@ -159,6 +165,7 @@ def run_jobs(
                 except Exception as exc:  # a worker's failure is that brief's failure, not the build's
                     finish(job, exc)
     elif executor is None and (len(todo) == 1 or workers == 1):
+        note_code()
         for job in todo:  # one at a time, in this process: no pool to start, states exact
             say(job.id, "running")
             try:
@@ -170,6 +177,7 @@ def run_jobs(
         pool = executor or default_executor(workers, root)
         try:
             futures = {pool.submit(_execute, *args(job)): job for job in todo}
+            note_code()
             for job in futures.values():
                 say(job.id, "running")
             for future in as_completed(futures):
