@@ -511,6 +511,7 @@ def test_the_last_edition_is_not_withdrawn(tmp_path, monkeypatch, capsys):
     assert tree_digest(site) == before
 
 
+@pytest.mark.slow
 def test_three_builds_at_once_equal_one_clean_build(tmp_path):
     """Builds on one folder take turns (the second and third say they wait); the result is
     the book one clean build makes, with no scratch left."""
