@@ -64,7 +64,10 @@ PROBE = """\
 import os, sys, warnings
 import altair as alt, numpy as np, pandas as pd
 from briefs.data.package import INPUTS
+from briefs.data.official import series
+from briefs.page import context
 print("leftover" in globals(), pd.get_option("display.max_rows"), alt.theme.active)
+print(context.brief_name(), sorted(series.READ))  # its own name, not the last brief's; no series read yet
 print(os.environ.get("BRIEFS_LEFTOVER"), os.path.basename(os.getcwd()), "/nowhere" in sys.path, np.geterr()["divide"])
 print(sorted(INPUTS))
 warnings.showwarning = lambda message, *args, **kwargs: print("warned:", message)  # no path: it names the kernel's pid
