@@ -13,7 +13,8 @@ from briefs.execute.sweep import expand, run_sweep, set_id
 from conftest import copy_project, slow_fixture
 
 BRIEF = "imumi-factsheet"
-WINDOWS = [{"start": "2023-06-01", "end": "2023-09-30"}, {"start": "2023-06-01", "end": "2023-10-31"}]
+# Windows that still hold the 2023 declaration's (12 May to 30 September), as the brief requires.
+WINDOWS = [{"start": "2023-05-11", "end": "2023-10-31"}, {"start": "2023-05-11", "end": "2023-11-24"}]
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +66,7 @@ def test_a_sweep_keeps_one_result_per_parameter_set(cluster, tmp_path):
     assert {ident: index[ident]["parameters"] for ident in ids} == dict(zip(ids, WINDOWS))
     assert not (root / "build" / "runs" / f"{BRIEF}.ipynb").exists()  # the book's run is another one
     # Each set has its own cache record: a second sweep runs nothing, a new set runs alone.
-    again = run_sweep(BRIEF, [*WINDOWS, {"start": "2023-07-01", "end": "2023-10-31"}], root, workers=1)
+    again = run_sweep(BRIEF, [*WINDOWS, {"start": "2023-05-01", "end": "2023-10-31"}], root, workers=1)
     assert sorted(again.unchanged) == sorted(ids) and len(again.runs) == 1
 
 
