@@ -338,6 +338,7 @@ def run_brief(
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
+    from briefs.execute import engine
     from briefs.execute.kernel_manager import NAME as QUIET_SHUTDOWN
 
     root = root or project_root()
@@ -388,6 +389,8 @@ def run_brief(
                 log_output=False,
                 report_mode=False,
                 request_save_on_cell_execute=False,  # by default it rewrites the whole notebook after every cell
+                engine_name=engine.NAME,  # ... so it is written at the end, however the run ends (execute.engine)
+                keep_on_failure=str(executed),
                 **watch.hooks(),
             )
         except PapermillExecutionError as exc:
