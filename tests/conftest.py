@@ -1,8 +1,20 @@
-"""Shared fixtures: the repository, and throwaway copies of the project to run briefs in."""
+"""Shared fixtures: the repository, and throwaway copies of the project to run briefs in; the fast tier.
+
+The fast tier (`pytest -m "not slow"`) is every test that starts no Jupyter kernel, compiles no
+book and opens no browser. A test is slow when it uses a fixture that does (`built_project`,
+`browser`, `chromium`: marked here automatically) or carries `pytest.mark.slow` (set by hand
+on the tests and modules that run briefs). The marks are checked, not trusted: while a test
+that is not marked slow runs (its fixtures included), starting a kernel, compiling the book or
+launching Chromium (or a pool of workers to run briefs) fails it, naming the mark it lacks. Only
+this process is watched: a kernel started by a `briefs` command the test runs as a subprocess is
+not seen, so such tests are marked by hand.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import sys
 from types import SimpleNamespace
 from pathlib import Path
 
@@ -25,9 +37,73 @@ def copy_project(dest: Path, runs_from: Path | None = None) -> Path:
     for folder in ("data", "notebooks", "book"):
         shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("external"))
     if runs_from is not None:
-        for sub in ("runs", "cache/briefs"):
-            shutil.copytree(runs_from / "build" / sub, dest / "build" / sub)
+        for sub in ("runs", "cache/briefs", "cache/prose"):
+            if (runs_from / "build" / sub).exists():
+                shutil.copytree(runs_from / "build" / sub, dest / "build" / sub)
     return dest
+
+
+# (module, fixture name) of every fixture that runs briefs, compiles the book or opens a browser.
+_SLOW_FIXTURES: set[tuple[str, str]] = {(__name__, "built_project"), (__name__, "browser"), (__name__, "chromium")}
+
+
+def slow_fixture(function):
+    """Put under `@pytest.fixture` of a fixture that runs a brief: every test using it is slow."""
+    _SLOW_FIXTURES.add((function.__module__, function.__name__))
+    return function
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        # A fixture is seen by the tests of its own module, or by every test when it is in conftest.
+        if any(
+            (item.module.__name__, name) in _SLOW_FIXTURES or (__name__, name) in _SLOW_FIXTURES for name in item.fixturenames
+        ):
+            item.add_marker(pytest.mark.slow)
+
+
+@contextlib.contextmanager
+def _fast_only(item):
+    """While a fast-tier test (and its fixtures) runs, what makes a test slow fails it instead."""
+    if item.get_closest_marker("slow") is not None:
+        yield
+        return
+    from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+
+    import briefs.book.compile
+    import briefs.book.pdf
+    import briefs.execute.schedule
+
+    def refuse(what: str):
+        def stop(*args, **kwargs):
+            pytest.fail(f"{item.nodeid} {what}, so it belongs to the slow tier: mark it pytest.mark.slow", pytrace=False)
+
+        return stop
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(LocalProvisioner, "launch_kernel", refuse("starts a Jupyter kernel"))
+        for original, what in (
+            (briefs.book.compile.compile_book, "compiles the book"),
+            (briefs.execute.schedule.default_executor, "starts workers to run briefs"),
+            (briefs.book.pdf.launch, "launches Chromium"),
+        ):
+            for module in [m for name, m in sys.modules.items() if name.startswith("briefs") and m is not None]:
+                for attr, value in list(vars(module).items()):
+                    if value is original:
+                        mp.setattr(module, attr, refuse(what))
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    with _fast_only(item):
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    with _fast_only(item):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -160,6 +160,7 @@ def _prepare(guide: Path, sandbox: Path) -> None:
 @pytest.mark.parametrize(
     "guide", [g for g in GUIDES if any(b.lang in ("console", "python") for b in blocks(g))], ids=lambda p: p.stem
 )
+@pytest.mark.slow
 def test_examples_run_as_shown(guide, sandbox):
     _prepare(guide, sandbox)
     env = _env()

@@ -25,7 +25,7 @@ from bad_inputs.cases import PAYLOAD
 from briefs.book.build import build_book
 from briefs.cli.main import main
 from briefs.execute.run import run_brief
-from conftest import copy_project
+from conftest import copy_project, slow_fixture
 
 BRIEF = "imumi-factsheet"
 SCRIPT = '<script>alert("nationality")</script>'  # replaces Venezuela, the largest group
@@ -120,6 +120,7 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def page(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("injection") / "project")
     data = hostile_data(root)
@@ -251,6 +252,7 @@ def test_a_parameter_holding_markup_is_shown_as_code_text(page):
     assert f"data_package = {literal}" in parsed.inside("pre")
 
 
+@pytest.mark.slow
 def test_a_code_string_parameter_arrives_inert(tmp_path, monkeypatch, capsys):
     root = miniproject.make(tmp_path / "project")
     out = tmp_path / "alpha.ipynb"

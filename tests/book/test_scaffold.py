@@ -83,6 +83,7 @@ def test_new_brief_is_registered_with_its_provenance(project):
     assert [(v.resource, v.rows, v.ok) for v in validate([made.resource], project / "data")] == [(made.resource, 0, True)]
 
 
+@pytest.mark.slow
 def test_template_claim_catches_a_published_figure_without_a_value(project, tmp_path):
     made = new_brief(NAME, DOCUMENT, title="A title: with a colon", root=project)
     made.csv.write_text(HEADER + "test_no_value,A count the test leaves blank,,people,exact,,,published,003,text,,\n")

@@ -7,12 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 import miniproject
 
 BIN = Path(sys.executable).parent
 SOURCE = Path("build") / "book" / "src"
+
+# `briefs stage` and `jupyter-book build` run briefs and compile the book in subprocesses.
+pytestmark = pytest.mark.slow
 
 
 def run(command: list[str], root: Path) -> subprocess.CompletedProcess:

@@ -30,6 +30,7 @@ from briefs.publish import editions
 from briefs.book.build import build_book
 from briefs.execute import cache
 from briefs.cli.main import main
+from conftest import slow_fixture
 from trees import tree_digest
 
 _stamps = itertools.count(1)
@@ -40,6 +41,7 @@ def snapshot(root: Path) -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def mini(tmp_path_factory):
     """A built mini project, and how long its book took to compile."""
     root = miniproject.make(tmp_path_factory.mktemp("faults") / "project")
@@ -509,6 +511,7 @@ def test_the_last_edition_is_not_withdrawn(tmp_path, monkeypatch, capsys):
     assert tree_digest(site) == before
 
 
+@pytest.mark.slow
 def test_three_builds_at_once_equal_one_clean_build(tmp_path):
     """Builds on one folder take turns (the second and third say they wait); the result is
     the book one clean build makes, with no scratch left."""

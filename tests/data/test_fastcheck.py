@@ -15,7 +15,7 @@ import pytest
 from briefs.data import package
 from briefs.data.verdicts import validate
 from briefs.errors import DataError
-from conftest import copy_project
+from conftest import copy_project, slow_fixture
 
 NAT = "data/inm_returns_by_nationality.csv"
 
@@ -47,6 +47,7 @@ def _cpu() -> float:
 
 
 @pytest.fixture(scope="module")
+@slow_fixture  # a 50 MB file, validated twice: tens of seconds on a busy machine
 def large(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("large") / "project")
     return root, write_large(root)

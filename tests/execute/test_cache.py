@@ -10,6 +10,8 @@ from briefs.execute import cache, readback
 from briefs.project import catalog
 from briefs.execute.schedule import run_briefs
 
+pytestmark = pytest.mark.slow  # every test here runs briefs
+
 TINY = """---
 jupytext:
   formats: md:myst

@@ -36,6 +36,7 @@ def test_a_table_and_a_chart_of_the_same_name_clash():
         downloads.check_unique(nb, "demo")
 
 
+@pytest.mark.slow
 def test_a_run_whose_page_offers_one_file_twice_fails_and_writes_nothing(project):
     """A chart renamed after a table of the same brief: the run fails before its notebook is written."""
     source = project / "notebooks" / "imumi-factsheet.md"

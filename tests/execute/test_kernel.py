@@ -29,6 +29,7 @@ def test_the_briefs_kernelspec_runs_this_interpreter_with_ipykernel_launcher():
     assert Path(spec.resource_dir).resolve().is_relative_to(Path(sys.prefix).resolve())  # this environment's, not the user's
 
 
+@pytest.mark.slow
 def test_the_kernel_started_by_name_is_this_interpreter():
     from jupyter_client.manager import start_new_kernel
 

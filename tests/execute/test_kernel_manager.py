@@ -54,6 +54,7 @@ class _Stop(Exception):
     pass
 
 
+@pytest.mark.slow  # the run takes its warm kernel (execute.warm) before papermill is called
 def test_runs_hand_papermill_this_manager(project, monkeypatch):
     import importlib
 
@@ -73,3 +74,4 @@ def test_runs_hand_papermill_this_manager(project, monkeypatch):
     module, _, name = seen["kernel_manager_class"].rpartition(".")
     assert seen["kernel_manager_class"] == kernel_manager.NAME
     assert getattr(importlib.import_module(module), name) is QuietShutdownKernelManager
+    assert isinstance(seen["km"], QuietShutdownKernelManager)  # the warm kernel's manager shuts down quietly too

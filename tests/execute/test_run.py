@@ -13,6 +13,7 @@ from briefs.errors import BriefFailed, ClaimContradicted, DataError, UsageError
 from briefs.execute import readback
 from briefs.execute.run import run_brief
 from briefs.media import SOURCES_MIME
+from conftest import slow_fixture
 
 BRIEF = "imumi-factsheet"
 
@@ -31,6 +32,7 @@ def glued(nb_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def default_run(tmp_path_factory):
     from conftest import copy_project
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from briefs.data.package import load_package
+from conftest import slow_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 BRIEF = "cilp-colmex-paper"
@@ -44,6 +45,7 @@ BASES = {
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def result(tmp_path_factory):
     from brief_helpers import run_with
     from snapshot_helpers import shared_data

@@ -16,6 +16,7 @@ from briefs.project import catalog
 from briefs.execute.run import run_brief
 from briefs.page.charts import CHART_MIME
 from briefs.page.tables import TABLE_MIME
+from conftest import slow_fixture
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = "coverage"
@@ -27,6 +28,7 @@ def audit_rows() -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def page(tmp_path_factory):
     # The page reads no official series: an empty folder stands for them.
     return run_with(PAGE, tmp_path_factory.mktemp("no-series"), tmp_path_factory.mktemp("out") / f"{PAGE}.ipynb")
@@ -108,6 +110,7 @@ def break_row(tmp_path: Path, statement: str, column: str, value: str) -> tuple[
         ("001-s13", "carried_ids", "figure:no_such_figure claim:total_returns", "column carried_ids: no figure 'no_such_figure'"),
     ],
 )
+@pytest.mark.slow
 def test_a_bad_audit_row_stops_the_run_naming_file_row_and_column(tmp_path, statement, column, value, message):
     data, row = break_row(tmp_path, statement, column, value)
     with pytest.raises(DataError) as caught:

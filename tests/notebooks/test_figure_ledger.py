@@ -23,6 +23,7 @@ from briefs.data.package import load_package
 from briefs.page import compare
 from brief_helpers import by_id, outputs, run_with, underived
 from snapshot_helpers import shared_data
+from conftest import slow_fixture
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = "figure-ledger"
@@ -60,11 +61,13 @@ def ledger_rows(nb) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def absent(tmp_path_factory):
     return run_with(PAGE, tmp_path_factory.mktemp("no-series"), tmp_path_factory.mktemp("out") / f"{PAGE}.ipynb")
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def present(tmp_path_factory):
     return run_with(PAGE, shared_data(), tmp_path_factory.mktemp("out") / f"{PAGE}.ipynb")
 
@@ -148,6 +151,7 @@ def test_without_series_each_check_says_plainly_it_was_not_made(absent):
     assert {c["name"] for c in outputs(nb, CHART_MIME)} == {"returns-same-days-chart", "returns-per-day"}
 
 
+@pytest.mark.slow  # its runs are fetched by name (getfixturevalue), unseen at collection
 @pytest.mark.parametrize("run", ["absent", "present"])
 def test_every_glue_key_the_prose_uses_is_set(run, request):
     _, _, ledger = request.getfixturevalue(run)

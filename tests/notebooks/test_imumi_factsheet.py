@@ -17,12 +17,13 @@ import pytest
 from briefs.execute import readback
 from briefs.execute.run import run_brief
 from brief_helpers import by_id, claims_html, modified_package
-from conftest import REPO
+from conftest import REPO, slow_fixture
 
 BRIEF = "imumi-factsheet"
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def run(tmp_path_factory):
     result = run_brief(BRIEF, root=REPO, output=tmp_path_factory.mktemp("out") / f"{BRIEF}.ipynb")
     nb = nbformat.read(result.notebook, as_version=4)
@@ -62,6 +63,7 @@ def test_the_other_row_is_a_contradicted_number_with_what_the_table_holds(run):
     assert claim["instead"].startswith("The table's 'Other' row holds 51 people")
 
 
+@pytest.mark.slow
 def test_data_that_break_an_argument_show_which_one_and_what_the_data_show_instead(tmp_path):
     def lower(frame):
         frame.loc[frame["id"] == "declaration_non_mexicans", "value"] = "12000"

@@ -19,6 +19,7 @@ from briefs.data.official import series
 from briefs.data.package import load_package
 from brief_helpers import by_id, chart_names, run_with, underived
 from snapshot_helpers import shared_data
+from conftest import slow_fixture
 
 REPO = Path(__file__).resolve().parents[2]
 BRIEF = "just-security-article"
@@ -41,12 +42,14 @@ CONTRADICTED = {"js_us_may_over", "js_mx_2019_all", "js_mx_2018_all"}
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def absent(tmp_path_factory):
     empty = tmp_path_factory.mktemp("no-series")
     return run_with(BRIEF, empty, tmp_path_factory.mktemp("out") / f"{BRIEF}.ipynb")
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def present(tmp_path_factory):
     return run_with(BRIEF, shared_data(), tmp_path_factory.mktemp("out") / f"{BRIEF}.ipynb")
 
@@ -156,6 +159,7 @@ def test_mpp_check_sums_cbp_book_outs_up_to_the_articles_month(present):
     assert "more than" in ledger["values"]["mpp_check"]
 
 
+@pytest.mark.slow
 def test_series_checks_are_independent_of_each_other(tmp_path):
     """With only the DHS table present, only its check is made and the other two say they were not."""
     mirror = shared_data()

@@ -24,6 +24,8 @@ from briefs.data.official import series
 from briefs.execute import readback
 from briefs.execute.run import run_brief
 
+pytestmark = pytest.mark.slow  # every test here runs briefs
+
 ROOT = Path(__file__).resolve().parents[2]
 BRIEF = "mpi-brief"
 MX, US = "mx_irregular_events_by_nationality", "us_sw_border_encounters"

@@ -17,6 +17,7 @@ from briefs.data.official import series
 from briefs.data.package import load_package
 from brief_helpers import by_id, chart_names, run_with, underived
 from snapshot_helpers import shared_data
+from conftest import slow_fixture
 
 REPO = Path(__file__).resolve().parents[2]
 BRIEF = "nijc-fwd-chapter"
@@ -38,11 +39,13 @@ T42 = "Repatriations:Title 42 Expulsions"
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def absent(tmp_path_factory):
     return run_with(BRIEF, tmp_path_factory.mktemp("no-series"), tmp_path_factory.mktemp("out") / f"{BRIEF}.ipynb")
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def present(tmp_path_factory):
     return run_with(BRIEF, shared_data(), tmp_path_factory.mktemp("out") / f"{BRIEF}.ipynb")
 

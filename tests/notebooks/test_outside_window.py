@@ -51,6 +51,7 @@ def december(tmp_path_factory):
 
 
 @pytest.mark.parametrize("brief", ["figure-ledger", "imumi-factsheet"])
+@pytest.mark.slow
 def test_rows_outside_the_window_move_nothing_and_are_named(brief, december, tmp_path):
     root, added = december
     with pytest.MonkeyPatch.context() as mp:

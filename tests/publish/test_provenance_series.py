@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from briefs.data.official import registry
 from briefs.execute.run import run_brief
 from briefs.project import catalog
@@ -39,6 +41,7 @@ sources.show(pkg, "000")
 """
 
 
+@pytest.mark.slow
 def test_provenance_and_manifest_list_the_series_read_with_their_vintage(tmp_path, monkeypatch):
     root = copy_project(tmp_path / "project")
     for path in (root / "notebooks").glob("*.md"):

@@ -32,7 +32,7 @@ from briefs.publish import editions
 from briefs.cli.main import main
 from briefs.errors import BuildFailed, UsageError
 from briefs.publish.provenance import release_date
-from conftest import REPO, copy_project
+from conftest import REPO, copy_project, slow_fixture
 
 BRIEF = "imumi-factsheet"
 OLD, NEW = "2026.10", "2026.11"
@@ -91,6 +91,7 @@ def refresh_target(page: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def two_editions(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("release") / "project")
     # Editions are about the site, not about any one brief: one brief keeps the two builds quick.
@@ -819,6 +820,7 @@ def test_force_replaces_an_edition_in_place(two_editions, tmp_path, monkeypatch)
     assert refresh_target(site / "latest" / PAGE) == site / NEW / PAGE
 
 
+@pytest.mark.slow
 def test_the_first_release_creates_the_site(tmp_path, monkeypatch, project):
     monkeypatch.setattr(rel, "build_edition", _fake_build("first"))
     site = tmp_path / "fresh" / "site"

@@ -100,6 +100,7 @@ def series_read(root, brief):
     return {s["name"]: s for s in record["series"]}
 
 
+@pytest.mark.slow
 def test_update_reruns_exactly_the_affected_briefs_and_reports(project, server, monkeypatch):
     root = project
     # 1. One series, published under a new name: its reader (only) runs again, and its argument flips.

@@ -24,6 +24,7 @@ from briefs.execute import normalize
 from briefs.cli.main import main
 from briefs.execute.run import run_brief
 from briefs.review.digest import Chart, Digest, Table, collect
+from conftest import slow_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parents[1] / "golden"
@@ -34,6 +35,7 @@ CELL_AFTER = "2023-06-01,2023-06-30,Venezuela,1451\n"
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("runs")
     first = run_brief(BRIEF, root=ROOT, output=tmp / "first" / f"{BRIEF}.ipynb").notebook

@@ -19,6 +19,7 @@ from briefs.project import paths
 from briefs.review import outputs_lock
 from briefs.cli.main import main
 from briefs.errors import UsageError
+from conftest import slow_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 BRIEF = "imumi-factsheet"
@@ -30,6 +31,7 @@ def build_state() -> dict | None:
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def fresh(tmp_path_factory):
     """Every brief run once for the module, as `briefs check` runs them (the same function)."""
     work = tmp_path_factory.mktemp("fresh")

@@ -94,21 +94,30 @@ def build_book(
     force: bool = False,
     workers: int | None = None,
     executor: Executor | None = None,
+    scheduler: str | None = None,
     pdf: bool | None = None,
 ) -> BuildResult:
     """Run the briefs whose inputs changed (all with `force`), stage the book, compile it into build/html.
 
     `pdf`: True prints every brief to PDF (and fails if it cannot), False never, None (the
-    default) whenever Chromium is available.
+    default) whenever Chromium is available. `scheduler`: a Dask scheduler's address, to run the
+    briefs on its workers (see execute.remote).
     """
     root = root or paths.project_root()
     say = progress or (lambda item, state: None)
     with buildlock.hold(root, say):  # one process at a time changes build/
-        return _build(root, say, run, force, workers, executor, pdf)
+        return _build(root, say, run, force, workers, executor, scheduler, pdf)
 
 
 def _build(
-    root: Path, say: Progress, run: bool, force: bool, workers: int | None, executor: Executor | None, pdf: bool | None
+    root: Path,
+    say: Progress,
+    run: bool,
+    force: bool,
+    workers: int | None,
+    executor: Executor | None,
+    scheduler: str | None,
+    pdf: bool | None,
 ) -> BuildResult:
     with_pdf = want_pdf(pdf, say)
     briefs = catalog.discover(root)
@@ -117,7 +126,7 @@ def _build(
     shutil.rmtree(paths.scratch_dir(root), ignore_errors=True)
     if run:
         result.runs, result.failures, result.unchanged = run_briefs(
-            briefs, root, force=force, workers=workers, executor=executor, progress=say
+            briefs, root, force=force, workers=workers, executor=executor, scheduler=scheduler, progress=say
         )
     notebooks = {b.name: paths.run_path(b.name, root) for b in briefs if paths.run_path(b.name, root).exists()}
     for name, notebook in notebooks.items():  # publish only runs that their cache record describes

@@ -16,9 +16,10 @@ def compile_book(source: Path, out: Path) -> Path:
     if out.exists():
         shutil.rmtree(out)
     cmd = [
+        # `jupyter-book build`, with Sphinx's parallel jobs (see book/parallel.py).
         sys.executable,
-        "-c",
-        "from jupyter_book.cli.main import main; main()",
+        "-m",
+        "briefs.book.parallel",
         "build",
         str(source),
         "--path-output",

@@ -322,8 +322,21 @@ def _about_folded_code(section: nodes.section) -> bool:
 
 
 def on_config_inited(app, config) -> None:
+    # sphinx-external-toc always loads sphinx-multitoc-numbering, which does not say whether pages
+    # can be read in parallel, so Sphinx reads them one by one. It can: it only numbers sections
+    # once all pages are read, in the main process (its assign_section_numbers). See book/parallel.py.
+    multitoc = app.extensions.get("sphinx_multitoc_numbering")
+    if multitoc is not None and multitoc.parallel_read_safe is None:
+        multitoc.parallel_read_safe = True
     config.templates_path = [str(resources.files("briefs") / "templates"), *config.templates_path]
     config.html_context = {"default_mode": "light", **(config.html_context or {})}
+
+
+def on_builder_inited(app) -> None:
+    """An extension that does not say it can read pages in parallel would make Sphinx warn, which
+    fails the build (-W): compile serially instead."""
+    if app.parallel > 1 and not all(getattr(ext, "parallel_read_safe", None) for ext in app.extensions.values()):
+        app.parallel = 1
 
 
 def on_page_context(app, pagename, templatename, context, doctree) -> None:
@@ -348,5 +361,6 @@ def setup(app):
     app.add_transform(GlueEmphasis)
     app.add_transform(FoldLabels)
     app.connect("config-inited", on_config_inited)
+    app.connect("builder-inited", on_builder_inited)
     app.connect("html-page-context", on_page_context, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,4 +1,4 @@
-"""`briefs list|run|build`: the briefs, one run, the whole book."""
+"""`briefs list|run|build|preview`: the briefs, one run, the whole book, a live preview of it."""
 
 from __future__ import annotations
 
@@ -19,8 +19,31 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from briefs.execute.run import parse_cli_parameters
+    from briefs.execute.sweep import expand, run_sweep
+
+    if args.output:
+        from briefs.errors import UsageError
+
+        raise UsageError("--output names one notebook; a sweep writes one per parameter set into build/variants/")
+    sets = expand(parse_cli_parameters(args.parameter), args.sweep)
+    with BuildDisplay() as display:
+        result = run_sweep(args.name, sets, strict=args.strict, workers=args.workers, scheduler=args.scheduler, progress=display)
+    for ident, params in result.parameters.items():
+        shown = ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
+        if ident in result.failures:
+            console.print(f"  [red]{escape(ident)}[/red] ({escape(shown)}): {escape(result.failures[ident])}", soft_wrap=True)
+        else:
+            console.print(f"  [green]{escape(ident)}[/green] ({escape(shown)})")
+    return 1 if result.failures else 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from briefs.execute.run import parse_cli_parameters, run_brief
+
+    if args.sweep:
+        return cmd_sweep(args)
 
     from briefs.cli.console import progress
 
@@ -47,7 +70,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     from briefs.book.build import build_book
 
     with BuildDisplay() as display:
-        result = build_book(progress=display, run=not args.no_run, force=args.force, workers=args.workers, pdf=args.pdf)
+        result = build_book(
+            progress=display, run=not args.no_run, force=args.force, workers=args.workers, pdf=args.pdf, scheduler=args.scheduler
+        )
     if result.failures:
         console.print(f"[red]{len(result.failures)} brief(s) failed[/red] (their last good pages were kept):")
         for name, reason in result.failures.items():
@@ -75,6 +100,23 @@ def cmd_stage(args: argparse.Namespace) -> int:
     return 1 if result.failures else 0
 
 
+def cmd_preview(args: argparse.Namespace) -> int:
+    from briefs.book.preview import preview
+    from briefs.cli.console import progress
+
+    def ready(address: str) -> None:
+        console.print(
+            f"previewing the book at [bold]{escape(address)}[/bold]; pages reload as you edit "
+            "notebooks/, data/ and book/ (Ctrl-C to stop)"
+        )
+
+    try:
+        preview(port=args.port, say=progress, ready=ready)
+    except KeyboardInterrupt:
+        console.print("stopped")
+    return 0
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("list", help="list the briefs", description="List the briefs found in notebooks/.")
     p.set_defaults(func=cmd_list)
@@ -91,6 +133,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--strict", action="store_true", help="fail if any claim is contradicted")
     p.add_argument("-o", "--output", help="write the executed notebook here instead")
+    p.add_argument(
+        "--sweep",
+        action="append",
+        default=[],
+        metavar="PARAM=V1,V2",
+        help="run once per value (repeatable: every combination), each into build/variants/NAME@SET.ipynb",
+    )
+    p.add_argument("-j", "--workers", type=int, default=None, help="runs of a sweep at once (default: one per core)")
+    p.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run a sweep on the Dask scheduler at ADDRESS (workers need no shared disk)"
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser(
@@ -107,6 +160,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="print every brief to PDF with headless Chromium (default: when Chromium is installed)",
     )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the briefs on the Dask scheduler at ADDRESS, e.g. tcp://10.0.0.5:8786 (workers need no shared disk)",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(
@@ -120,3 +178,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="re-run every brief, even if nothing changed")
     p.add_argument("-j", "--workers", type=int, default=None, help="briefs run at once (default: one per core)")
     p.set_defaults(func=cmd_stage)
+
+    p = sub.add_parser(
+        "preview",
+        help="serve the book on 127.0.0.1 and rebuild it as you edit",
+        description="Serve the book on 127.0.0.1; when a file under notebooks/, data/ or book/ changes, re-run "
+        "the briefs whose inputs changed, recompile the pages affected and reload the open page. "
+        "Errors show on the page and here; the server keeps running. No PDFs.",
+    )
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000; 0 picks a free one)")
+    p.set_defaults(func=cmd_preview)

@@ -27,7 +27,7 @@ import nbformat
 
 from briefs import atomic
 from briefs.project import catalog
-from briefs.execute import cache, completion, downloads, limits, readback, window_guard
+from briefs.execute import cache, completion, downloads, limits, readback, warm, window_guard
 from briefs.media import BRIEF_ENV
 from briefs.errors import BriefFailed, ClaimContradicted, DataError, UsageError
 from briefs.project import buildlock, paths
@@ -338,6 +338,7 @@ def run_brief(
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
+    from briefs.execute import engine
     from briefs.execute.kernel_manager import NAME as QUIET_SHUTDOWN
 
     root = root or project_root()
@@ -348,7 +349,9 @@ def run_brief(
     nb = brief.read()
     nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python (briefs)", "language": "python"}
     nb.metadata.setdefault("briefs", {})["name"] = name  # so a renamed copy is still matched by `briefs diff`
-    with tempfile.TemporaryDirectory(prefix=f"briefs-{name}-") as tmpdir:
+    # A warm kernel (see execute.warm), unless the brief asks for a fresh one in its front matter.
+    fresh = bool(nb.metadata["briefs"].get("fresh_kernel"))
+    with tempfile.TemporaryDirectory(prefix=f"briefs-{name}-") as tmpdir, warm.lease(root, fresh=fresh) as kernel:
         source = Path(tmpdir) / f"{name}.ipynb"
         nbformat.write(nb, source)
         declared = parameters_of(source)
@@ -376,6 +379,7 @@ def run_brief(
                 str(executed),
                 parameters=params,
                 kernel_name=ensure_kernel(),
+                km=kernel.manager(ensure_kernel()),  # a warm kernel; None: a fresh one, started as below
                 # The kernel's own log (a warning about TCP transport on every start) is noise to authors.
                 extra_arguments=["--log-level=ERROR"],
                 kernel_manager_class=QUIET_SHUTDOWN,  # no SIGINT to an idle kernel: a clean log
@@ -384,6 +388,9 @@ def run_brief(
                 start_timeout=300,  # a loaded machine (CI, many builds at once) can take long to start a kernel
                 log_output=False,
                 report_mode=False,
+                request_save_on_cell_execute=False,  # by default it rewrites the whole notebook after every cell
+                engine_name=engine.NAME,  # ... so it is written at the end, however the run ends (execute.engine)
+                keep_on_failure=str(executed),
                 **watch.hooks(),
             )
         except PapermillExecutionError as exc:

@@ -11,36 +11,71 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from briefs.errors import BriefsError
-from briefs.execute import cache, interrupt
+from briefs.execute import cache, interrupt, prosepatch, warm
 from briefs.execute.run import RunResult, run_brief
 from briefs.project import catalog, paths
 
 Progress = Callable[[str, str], None]  # (brief or step, state) -> None
 
 
-def _execute(name: str, root: str, into: str | None = None, strict: bool = False, parameters: dict | None = None) -> RunResult:
-    """One brief in a worker (module-level so any concurrent.futures executor can pickle it)."""
-    if into is None:  # the caller (a build, `briefs lock`) holds the build lock
-        return run_brief(name, parameters, root=Path(root), strict=strict, lock=False)
-    Path(into).mkdir(parents=True, exist_ok=True)
+@dataclass(frozen=True)
+class Job:
+    """One run to make: a brief with one set of parameters, and where its executed notebook goes.
+
+    `id` names the run in progress lines, failures and the cache: the brief's name for its
+    default parameters, NAME@SET for another parameter set (see execute.sweep)."""
+
+    id: str
+    brief: catalog.Brief
+    parameters: dict = field(default_factory=dict)
+    output: Path | None = None  # default: build/runs/NAME.ipynb
+    failed: Path | None = None  # default: build/failed/ID.ipynb
+
+
+def _execute(
+    name: str,
+    root: str,
+    output: str | None = None,
+    failed: str | None = None,
+    strict: bool = False,
+    parameters: dict | None = None,
+) -> RunResult:
+    """One brief in a worker (module-level so any concurrent.futures executor can pickle it). The
+    caller (a build, `briefs lock`, a sweep) holds the build lock while it writes into build/."""
+    if output is not None:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
     return run_brief(
         name,
         parameters,
         root=Path(root),
         strict=strict,
-        output=Path(into) / f"{name}.ipynb",
-        failed=Path(into) / "failed" / f"{name}.ipynb",
+        output=output and Path(output),
+        failed=failed and Path(failed),
         lock=False,
     )
 
 
-def default_executor(workers: int | None = None) -> Executor:
-    """One process per core by default; spawned, so workers never inherit the parent's threads."""
-    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn"))
+def _prestart(root: str) -> None:
+    """A worker's first act: start its warm kernel (see execute.warm) while briefs are handed out."""
+    from briefs.execute.run import ensure_kernel
+
+    warm.prestart(ensure_kernel(), Path(root))
+
+
+def default_executor(workers: int | None = None, root: Path | None = None) -> Executor:
+    """One process per core by default; spawned, so workers never inherit the parent's threads.
+    With `root`, each worker starts its warm kernel as soon as it starts."""
+    return ProcessPoolExecutor(
+        max_workers=workers or os.cpu_count() or 1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_prestart if root else None,
+        initargs=(str(root),) if root else (),
+    )
 
 
 def run_briefs(
@@ -50,6 +85,7 @@ def run_briefs(
     force: bool = False,
     workers: int | None = None,
     executor: Executor | None = None,
+    scheduler: str | None = None,
     progress: Progress | None = None,
     into: Path | None = None,
     strict: bool = False,
@@ -62,63 +98,141 @@ def run_briefs(
     in its `failed/`), leaving build/ and the cache alone, as a release or a check of the
     published outputs must. `strict`: a contradicted claim fails its brief. `parameters`: given
     to every brief (such as another `data_package`); only with `into`, so build/ never holds a
-    run on other inputs than the project's.
+    run on other inputs than the project's. `scheduler`: the address of a Dask scheduler whose
+    workers share no disk with this machine (execute.remote).
     """
     if parameters and into is None:
         raise ValueError("run_briefs: parameters need `into` (a folder apart from build/)")
+    given = dict(parameters or {})
+    jobs = [
+        Job(b.name, b, given, into and into / f"{b.name}.ipynb", into and into / "failed" / f"{b.name}.ipynb") for b in briefs
+    ]
+    return run_jobs(
+        jobs,
+        root,
+        force=force or into is not None,
+        workers=workers,
+        executor=executor,
+        scheduler=scheduler,
+        progress=progress,
+        cached=into is None,
+        strict=strict,
+    )
+
+
+def run_jobs(
+    jobs: list[Job],
+    root: Path,
+    *,
+    force: bool = False,
+    workers: int | None = None,
+    executor: Executor | None = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    cached: bool = True,
+    strict: bool = False,
+) -> tuple[list[RunResult], dict[str, str], list[str]]:
+    """`run_briefs` for any runs: each job's cache record and outputs are its own (keyed by its id)."""
     say = progress or (lambda item, state: None)
-    force = force or into is not None
     runs: list[RunResult] = []
     failures: dict[str, str] = {}
     unchanged: list[str] = []
     keys: dict[str, str] = {}
-    todo: list[catalog.Brief] = []
-    for brief in briefs:
-        keys[brief.name] = cache.key(brief.path, {})
-        reason = None if force else cache.stale_reason(brief.name, root, keys[brief.name], paths.run_path(brief.name, root))
-        if force or reason:
-            todo.append(brief)
-            say(brief.name, "queued")
+    code: dict[str, str] = {}
+    todo: list[Job] = []
+    patched: list[tuple[Job, RunResult]] = []
+    for job in jobs:
+        keys[job.id] = cache.key(job.brief.path, job.parameters)
+        target = job.output or paths.run_path(job.brief.name, root)
+        reason = None if force else cache.stale_reason(job.id, root, keys[job.id], target)
+        # Only the prose changed: the executed notebook takes the new text, no kernel (execute.prosepatch).
+        reused = cached and reason and prosepatch.patch(job.id, job.brief.name, job.brief.path, job.parameters, target, root)
+        if reused:
+            patched.append((job, reused))
+        elif force or reason:
+            todo.append(job)
+            say(job.id, "queued")
         else:
-            unchanged.append(brief.name)
-            say(brief.name, "unchanged, not re-run")
+            unchanged.append(job.id)
+            say(job.id, "unchanged, not re-run")
 
-    def finish(name: str, outcome: RunResult | BaseException) -> None:
+    def finish(job: Job, outcome: RunResult | BaseException, done: str = "done") -> None:
         if isinstance(outcome, BaseException):
-            if into is None:
-                cache.invalidate(name, root)
-            failures[name] = str(outcome) if isinstance(outcome, BriefsError) else f"{name}: {outcome!r}"
-            say(name, f"failed: {failures[name]}")
+            if cached:
+                cache.invalidate(job.id, root)
+                prosepatch.forget(job.id, root)
+            failures[job.id] = str(outcome) if isinstance(outcome, BriefsError) else f"{job.id}: {outcome!r}"
+            say(job.id, f"failed: {failures[job.id]}")
             return
         runs.append(outcome)
-        if into is None and outcome.published:
-            cache.save(name, root, keys[name], outcome.notebook)
+        if cached:
+            cache.save(job.id, root, keys[job.id], outcome.notebook)
+            if job.id in code:
+                prosepatch.remember(job.id, code[job.id], root)
         bad = len(outcome.contradicted)
-        say(name, f"done, {len(outcome.claims)} claims" + (f", {bad} contradicted" if bad else ""))
+        say(job.id, f"{done}, {len(outcome.claims)} claims" + (f", {bad} contradicted" if bad else ""))
 
-    if executor is None and (len(todo) == 1 or workers == 1):
-        for brief in todo:  # one at a time, in this process: no pool to start, states exact
-            say(brief.name, "running")
+    def note_code() -> None:
+        """What each queued brief's code looks like now (execute.prosepatch); taken once its run is handed
+        out, so that a pool's workers start meanwhile, and well before they read the brief."""
+        if cached:
+            for job in todo:
+                code[job.id] = prosepatch.key_of(job.brief.name, job.brief.path, job.parameters)
+
+    for job, result in patched:
+        finish(job, result, "prose updated, not re-run")
+
+    def args(job: Job) -> tuple:
+        failed = job.failed or (paths.failed_path(job.id, root) if job.id != job.brief.name else None)
+        return job.brief.name, str(root), job.output and str(job.output), failed and str(failed), strict, job.parameters
+
+    if scheduler is not None and todo:
+        from briefs.execute import remote
+
+        with remote.Cluster(scheduler, root) as cluster:
+            futures = {cluster.submit(job.brief.name, job.parameters, strict): job for job in todo}
+            note_code()
+            for job in futures.values():
+                say(job.id, "running")
+            for future in cluster.as_completed(futures):
+                job = futures[future]
+                try:
+                    finish(
+                        job,
+                        cluster.land(
+                            future,
+                            job.brief.name,
+                            job.output or paths.run_path(job.brief.name, root),
+                            job.failed or paths.failed_path(job.id, root),
+                        ),
+                    )
+                except Exception as exc:  # a worker's failure is that brief's failure, not the build's
+                    finish(job, exc)
+    elif executor is None and (len(todo) == 1 or workers == 1):
+        note_code()
+        for job in todo:  # one at a time, in this process: no pool to start, states exact
+            say(job.id, "running")
             try:
-                finish(brief.name, _execute(brief.name, str(root), into and str(into), strict, parameters))
+                finish(job, _execute(*args(job)))
             except BriefsError as exc:
-                finish(brief.name, exc)
+                finish(job, exc)
     elif todo:
         owned = executor is None
-        pool = executor or default_executor(workers)
+        pool = executor or default_executor(workers, root)
         try:
             with interrupt.children_ignore():  # Ctrl-C stops this process, not each worker with a traceback
-                futures = {pool.submit(_execute, b.name, str(root), into and str(into), strict, parameters): b.name for b in todo}
-            for name in futures.values():
-                say(name, "running")
+                futures = {pool.submit(_execute, *args(job)): job for job in todo}
+            note_code()
+            for job in futures.values():
+                say(job.id, "running")
             for future in as_completed(futures):
-                name = futures[future]
+                job = futures[future]
                 try:
-                    finish(name, future.result())
+                    finish(job, future.result())
                 except Exception as exc:  # a worker's failure is that brief's failure, not the build's
-                    finish(name, exc)
+                    finish(job, exc)
         finally:
             if owned:
                 pool.shutdown(wait=True, cancel_futures=True)
-    runs.sort(key=lambda r: r.brief)
+    runs.sort(key=lambda r: (r.brief, str(r.notebook)))
     return runs, failures, unchanged

@@ -92,6 +92,20 @@ def build_lock(root: Path | None = None) -> Path:
     return build.parent / f".{build.name}.lock"
 
 
+def variants_dir(root: Path | None = None) -> Path:
+    """Runs of a brief with other parameter sets (`briefs run NAME --sweep ...`), beside its default run."""
+    return build_dir(root) / "variants"
+
+
+def variant_path(name: str, set_id: str, root: Path | None = None) -> Path:
+    return variants_dir(root) / f"{name}@{set_id}.ipynb"
+
+
+def variants_index(root: Path | None = None) -> Path:
+    """Which parameters each run in variants/ had: {"NAME@SET": {"brief", "parameters", "notebook"}}."""
+    return variants_dir(root) / "index.json"
+
+
 def failed_path(name: str, root: Path | None = None) -> Path:
     """A failed run's notebook, kept for the author to read."""
     return build_dir(root) / "failed" / f"{name}.ipynb"
@@ -118,6 +132,12 @@ def book_record(root: Path | None = None) -> Path:
 def book_work_dir(root: Path | None = None) -> Path:
     """Scratch for compiling: the staged source (`src/`) and Sphinx's output (`out/`)."""
     return build_dir(root) / "book"
+
+
+def preview_dir(root: Path | None = None) -> Path:
+    """`briefs preview`'s book: the staged source (`src/`) and Sphinx's output (`out/`, its doctrees
+    included), kept between rebuilds so Sphinx rewrites only the pages that changed."""
+    return build_dir(root) / "preview"
 
 
 def html_dir(root: Path | None = None) -> Path:

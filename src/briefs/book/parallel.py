@@ -1,0 +1,31 @@
+"""`jupyter-book build` with Sphinx's parallel jobs: pages read and written on every core.
+
+Jupyter Book 1.x passes no job count to Sphinx (its `build_sphinx` takes one and its command
+line never sets it), so the compile process runs that command with `build_sphinx` given the
+count: `python -m briefs.book.parallel build SOURCE ...`, as `book.compile` does. Every
+extension the book loads says it is safe to run in parallel (`book.sphinxext` vouches for the
+one that does not say). The pages are the same bytes either way (tests/book/test_parallel.py).
+`BRIEFS_SPHINX_JOBS` sets the count (default: one per core; 1 compiles serially).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+
+def jobs() -> int:
+    value = os.environ.get("BRIEFS_SPHINX_JOBS", "").strip()
+    return max(1, int(value)) if value.isdigit() else (os.cpu_count() or 1)
+
+
+def main() -> None:
+    from jupyter_book import sphinx
+    from jupyter_book.cli.main import main as jupyter_book_command
+
+    sphinx.build_sphinx = functools.partial(sphinx.build_sphinx, jobs=jobs())
+    jupyter_book_command()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Inside a warm kernel: what it holds after its imports, and putting it back before every brief.
+
+This module runs in the kernel, not in the `briefs` process (see `execute.warm`). `snapshot()`
+is called once, after the kernel has imported pandas, Altair and the library; `restore()`
+before each brief, so the brief sees what a fresh kernel that had just made those imports
+would see: an empty namespace, the same working directory, environment, import path, warning
+filters (and no warning already shown once), pandas and Altair settings, no data file recorded
+as read, no official series cached, and none of the library's or the project's own modules
+imported after the snapshot (they are imported again, running their module code again).
+Third-party modules a brief imports beyond the preload stay imported: re-importing them
+could leave two copies of their classes in one process.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import warnings
+
+_saved: dict | None = None
+
+
+def _registries():
+    import altair as alt
+
+    return {"data_transformers": alt.data_transformers, "renderers": alt.renderers, "theme": alt.theme}
+
+
+def _pandas_options(wrapper=None, prefix: str = "") -> dict:
+    """Every pandas option and its value (reading a deprecated one warns: not a reason to)."""
+    import pandas as pd
+
+    found = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in dir(wrapper or pd.options):
+            value = getattr(wrapper or pd.options, name)
+            if isinstance(value, type(pd.options)):
+                found.update(_pandas_options(value, f"{prefix}{name}."))
+            else:
+                found[prefix + name] = value
+    return found
+
+
+def snapshot() -> None:
+    global _saved
+    import numpy as np
+
+    _saved = {
+        "modules": set(sys.modules),
+        "path": list(sys.path),
+        "environ": dict(os.environ),
+        "cwd": os.getcwd(),
+        "filters": list(warnings.filters),
+        "showwarning": (warnings.showwarning, warnings.formatwarning),
+        "numpy": np.geterr(),
+        "pandas": _pandas_options(),
+        "altair": {name: (reg.active, dict(reg.options)) for name, reg in _registries().items()},
+    }
+    # What the imports made lives as long as the kernel: the collector need not walk it again. The
+    # reset's own collection (IPython's) then takes milliseconds instead of half a second.
+    gc.freeze()
+
+
+def _own_module(name: str, module, cwd: str) -> bool:
+    """The library's modules and the project's (files under the working directory): cheap and safe to import again."""
+    if name == "briefs" or name.startswith("briefs."):
+        return True
+    path = getattr(module, "__file__", None) or ""
+    return bool(path) and os.path.abspath(path).startswith(cwd + os.sep) and "site-packages" not in path
+
+
+def restore(env: dict[str, str] | None = None) -> None:
+    """Put the kernel back to its state at `snapshot()`, with `env` set in its environment (what
+    changes from brief to brief, such as the running brief's name, `media.BRIEF_ENV`)."""
+    if _saved is None:
+        raise RuntimeError("kernelstate.restore() before snapshot()")
+    from IPython import get_ipython
+
+    get_ipython().run_line_magic("reset", "-f")
+    os.chdir(_saved["cwd"])
+    os.environ.clear()
+    os.environ.update(_saved["environ"])
+    os.environ.update(env or {})
+    sys.path[:] = _saved["path"]
+    warnings.filters[:] = _saved["filters"]
+    warnings.showwarning, warnings.formatwarning = _saved["showwarning"]
+    warnings._filters_mutated()  # forgets every "already shown" record (each module's __warningregistry__)
+    warnings.onceregistry.clear()
+    for name in [n for n in sys.modules if n not in _saved["modules"]]:
+        module = sys.modules[name]
+        if _own_module(name, module, _saved["cwd"]):
+            del sys.modules[name]
+            parent, _, child = name.rpartition(".")
+            if getattr(sys.modules.get(parent), child, None) is module:
+                delattr(sys.modules[parent], child)  # else `from parent import child` finds the old one
+    import numpy as np
+    import pandas as pd
+
+    np.seterr(**_saved["numpy"])
+    now = _pandas_options()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # setting a deprecated option warns about it
+        for key, value in _saved["pandas"].items():
+            if now.get(key) != value:  # only what changed: setting some options imports their backend
+                pd.set_option(key, value)
+    registries = _registries()
+    for name, (active, options) in _saved["altair"].items():
+        registries[name].enable(active, **options)
+    from briefs.data import package
+    from briefs.data.official import series
+
+    package.INPUTS.clear()
+    package.VALIDATED.clear()
+    series._CACHE.clear()
+    series.READ.clear()

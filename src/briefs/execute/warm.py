@@ -1,0 +1,252 @@
+"""Warm kernels: a brief runs in a kernel that has already started and imported what briefs use.
+
+A fresh kernel costs a process start plus the imports of pandas, Altair, vl-convert and this
+library, about as much as a small brief's own cells. So each process that runs briefs (a
+worker of the scheduler's pool, `briefs run`, `briefs preview`) keeps one kernel: started once
+with those imports (`PRELOAD`), then reused, and put back before every brief to the state a
+fresh kernel has after the same imports (`execute.kernelstate.restore`: empty namespace,
+working directory, environment, warning filters, library caches, ...). Execution counts differ
+in a reused kernel, and `run.normalize` renumbers them, so the executed notebook is the same
+bytes as a fresh kernel's (tests/execute/test_warm.py runs two briefs in one kernel in both
+orders and compares them with fresh runs byte for byte).
+
+A kernel is reused only by runs with the same kernel name, project root, environment variables
+and library code; anything else, a failed or interrupted brief, or a reset that does not
+succeed, shuts it down and the next brief gets a new one. A brief that should never share a
+kernel says so in its front matter (`briefs: fresh_kernel: true`); `BRIEFS_FRESH_KERNELS=1`
+does the same for every brief (for comparisons and debugging).
+
+Why reuse rather than fork: a pre-imported parent process that forks a kernel per brief
+would isolate briefs completely, but forking a process that holds pandas' and zmq's threads
+is unsafe, and each forked kernel still pays ipykernel's own start (measured in
+`benchmarks/`); a reset costs milliseconds.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import multiprocessing.util
+import os
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from briefs.media import BRIEF_ENV
+
+# What briefs import, imported once per kernel. Only modules whose import changes nothing
+# outside themselves: `briefs.page.charts` registers and enables the book's Altair theme as
+# it is imported, so it is left out and imported afresh by every brief that uses it (cheaply:
+# Altair itself is loaded), as in a fresh kernel.
+PRELOAD = """\
+import pandas, numpy, altair, vl_convert
+import IPython.display
+import briefs.errors, briefs.data.package, briefs.data.official.series, briefs.data.official.ohss
+import briefs.page.claims, briefs.page.tables, briefs.page.sources, briefs.page.seriescheck, briefs.page.compare
+import briefs.execute.kernelstate
+briefs.execute.kernelstate.snapshot()
+"""
+RESTORE = "__import__('briefs.execute.kernelstate').execute.kernelstate.restore({env!r})"
+START_TIMEOUT = 300  # seconds for the kernel to start and make its imports, on a busy machine (as run.run_brief)
+# Set per brief by the reset rather than inherited at the kernel's start, so not part of `identity`.
+PER_BRIEF_ENV = (BRIEF_ENV,)
+
+
+class WarmKernelFailed(RuntimeError):
+    """A warm kernel could not be started or reset (never leaves this module: the brief then
+    runs in a fresh kernel)."""
+
+
+def fresh_for_all() -> bool:
+    return os.environ.get("BRIEFS_FRESH_KERNELS", "").strip().lower() in ("1", "true", "yes")
+
+
+def identity(kernel_name: str, root: Path) -> str:
+    """What a kernel must share with a run to be reused by it."""
+    from briefs.execute.cache import library_digest
+
+    env = {k: v for k, v in os.environ.items() if k not in PER_BRIEF_ENV}
+    parts = [
+        kernel_name,
+        str(Path(root).resolve()),
+        sys.executable,
+        library_digest(),
+        json.dumps(env, sort_keys=True),
+    ]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _manager_class():
+    # The quiet shutdown of a fresh brief's kernel (execute.kernel_manager): no SIGINT to an idle kernel.
+    from briefs.execute.kernel_manager import QuietShutdownKernelManager
+
+    class Manager(QuietShutdownKernelManager):
+        """Remembers the clients it hands out (papermill makes one per notebook and leaves it
+        connected when the kernel is not its own), so they can be closed after each brief."""
+
+        def client(self, **kwargs):
+            kc = super().client(**kwargs)
+            self.handed_out.append(kc)
+            return kc
+
+        def close_clients(self) -> None:
+            while self.handed_out:
+                self.handed_out.pop().stop_channels()
+
+    return Manager
+
+
+class WarmKernel:
+    def __init__(self, kernel_name: str, root: Path, key: str):
+        from jupyter_core.utils import run_sync
+
+        self.key = key
+        self.uses = 0
+        self.km = _manager_class()(kernel_name=kernel_name)
+        self.km.handed_out = []
+        # As nbclient starts its own kernels: the command history in memory, not in a shared file.
+        # The kernel's own log (a warning about TCP transport on every start) is noise to authors (as run.run_brief).
+        extra = ["--HistoryManager.hist_file=:memory:", "--log-level=ERROR"]
+        run_sync(self.km.start_kernel)(cwd=str(root), extra_arguments=extra)
+        self.control = self.km.blocking_client()  # our own requests: the imports and each reset
+        self.control.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        self.pending: str | None = self.control.execute(PRELOAD, silent=True, store_history=False)
+
+    def _wait(self, msg_id: str, timeout: float) -> None:
+        """The reply to one of our own requests; raises unless it succeeded."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise WarmKernelFailed("the warm kernel did not answer in time")
+            try:
+                msg = self.control.get_shell_msg(timeout=left)
+            except Exception:  # queue.Empty
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            content = msg["content"]
+            if content.get("status") != "ok":
+                raise WarmKernelFailed(f"the warm kernel's set-up failed: {content.get('ename')}: {content.get('evalue')}")
+            return
+
+    def ready(self, env: dict[str, str] | None = None) -> None:
+        """Wait for the imports (or the last reset), then reset: the kernel is as fresh as a new one,
+        with `env` (the brief's own variables, `PER_BRIEF_ENV`) in its environment."""
+        if self.pending:
+            self._wait(self.pending, START_TIMEOUT)
+            self.pending = None
+        code = RESTORE.format(env=dict(env or {}))
+        self._wait(self.control.execute(code, silent=True, store_history=False), START_TIMEOUT)
+
+    def shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        try:
+            self.km.close_clients()
+            self.control.stop_channels()
+            run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:  # already gone: make sure of it
+            process = getattr(self.km.provisioner, "process", None)
+            if process is not None and process.poll() is None:
+                process.kill()
+
+
+# One kernel per thread of a process (a Dask worker runs tasks on several threads).
+_kernels: dict[int, WarmKernel] = {}
+_lock = threading.Lock()
+
+
+def current() -> WarmKernel | None:
+    """This thread's warm kernel, if it has one."""
+    return _kernels.get(threading.get_ident())
+
+
+def _drop(ident: int | None = None) -> None:
+    """Shut down this thread's warm kernel (`ident`: another thread's)."""
+    with _lock:
+        kernel = _kernels.pop(threading.get_ident() if ident is None else ident, None)
+    if kernel is not None:
+        kernel.shutdown()
+
+
+def shutdown_all() -> None:
+    for ident in list(_kernels):
+        _drop(ident)
+
+
+# At exit; a pool's worker process skips atexit but runs multiprocessing's finalizers. A kernel
+# whose process is killed stops by itself (ipykernel watches its parent).
+atexit.register(shutdown_all)
+multiprocessing.util.Finalize(None, shutdown_all, exitpriority=100)
+
+
+def prestart(kernel_name: str, root: Path) -> None:
+    """Start this thread's warm kernel now (a pool worker, before its first brief); never raises."""
+    if fresh_for_all():
+        return
+    try:
+        _checkout(kernel_name, Path(root), wait=False)
+    except Exception:
+        _drop()
+
+
+def _checkout(kernel_name: str, root: Path, wait: bool = True, env: dict[str, str] | None = None) -> WarmKernel:
+    key = identity(kernel_name, root)
+    kernel = current()
+    if kernel is not None and kernel.key != key:
+        _drop()
+        kernel = None
+    if kernel is None:
+        kernel = WarmKernel(kernel_name, root, key)
+        with _lock:
+            _kernels[threading.get_ident()] = kernel
+    if wait:
+        kernel.ready(env)
+    return kernel
+
+
+class Lease:
+    """One brief's claim on this process's warm kernel, taken only when the kernel is needed:
+    a run refused before that (bad parameters, bad data) never starts one."""
+
+    def __init__(self, root: Path, fresh: bool):
+        self.root = Path(root)
+        self.fresh = fresh or fresh_for_all()
+        self.taken: WarmKernel | None = None
+
+    def manager(self, kernel_name: str):
+        """The kernel manager to run the brief in (papermill's `km`), or None for a fresh kernel.
+        A kernel that cannot be made warm leaves the brief to a fresh kernel. The brief's own
+        variables (`PER_BRIEF_ENV`), which a fresh kernel inherits, are taken from this process now."""
+        if self.fresh:
+            return None
+        env = {k: os.environ[k] for k in PER_BRIEF_ENV if k in os.environ}
+        try:
+            self.taken = _checkout(kernel_name, self.root, env=env)
+        except Exception:
+            _drop()
+            return None
+        return self.taken.km
+
+
+@contextmanager
+def lease(root: Path, *, fresh: bool = False) -> Iterator[Lease]:
+    """Around one brief's run: if it fails, or anything else goes wrong, its kernel is shut
+    down and the next brief gets a new one."""
+    held = Lease(root, fresh)
+    ok = False
+    try:
+        yield held
+        ok = True
+    finally:
+        if held.taken is not None:
+            held.taken.uses += 1
+            if ok and held.taken is current():
+                held.taken.km.close_clients()
+            else:
+                _drop()

@@ -1,0 +1,173 @@
+"""Warm kernels give a fresh kernel's bytes: briefs share one kernel, in either order, and every
+executed notebook is byte-identical to the one a fresh kernel gives; what one brief leaves in
+the kernel (names, settings, directory, environment, warnings already shown, data it read) is
+gone when the next one starts; a brief can ask for a kernel of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefs.execute import warm
+from briefs.execute.run import run_brief
+from conftest import copy_project
+
+pytestmark = pytest.mark.slow  # every test here runs briefs
+
+REAL = ("imumi-factsheet", "mpi-brief")  # tables and charts; the official series and their cache
+
+FRONT = """---
+kernelspec:
+  name: python3
+  display_name: Python 3
+  language: python
+briefs:
+  title: {name}
+  document: "001"
+  order: 50
+{extra}---
+
+# {name}
+
+```{{code-cell}} ipython3
+:tags: [parameters]
+
+label = "{name}"
+```
+
+```{{code-cell}} ipython3
+{code}
+```
+"""
+
+# Everything here outlives a cell unless the kernel is put back between briefs.
+POLLUTER = """\
+import os, sys, warnings
+from briefs.page import charts  # enables the book's theme as it is imported
+import altair as alt, numpy as np, pandas as pd
+from briefs.data.package import record_input
+from briefs.data.official import series
+leftover = "from the polluter"
+pd.set_option("display.max_rows", 3)
+alt.theme.enable("dark")
+os.environ["BRIEFS_LEFTOVER"] = "1"
+sys.path.insert(0, "/nowhere")
+warnings.simplefilter("ignore")
+np.seterr(all="raise")
+record_input("data/datapackage.json")
+series.load("us_sw_border_encounters")
+os.chdir("/")
+"""
+
+PROBE = """\
+import os, sys, warnings
+import altair as alt, numpy as np, pandas as pd
+from briefs.data.package import INPUTS
+from briefs.data.official import series
+from briefs.page import context
+print("leftover" in globals(), pd.get_option("display.max_rows"), alt.theme.active)
+print(context.brief_name(), sorted(series.READ))  # its own name, not the last brief's; no series read yet
+print(os.environ.get("BRIEFS_LEFTOVER"), os.path.basename(os.getcwd()), "/nowhere" in sys.path, np.geterr()["divide"])
+print(sorted(INPUTS))
+warnings.showwarning = lambda message, *args, **kwargs: print("warned:", message)  # no path: it names the kernel's pid
+warnings.warn("a warning a fresh kernel shows every time", UserWarning)
+from briefs.page import charts  # imported afresh: the theme is enabled again
+print(alt.theme.active)
+pd.DataFrame({"n": [1, 2, 3, 4, 5]})
+"""
+
+PID = "import os\nprint(os.getpid())\n"
+
+
+def brief(root: Path, name: str, code: str, extra: str = "") -> str:
+    (root / "notebooks" / f"{name}.md").write_text(FRONT.format(name=name, code=code, extra=extra))
+    return name
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("warm") / "project")
+    brief(root, "polluter", POLLUTER)
+    brief(root, "probe", PROBE)
+    brief(root, "pid", PID)
+    brief(root, "own-kernel", PID, extra="  fresh_kernel: true\n")
+    brief(root, "broken", "raise RuntimeError('this brief fails')")
+    return root
+
+
+def run(root: Path, name: str, folder: Path, fresh: bool = False) -> bytes:
+    """One brief's executed notebook; `fresh`: in a kernel of its own, as before warm kernels."""
+    with pytest.MonkeyPatch.context() as mp:
+        if fresh:
+            mp.setenv("BRIEFS_FRESH_KERNELS", "1")
+        return run_brief(name, root=root, output=folder / f"{name}.ipynb").notebook.read_bytes()
+
+
+def shared_kernel(root: Path, names: list[str], folder: Path) -> dict[str, bytes]:
+    """The briefs one after the other in one new warm kernel (and check it was one kernel)."""
+    warm.shutdown_all()
+    out = {}
+    for name in names:
+        out[name] = run(root, name, folder)
+        if len(out) == 1:
+            first = warm.current()
+    assert warm.current() is first and first.uses == len(names), "the briefs did not share one warm kernel"
+    return out
+
+
+def test_briefs_sharing_a_kernel_in_either_order_give_a_fresh_kernels_bytes(root, tmp_path):
+    fresh = {name: run(root, name, tmp_path / "fresh", fresh=True) for name in REAL}
+    forward = shared_kernel(root, list(REAL), tmp_path / "forward")
+    backward = shared_kernel(root, list(reversed(REAL)), tmp_path / "backward")
+    for name in REAL:
+        assert forward[name] == fresh[name], f"{name}: run after another brief in a warm kernel differs from a fresh run"
+        assert backward[name] == fresh[name], f"{name}: run first in a warm kernel differs from a fresh run"
+
+
+def test_what_a_brief_leaves_in_the_kernel_is_gone_for_the_next(root, tmp_path):
+    fresh = run(root, "probe", tmp_path / "fresh", fresh=True)
+    assert b"a warning a fresh kernel shows every time" in fresh
+    after = shared_kernel(root, ["probe", "polluter", "probe"], tmp_path / "warm")
+    assert after["probe"] == fresh, f"{printed(after['probe'])!r} != {printed(fresh)!r}"
+
+
+def printed(notebook: bytes) -> str:
+    import nbformat
+
+    nb = nbformat.reads(notebook.decode(), as_version=4)
+    return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs).strip()
+
+
+def test_a_kernel_is_reused_and_a_brief_can_ask_for_its_own(root, tmp_path):
+    warm.shutdown_all()
+    first = printed(run(root, "pid", tmp_path / "one"))
+    second = printed(run(root, "pid", tmp_path / "two"))
+    kernel_pid = str(warm.current().km.provisioner.process.pid)
+    assert first == second == kernel_pid
+    own = printed(run(root, "own-kernel", tmp_path / "own"))
+    assert own.isdigit() and own != kernel_pid
+    assert warm.current().uses == 2  # the brief with its own kernel did not use the warm one
+
+
+def test_a_failed_brief_takes_its_kernel_with_it(root, tmp_path):
+    from briefs.errors import BriefFailed
+
+    warm.shutdown_all()
+    run(root, "pid", tmp_path)
+    used = warm.current()
+    with pytest.raises(BriefFailed, match="this brief fails"):
+        run(root, "broken", tmp_path)
+    assert warm.current() is None
+    assert not used.km.has_kernel
+    run(root, "pid", tmp_path)
+    assert warm.current() is not used
+
+
+def test_a_changed_environment_gets_a_new_kernel(root, tmp_path, monkeypatch):
+    warm.shutdown_all()
+    run(root, "pid", tmp_path)
+    before = warm.current()
+    monkeypatch.setenv("BRIEFS_SOMETHING_NEW", "1")
+    run(root, "pid", tmp_path)
+    assert warm.current() is not before and warm.current().uses == 1
