@@ -72,10 +72,6 @@ def test_duplicate_claim_ids_are_refused(monkeypatch):
 
 import pandas as pd  # noqa: E402
 
-from briefs.errors import UsageError  # noqa: E402
-from briefs.page import lineage  # noqa: E402
-from tiny_data import figure, months_table  # noqa: E402
-
 
 @pytest.fixture
 def quiet(monkeypatch):
