@@ -9,7 +9,9 @@ import pandas as pd
 from briefs.data.package import Figure
 
 
-def figure(value=1000.0, unit="people", start=date(2023, 5, 12), end=date(2023, 9, 30), precision="approximate", id="f"):
+def figure(
+    value=1000.0, unit="people", start=date(2023, 5, 12), end=date(2023, 9, 30), precision="approximate", id="f", printed=None
+):
     return Figure(
         id=id,
         quantity="something counted",
@@ -24,6 +26,7 @@ def figure(value=1000.0, unit="people", start=date(2023, 5, 12), end=date(2023, 
         location="text",
         note=24,
         cited_work=None,
+        printed=printed,
     )
 
 

@@ -26,6 +26,7 @@ FIGURES = "data/imumi_figures.csv"
 _REPO = Path(__file__).resolve().parents[2]
 _FIGURE_LINES = (_REPO / FIGURES).read_text(encoding="utf-8").splitlines()
 FIGURE_ROWS = len(_FIGURE_LINES) - 1  # data rows: an appended row is spreadsheet row FIGURE_ROWS + 2
+MPP_ROW = next(i for i, line in enumerate(_FIGURE_LINES, 1) if line.startswith("mpp_first_run,"))
 BUS_ROW = next(i for i, line in enumerate(_FIGURE_LINES, 1) if line.startswith("bus_trips_north_south_2023,"))
 
 
@@ -169,7 +170,7 @@ CASES = [
     ),
     Case(
         "unquoted-comma-in-text",
-        f"{FIGURES}: row 2: the row has 13 cells but the header has 12 (a comma inside a cell that is not quoted?)",
+        f"{FIGURES}: row 2: the row has 14 cells but the header has 13 (a comma inside a cell that is not quoted?)",
         sub(FIGURES, b"(INM answer to an access-to-information request)", b"(INM, answer to an access-to-information request)"),
     ),
     Case(
@@ -286,6 +287,12 @@ CASES = [
         ),
     ),
     Case(
+        "figure-in-words-given-a-number",
+        f"{FIGURES}: row {MPP_ROW}, column value: '1' is a number, but precision in_words says the document gives this "
+        "quantity only in words (leave value empty and quote the words in printed)",
+        sub(FIGURES, b",,run,in_words,2019-01-01", b",1,run,in_words,2019-01-01"),
+    ),
+    Case(
         "note-beyond-64-bits",
         f"{FIGURES}: row 5, column note: '99999999999999999999' is above the maximum 9223372036854775807",
         sub(FIGURES, b"note,24,", b"note,99999999999999999999,"),
@@ -345,7 +352,7 @@ CASES = [
     Case(
         "unknown-precision",
         f"{FIGURES}: row 5, column precision: 'roughly' is not a known category "
-        "(allowed: exact, approximate, at_least, at_most, unpublished)",
+        "(allowed: exact, approximate, at_least, at_most, unpublished, in_words)",
         sub(FIGURES, b"declaration,21000,people,approximate,", b"declaration,21000,people,roughly,"),
     ),
     Case(
@@ -370,7 +377,7 @@ CASES = [
         "(values in this column must be unique)",
         put(
             FIGURES,
-            lambda d: d + b"bus_trips_north_south_2023,Again,1,trips,exact,2023-01-01,2023-12-31,published,001,text,36,x\n",
+            lambda d: d + b"bus_trips_north_south_2023,Again,1,trips,exact,2023-01-01,2023-12-31,published,001,text,36,x,\n",
         ),
     ),
     Case("empty-file", f"{NAT}: the file is empty (expected a header row: {NAT_COLUMNS})", put(NAT, lambda d: b"")),

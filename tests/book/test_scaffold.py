@@ -20,7 +20,7 @@ from briefs.data.verdicts import validate
 
 NAME = "test-brief"
 DOCUMENT = "003"
-HEADER = "id,quantity,value,unit,precision,period_start,period_end,status,document,location,note,cited_work\n"
+HEADER = "id,quantity,value,unit,precision,period_start,period_end,status,document,location,note,cited_work,printed\n"
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
@@ -86,9 +86,21 @@ def test_new_brief_is_registered_with_its_provenance(project):
 @pytest.mark.slow
 def test_template_claim_catches_a_published_figure_without_a_value(project, tmp_path):
     made = new_brief(NAME, DOCUMENT, title="A title: with a colon", root=project)
-    made.csv.write_text(HEADER + "test_no_value,A count the test leaves blank,,people,exact,,,published,003,text,,\n")
+    # A number left blank is refused before any run; a figure stated in words rightly has none.
+    made.csv.write_text(HEADER + "test_no_value,A count the test leaves blank,,people,exact,,,published,003,text,,,\n")
+    [verdict] = validate([made.resource], project / "data")
+    assert verdict.problem.endswith(
+        "row 2, column value: is blank, but precision exact needs the number the document printed "
+        "(if it gives the quantity only in words, use precision in_words and quote them in printed)"
+    )
+    made.csv.write_text(
+        HEADER
+        + "test_no_value,A series the test marks published,,people,unpublished,,,published,003,text,,,\n"
+        + "test_words,A count the test gives in words,,people,in_words,,,published,003,text,,,dozens\n"
+    )
     result = run_brief(NAME, root=project, output=tmp_path / "out.ipynb")
     assert [c["id"] for c in result.contradicted] == ["records_consistent"]
+    assert next(c for c in result.contradicted)["value"] == 1  # the series marked published; the words are consistent
     assert next(b for b in catalog.discover(project) if b.name == NAME).title == "A title: with a colon"
 
 
@@ -121,8 +133,8 @@ def built(tmp_path_factory, built_project):
     # Test data, not the document's figures: one printed count and one series the document did not print.
     made.csv.write_text(
         HEADER
-        + "test_count,A count made up for this test,1234,people,approximate,,,published,003,text,,\n"
-        + "test_series,A series made up for this test,,people,unpublished,,,unpublished,003,chart,,\n"
+        + "test_count,A count made up for this test,1234,people,approximate,,,published,003,text,,,\n"
+        + "test_series,A series made up for this test,,people,unpublished,,,unpublished,003,chart,,,\n"
     )
     result = build_book(root, pdf=False)
     return root, result

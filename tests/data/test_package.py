@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from briefs.data.package import load_package, sha256
@@ -165,3 +166,62 @@ def test_an_id_in_two_figures_files_is_refused(project):
     pkg = load_package(project / "data" / "datapackage.json")
     with pytest.raises(DataError, match="figure id 'inm_returns_total_text' appears in imumi_figures and mpi_figures"):
         pkg.figure("inm_returns_total_text")
+
+
+def test_a_quantity_stated_in_words_carries_its_words_and_no_value(repo):
+    pkg = load_package(repo / "data" / "datapackage.json")
+    fig = pkg.figure("nijc_families_separated")
+    assert fig.in_words and fig.value is None and not fig.published
+    assert fig.printed == "thousands of families" and fig.note == 314
+    numeric = pkg.figure("nijc_aca_transferred")
+    assert not numeric.in_words and numeric.printed is None and numeric.value == 945
+
+
+def test_every_figure_in_words_quotes_words_of_its_document(repo):
+    """The phrase is the document's own: it appears in the document's text (line breaks aside)."""
+    pkg = load_package(repo / "data" / "datapackage.json")
+    seeds = repo.parent / "shared" / "seeds"  # the source documents, as the audit's tests read them
+    texts = {
+        doc: " ".join((seeds / row["seed_file"]).read_text(encoding="utf-8").split()) for doc, row in pkg.documents().items()
+    }
+    figs = pkg.figures()
+    words = figs[figs.precision == "in_words"]
+    assert len(words) >= 13
+    for row in words.itertuples():
+        assert pd.isna(row.value), row.id
+        assert row.printed in texts[row.document], row.id
+
+
+NIJC_WORDS_ROW = ",,families,in_words,,,published,004,text,314,,thousands of families"
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        (
+            NIJC_WORDS_ROW,
+            ",2000,families,in_words,,,published,004,text,314,,thousands of families",
+            "column value: '2000' is a number, but precision in_words says the document gives this quantity only in words",
+        ),
+        (
+            NIJC_WORDS_ROW,
+            ",,families,in_words,,,published,004,text,314,,",
+            "column printed: is blank, but precision in_words needs the document's own words for the quantity",
+        ),
+        (
+            NIJC_WORDS_ROW,
+            ",,families,at_least,,,published,004,text,314,,",
+            "column value: is blank, but precision at_least needs the number the document printed",
+        ),
+        (
+            ",945,people,exact,,,published,004,text,359,,",
+            ",945,people,exact,,,published,004,text,359,,nine hundred and forty-five",
+            "column printed: 'nine hundred and forty-five' is only for a quantity stated in words (precision in_words)",
+        ),
+    ],
+)
+def test_words_and_numbers_are_kept_apart(project, old, new, expected):
+    path = _edit(project, old, new, name="nijc_fwd_figures")
+    row = next(n for n, line in enumerate(path.read_text().splitlines(), start=1) if line.endswith(new))
+    message = _error(project, "nijc_fwd_figures")
+    assert f"nijc_fwd_figures.csv: row {row}, {expected}" in message

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from briefs.page import claims
-from briefs.errors import ClaimContradicted
+from briefs.page import claims, lineage
+from briefs.errors import ClaimContradicted, UsageError
+from tiny_data import figure, months_table
 
 
 @pytest.mark.parametrize(
@@ -70,10 +71,6 @@ def test_duplicate_claim_ids_are_refused(monkeypatch):
 
 
 import pandas as pd  # noqa: E402
-
-from briefs.errors import UsageError  # noqa: E402
-from briefs.page import lineage  # noqa: E402
-from tiny_data import figure, months_table  # noqa: E402
 
 
 @pytest.fixture
@@ -232,3 +229,16 @@ def test_a_finding_says_which_reading_matches_and_is_not_a_claim(quiet):
     assert ledger.claims == [] and ledger.record()["summary"]["findings"] == 1
     assert ledger.values["may_measure_bp"] == "132,856"
     assert "Findings: which count matches the document" in ledger.to_html()
+
+
+def test_a_figure_in_words_cannot_be_a_published_value_or_a_reference(monkeypatch):
+    """A quantity the document gives only in words has no number to compare with: the ledger refuses it."""
+    monkeypatch.setattr("myst_nb.glue", lambda *a, **k: None)
+    ledger = claims.Ledger("t", derivations=True)
+    total = lineage.rows(months_table(), "people", resource="inm", label="INM returns", unit="people")
+    words = figure(value=None, precision="in_words", printed="thousands of families", id="w")
+    with pytest.raises(UsageError, match="figure 'w' is stated only in words"):
+        ledger.claim("t1", "A count in words", total, claims.at_least(), published=words, basis=claims.OWN_NUMBERS)
+    with pytest.raises(UsageError, match="figure 'w' is stated only in words"):
+        ledger.finding("f1", "Which count is it?", words, {"all": total}, claims.equal())
+    assert ledger.claims == [] and ledger.findings == []

@@ -185,3 +185,25 @@ def test_a_claim_records_its_value_and_published_derivations(glued):
     rec = ledger.record()["derivations"]
     assert rec["total"]["claim"] == "total" and rec["total_published"]["inputs"][0]["source"]["figure"] == "f"
     assert ledger.claims[0].value_display == "1,000 people"
+
+
+def words_figure():
+    """A figure the document states only in words: no value, its phrase in `printed`."""
+    return figure(value=None, precision="in_words", printed="thousands of families", id="w")
+
+
+def test_a_figure_in_words_never_enters_arithmetic():
+    fig = words_figure()
+    with pytest.raises(UsageError, match=r"figure 'w' is stated only in words \('thousands of families'\)"):
+        lineage.figure(fig)
+    assert lineage.figure(figure(2000.0)).value == 2000.0  # a printed number still does
+
+
+def test_the_words_of_a_figure_are_glued_as_text_recorded_against_it(glued):
+    ledger = claims.Ledger("t", derivations=True)
+    ledger.words("separated", words_figure())
+    assert glued == {"separated": "thousands of families"}
+    rec = ledger.record()["derivations"]["separated"]
+    assert rec["kind"] == "text" and rec["source"]["figure"] == "w" and rec["source"]["note"] == 24
+    with pytest.raises(UsageError, match="figure 'f' is not stated in words"):
+        ledger.words("number", figure(2000.0))

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from briefs.data import descriptor as shape
-from briefs.data import fastcheck, units, userpaths
+from briefs.data import fastcheck, inwords, units, userpaths
 from briefs.errors import DataError
 from briefs.files import sha256
 from briefs.media import ABSENT
@@ -57,7 +57,7 @@ VALIDATED: set[str] = set()
 @lru_cache(maxsize=1)
 def _validator_digest() -> str:
     here = Path(__file__).parent
-    return "".join(sha256(here / f) for f in ("package.py", "descriptor.py", "fastcheck.py", "units.py"))
+    return "".join(sha256(here / f) for f in ("package.py", "descriptor.py", "fastcheck.py", "units.py", "inwords.py"))
 
 
 def validation_key(digest: str, schema: dict) -> str:
@@ -129,10 +129,17 @@ class Figure:
     location: str
     note: int | None
     cited_work: str | None
+    printed: str | None = None  # the document's own words, for a quantity it states only in words
 
     @property
     def published(self) -> bool:
+        """The document printed a number for it (a figure stated only in words has none)."""
         return self.status == "published" and self.value is not None
+
+    @property
+    def in_words(self) -> bool:
+        """The document states this quantity only in words (`printed`); it has no value to compute with."""
+        return self.precision == inwords.IN_WORDS
 
     def citation(self) -> str:
         """Short citation for prose and tables: the document and its note."""
@@ -305,6 +312,7 @@ class Package:
             location=row["location"],
             note=None if pd.isna(row["note"]) else int(row["note"]),
             cited_work=opt(row["cited_work"]),
+            printed=opt(row["printed"]) if "printed" in row else None,
         )
         self.cited.setdefault(fig.id, fig)
         return fig
@@ -569,7 +577,7 @@ def _row_rules(rows: list[list[str]], schema: dict, where: str, table: pd.DataFr
         if bad:
             n = column[column.isin(bad)].index[0]
             raise DataError(f"{where}: row {n}, column {f['name']}: {_show(frame.at[n, f['name']])} is not a finite number")
-    floor = units.check_rows(rows, names, where)
+    floor = units.check_rows(rows, names, where) or inwords.check_rows(rows, names, where)
     if floor:
         raise DataError(floor)
     key = schema.get("primaryKey") or []

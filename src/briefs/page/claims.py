@@ -279,8 +279,8 @@ def _number(value: Any) -> float:
 def _as_quantity(published: Any) -> lineage.Quantity | None:
     if isinstance(published, lineage.Quantity):
         return published
-    if isinstance(published, Figure) and published.published:
-        return lineage.figure(published)
+    if isinstance(published, Figure) and (published.published or published.in_words):
+        return lineage.figure(published)  # refuses a figure stated only in words
     return None
 
 
@@ -354,6 +354,12 @@ class Ledger:
         if not fig.note:
             raise UsageError(f"figure {fig.id!r} has no note number to glue")
         self.glue(key, str(fig.note), figure=fig)
+
+    def words(self, key: str, fig: Figure) -> None:
+        """Glue the words of a figure the document states only in words, as text recorded against the figure."""
+        if not fig.in_words or not fig.printed:
+            raise UsageError(f"figure {fig.id!r} is not stated in words (precision {fig.precision}); glue its value instead")
+        self.glue(key, fig.printed, figure=fig)
 
     def date(
         self, key: str, day: Any, fmt: str = "%-d %B %Y", *, parameter: str | None = None, figure: Figure | None = None

@@ -310,6 +310,11 @@ def figure_source(fig: Figure, field_name: str | None = None) -> dict[str, Any]:
 
 def figure(fig: Figure, label: str | None = None, unit: str | None = None) -> Quantity:
     """A document's figure as printed (its value, unit and period)."""
+    if fig.in_words:
+        raise UsageError(
+            f"figure {fig.id!r} is stated only in words ({fig.printed!r}): it has no number to compute with or to "
+            "compare a claim against; glue its words as text (Ledger.words)"
+        )
     if fig.value is None or (isinstance(fig.value, float) and math.isnan(fig.value)):
         raise UsageError(f"figure {fig.id!r} has no value: the document does not print one")
     return Quantity(
