@@ -188,7 +188,7 @@ def with_unit(text: str, unit: str | None) -> str:
     """'19,561' and 'people' -> '19,561 people'; a share or percentage already says what it is."""
     if not unit or unit in SILENT_UNITS or text.endswith("%"):
         return text + ("%" if unit in ("%", "percent") and not text.endswith("%") else "")
-    return f"{text} {unit}"
+    return f"{text} {lineage.singular(unit) if text.lstrip('+-−') == '1' else unit}"
 
 
 def _relation(value: float, ref: float) -> str:

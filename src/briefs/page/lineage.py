@@ -170,6 +170,13 @@ def _per(unit: str) -> str:
     return _SINGULAR.get(unit, unit)
 
 
+def singular(unit: str) -> str:
+    """The unit of one: 'people' -> 'person', 'statements' -> 'statement'; 'people per day' -> 'person per day'."""
+    head, tail = _base(unit)
+    one = _SINGULAR.get(head) or (head[:-1] if head.endswith("s") and not head.endswith("ss") and " " not in head else head)
+    return f"{one} per {tail}" if tail else one
+
+
 def _unit(op: str, a: Quantity, b: Quantity) -> str:
     if op in ("add", "sub"):
         if a.unit in DIMENSIONLESS and b.unit in DIMENSIONLESS:
