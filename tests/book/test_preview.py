@@ -97,3 +97,11 @@ def test_sync_writes_only_what_changed(tmp_path):
     assert (dest / "pages" / "same.md").stat().st_mtime_ns == before
     assert sorted(p.name for p in (dest / "pages").iterdir()) == ["changed.md", "same.md"]
     assert (dest / "pages" / "changed.md").read_text() == "new text"
+
+
+def test_an_empty_brief_reads_as_a_save_in_progress():
+    """An editor that truncates before writing leaves an empty file: the preview waits for it."""
+    from briefs.book import preview as preview_
+
+    assert preview_._empty_brief({"/p/notebooks/a.md": (0, 1), "/p/notebooks/b.md": (120, 1)})
+    assert not preview_._empty_brief({"/p/notebooks/a.md": (120, 1), "/p/data/empty.csv": (0, 1)})

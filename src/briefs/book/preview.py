@@ -104,6 +104,13 @@ def fingerprint(folders: list[Path]) -> dict[str, tuple[int, int]]:
     return found
 
 
+EMPTY_PATIENCE = 30  # polls to wait for an empty brief to be written before rebuilding without it
+
+
+def _empty_brief(found: dict[str, tuple[int, int]]) -> bool:
+    return any(size == 0 and path.endswith(".md") for path, (size, _) in found.items())
+
+
 def sync_tree(new: Path, dest: Path) -> list[str]:
     """Make `dest` hold exactly `new`'s files, writing only those whose bytes differ (Sphinx tells
     a changed page by its modification time). Returns the relative paths written or removed."""
@@ -218,10 +225,14 @@ class Preview:
             now = fingerprint(folders)
             if now == seen:
                 continue
+            patience = EMPTY_PATIENCE
             while not self._stop.wait(self.interval):  # wait until the editor has finished writing
                 settled = fingerprint(folders)
-                if settled == now:
+                # An editor that truncates, then writes, leaves an empty file for a moment (longer on a
+                # loaded machine): an empty brief is a save in progress, not a brief removed.
+                if settled == now and not (_empty_brief(settled) and patience > 0):
                     break
+                patience -= 1
                 now = settled
             seen = now
             self.rebuild()
