@@ -18,6 +18,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 import miniproject
+from conftest import slow_fixture
 from briefs.book import derivations
 from briefs.book.build import build_book
 from briefs.book.sphinxext import fold_label, is_number
@@ -169,6 +170,7 @@ def put(root: Path, nb: nbformat.NotebookNode) -> None:
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def page(project) -> str:
     result = build_book(project, run=False, pdf=False)
     return (result.html / "briefs" / f"{NAME}.html").read_text(encoding="utf-8")

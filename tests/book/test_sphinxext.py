@@ -13,5 +13,6 @@ def test_the_template_overrides_are_where_the_extension_looks():
     for name in ("theme-switcher.html", "search-button-field.html", "navbar-logo.html", "layout.html"):
         assert (TEMPLATES / name).is_file(), name
     config = type("Config", (), {"templates_path": ["_templates"], "html_context": None})()
-    sphinxext.on_config_inited(None, config)
+    app = type("App", (), {"extensions": {}})()  # no sphinx-multitoc-numbering loaded
+    sphinxext.on_config_inited(app, config)
     assert config.templates_path == [str(TEMPLATES), "_templates"]
