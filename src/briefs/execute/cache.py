@@ -120,21 +120,23 @@ def stale_reason(name: str, root: Path, run_key: str, notebook: Path) -> str | N
     if saved.get("files") is None:
         return "no record of the files it read"
     for path, digest in saved.get("files", {}).items():
-        file, _, part = path.partition(PART)
-        full = Path(file) if os.path.isabs(file) else root / file
-        if part:  # one resource of a JSON description, such as a series' entry in data/external.json
-            if part_digest(full, part) != digest:
-                return f"input {path} changed"
-            continue
-        if digest == ABSENT:
-            if full.exists():
-                return f"input {path} has appeared"
-            continue
-        if not full.is_file():
-            return f"input {path} is gone"
-        if sha256(full) != digest:
-            return f"input {path} changed"
+        reason = input_changed(root, path, digest)
+        if reason:
+            return reason
     return None
+
+
+def input_changed(root: Path, path: str, digest: str) -> str | None:
+    """Why one recorded input of a run no longer matches (changed, appeared, gone), or None."""
+    file, _, part = path.partition(PART)
+    full = Path(file) if os.path.isabs(file) else root / file
+    if part:  # one resource of a JSON description, such as a series' entry in data/external.json
+        return f"input {path} changed" if part_digest(full, part) != digest else None
+    if digest == ABSENT:
+        return f"input {path} has appeared" if full.exists() else None
+    if not full.is_file():
+        return f"input {path} is gone"
+    return f"input {path} changed" if sha256(full) != digest else None
 
 
 def book_key(root: Path, notebooks: dict[str, Path]) -> str:

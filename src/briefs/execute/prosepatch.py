@@ -7,7 +7,7 @@ only change since the last run is the text or metadata of Markdown cells (the sa
 the same order, every code cell and the front matter unchanged, and every data file it read
 still the same bytes), the executed notebook is patched with the new Markdown instead of
 being run again. The result is the notebook a full run would write, byte for byte
-(tests/execute/test_prose.py checks this), at the cost of reading and writing one file.
+(tests/execute/test_prosepatch.py checks this), at the cost of reading and writing one file.
 
 What the last run's code looked like is kept beside the cache's record, in
 `build/cache/prose/ID.json`: a hash of everything but the Markdown.
@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
 from briefs import atomic
-from briefs.files import sha256
-from briefs.media import ABSENT
 from briefs.execute import readback
 from briefs.project import paths
 
@@ -71,17 +68,11 @@ def forget(ident: str, root: Path) -> None:
 
 
 def _inputs_unchanged(executed: nbformat.NotebookNode, root: Path) -> bool:
+    """Every file (or series entry) the last run read is as it was: the cache's own test."""
+    from briefs.execute.cache import input_changed
+
     files = readback.inputs(executed)
-    if files is None:
-        return False
-    for path, digest in files.items():
-        full = Path(path) if os.path.isabs(path) else root / path
-        if digest == ABSENT:
-            if full.exists():
-                return False
-        elif not full.is_file() or sha256(full) != digest:
-            return False
-    return True
+    return files is not None and not any(input_changed(root, path, digest) for path, digest in files.items())
 
 
 def _as_papermill_reads(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
