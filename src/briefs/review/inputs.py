@@ -302,7 +302,13 @@ def _keyed(snap: Digest) -> dict[str, tuple[str, str]]:
     out = {}
     for path, sha in snap.inputs.items():
         file, sep, part = path.partition(PART)
-        if base is not None and (file == base or file.startswith(base + "/")):
+        if part and posixpath.basename(file) == DESCRIPTION:
+            # The official series are the project's, whichever copy of the package a run read:
+            # a series' entry is the same input wherever its description was found ...
+            key = DESCRIPTION + sep + part
+        elif "/external/" in f"/{file}":
+            key = "external/" + posixpath.basename(file)  # ... and so is its snapshot file
+        elif base is not None and (file == base or file.startswith(base + "/")):
             key = posixpath.relpath(file, base) + sep + part
         else:
             key = path
