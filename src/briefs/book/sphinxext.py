@@ -211,7 +211,8 @@ def derivation_entry(key: str, entry: dict, value: str, claims: dict, anchors: s
             if source:
                 para += nodes.Text(" Source: ")
                 para += nodes.emphasis(source, source)
-                para += nodes.Text(".")
+                if not source.endswith(("…", ".")):  # a shortened hash ends the sentence already
+                    para += nodes.Text(".")
             li += para
             items += li
         box += items
