@@ -212,3 +212,9 @@ def test_a_new_vintage_of_one_series_reruns_only_its_readers(two_briefs, monkeyp
     res["title"] = "Another title"  # a series neither brief reads
     description.write_text(json.dumps(doc, indent=2))
     assert run(root)[0] == []
+
+
+def test_a_book_with_pdfs_is_not_the_book_without(repo):
+    """Pages link their PDFs only when they are printed: a build with PDFs after one without recompiles."""
+    assert cache.book_key(repo, {}, pdf=True) != cache.book_key(repo, {}, pdf=False)
+    assert cache.book_key(repo, {}, pdf=True) == cache.book_key(repo, {}, pdf=True)

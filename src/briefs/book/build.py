@@ -133,7 +133,7 @@ def _build(
         mismatch = cache.unverified(name, root, notebook)
         if mismatch:
             raise BuildFailed(f"{notebook}: {mismatch}; run `briefs build` (without --no-run) to run it again")
-    book = cache.book_key(root, notebooks)
+    book = cache.book_key(root, notebooks, pdf=with_pdf)
     if not force and cache.book_is_current(root, book, result.html):
         say("book", "unchanged, not recompiled")
         return result

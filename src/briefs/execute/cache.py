@@ -139,10 +139,10 @@ def input_changed(root: Path, path: str, digest: str) -> str | None:
     return f"input {path} changed" if sha256(full) != digest else None
 
 
-def book_key(root: Path, notebooks: dict[str, Path]) -> str:
+def book_key(root: Path, notebooks: dict[str, Path], pdf: bool = False) -> str:
     """Everything the compiled book depends on: book/, the executed notebooks, the briefs' front
-    matter, library, environment."""
-    digest = hashlib.sha256()
+    matter, library, environment, and whether it carries the briefs' PDFs (its pages link them)."""
+    digest = hashlib.sha256(b"pdf\0" if pdf else b"")
     for path in sorted(p for p in paths.book_sources(root).rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(root)).encode() + b"\0" + sha256(path).encode())
     for name in sorted(notebooks):
