@@ -21,6 +21,16 @@ from snapshot_helpers import shared_data
 THROUGH = "2024-06"  # the last month of the older vintages the tests record
 
 
+# What would point a test's update at another folder or through a proxy instead of the local server.
+OUTSIDE = ("BRIEFS_EXTERNAL", "BRIEFS_MIRROR", "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
+
+
+def isolate(monkeypatch) -> None:
+    """Take away the environment's series folder, mirror and proxies for one test."""
+    for var in OUTSIDE:
+        monkeypatch.delenv(var, raising=False)
+
+
 def cut(source: Path, dest: Path, snap: registry.Snapshot, through: str = THROUGH) -> tuple[str, str]:
     """Write `source` without its rows after `through` (fiscal-year totals of later years too); returns its months."""
     frame = registry.read_snapshot(source, snap)

@@ -15,6 +15,7 @@ TABLE_MIME = "application/vnd.briefs.table+json"
 CHART_MIME = "application/vnd.briefs.chart+json"
 SOURCES_MIME = "application/vnd.briefs.sources+json"
 INPUTS_MIME = "application/vnd.briefs.inputs+json"  # the data files the kernel read, with their sha256
+CHART_DESCRIBING = ("unit", "source")  # columns a chart's data carries to describe its values, not to name a point
 ABSENT = "absent"  # recorded for an optional input (an official series) that was not there
 GLUE_PREFIX = "application/papermill.record/"  # myst-nb's glue: this prefix + the MIME type of the value
 

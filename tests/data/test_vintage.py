@@ -19,7 +19,7 @@ from briefs.data.official import registry, series, vintage
 from briefs.data.official.pull import PullFailed, pull
 from briefs.errors import DataError, UsageError, exit_code
 from snapshot_helpers import http_server, make_project, replace_line, sha256, shared_data
-from vintage_helpers import THROUGH, newer_mirror, record_older
+from vintage_helpers import THROUGH, isolate, newer_mirror, record_older
 
 CBP = "cbp_sw_land_border_encounters"
 OHSS = "ohss_enforcement_monthly"
@@ -30,17 +30,7 @@ NEW_CBP = "cbp_sw_land_border_encounters_fy22_fy25dec.csv"  # the mirror's file:
 
 @pytest.fixture
 def root(tmp_path, monkeypatch):
-    for var in (
-        "BRIEFS_EXTERNAL",
-        "BRIEFS_MIRROR",
-        "http_proxy",
-        "HTTP_PROXY",
-        "https_proxy",
-        "HTTPS_PROXY",
-        "all_proxy",
-        "ALL_PROXY",
-    ):
-        monkeypatch.delenv(var, raising=False)
+    isolate(monkeypatch)
     root = make_project(tmp_path)
     record_older(root, [CBP, OHSS, SEX_AGE], renamed={CBP: OLD_CBP})
     return root

@@ -24,7 +24,7 @@ from briefs.project.paths import run_path as output_path
 from briefs.media import SOURCES_MIME
 from conftest import copy_project
 from snapshot_helpers import http_server
-from vintage_helpers import newer_mirror, record_older
+from vintage_helpers import isolate, newer_mirror, record_older
 
 OHSS = "ohss_enforcement_monthly"
 SEX_AGE = "mx_irregular_events_by_sex_age"
@@ -65,17 +65,7 @@ ledger.glue("events", int(frame["events"].sum()))"""
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    for var in (
-        "BRIEFS_EXTERNAL",
-        "BRIEFS_MIRROR",
-        "http_proxy",
-        "HTTP_PROXY",
-        "https_proxy",
-        "HTTPS_PROXY",
-        "all_proxy",
-        "ALL_PROXY",
-    ):
-        monkeypatch.delenv(var, raising=False)
+    isolate(monkeypatch)
     root = copy_project(tmp_path / "project")
     for path in (root / "notebooks").glob("*.md"):
         path.unlink()

@@ -25,47 +25,18 @@ entry for a key its page glues.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import nbformat
 
 from briefs.errors import BuildFailed
+from briefs.execute.readback import used_keys
 from briefs.media import derivation_anchor
 
 DERIVATIONS = "derivations"
 REQUIRED = "derivations_required"  # the brief opted in: Ledger(derivations=True)
 SECTION_TITLE = "How each number was computed"
 SECTION_ID = "how-each-number-was-computed"
-# Inline roles ({glue}`k`, {glue:text}`k:fmt`, {glue:md}`k`) and block directives (```{glue:md} k).
-ROLE = re.compile(r"\{glue(?::(?:any|text|md))?\}`([^`]+)`")
-DIRECTIVE = re.compile(r"^(?:```+|:::+)\{glue(?::(?:any|md|figure|math))?\}\s+(\S+)", re.M)
-
-
-def _key(target: str, role_with_format: bool) -> str | None:
-    """The glue key a role or directive names on its own page (None for another page's key)."""
-    if "::" in target:
-        return None
-    if role_with_format and ":" in target:
-        return target.rsplit(":", 1)[0]
-    return target
-
-
-def used_keys(nb: nbformat.NotebookNode) -> list[str]:
-    """The glue keys a brief's prose uses, in the order they first appear."""
-    seen: dict[str, None] = {}
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
-            continue
-        for match in ROLE.finditer(cell.source):
-            key = _key(match.group(1), match.group(0).startswith("{glue:text}"))
-            if key:
-                seen.setdefault(key, None)
-        for match in DIRECTIVE.finditer(cell.source):
-            key = _key(match.group(1), False)
-            if key:
-                seen.setdefault(key, None)
-    return list(seen)
 
 
 def claims_record(nb: nbformat.NotebookNode) -> dict | None:

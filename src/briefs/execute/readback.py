@@ -9,6 +9,7 @@ landing page, provenance, the outputs lock, `briefs diff`) reads them through he
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any, Iterator
 
 from briefs.media import CLAIMS_MIME, GLUE_PREFIX, INPUTS_MIME, SOURCES_MIME
@@ -74,3 +75,36 @@ def html_outputs(nb: Any) -> Iterator[str]:
         markup = output.get("data", {}).get("text/html")
         if markup is not None:
             yield "".join(markup) if isinstance(markup, list) else markup
+
+
+# Inline roles ({glue}`k`, {glue:text}`k:fmt`, {glue:md}`k`) and block directives (```{glue:md} k).
+ROLE = re.compile(r"\{glue(?::(?:any|text|md))?\}`([^`]+)`")
+DIRECTIVE = re.compile(r"^(?:```+|:::+)\{glue(?::(?:any|md|figure|math))?\}\s+(\S+)", re.M)
+
+
+def _key(target: str, role_with_format: bool) -> str | None:
+    """The glue key a role or directive names on its own page (None for another page's key)."""
+    if "::" in target:
+        return None
+    if role_with_format and ":" in target:
+        return target.rsplit(":", 1)[0]
+    return target
+
+
+def used_keys(nb: Any) -> list[str]:
+    """The glue keys a brief's prose pastes in (roles and directives of its Markdown cells), in the order they first appear."""
+    seen: dict[str, None] = {}
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        for match in ROLE.finditer(source):
+            key = _key(match.group(1), match.group(0).startswith("{glue:text}"))
+            if key:
+                seen.setdefault(key, None)
+        for match in DIRECTIVE.finditer(source):
+            key = _key(match.group(1), False)
+            if key:
+                seen.setdefault(key, None)
+    return list(seen)

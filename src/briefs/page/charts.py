@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from briefs.media import CHART_MIME, VL_VERSION
+from briefs.media import CHART_DESCRIBING, CHART_MIME, VL_VERSION
 from briefs.page.tables import column_label, download_link, text_html, to_csv
 
 PALETTE = ["#1f5c99", "#d9822b", "#3a8f5c", "#b8403a", "#7a5ba6", "#8c6d46", "#c2649a", "#6b6b6b"]
@@ -84,7 +84,7 @@ class Reference:
     at: dict | None = None
 
 
-CSV_EXTRA = ("reference", "unit", "source")  # columns a chart's CSV adds to its data
+CSV_EXTRA = ("reference", *CHART_DESCRIBING)  # columns a chart's CSV adds to its data
 
 
 def _csv_value(value: object) -> str:

@@ -23,7 +23,7 @@ import html
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 from urllib.parse import quote
 
 from briefs.media import ABSENT, BRIEFS_DIR, derivation_anchor
@@ -178,8 +178,13 @@ def _arrow(old: Any, new: Any) -> str:
     return f"{a} → {b}"
 
 
+def _named(values: Iterable[Any]) -> str:
+    """A data point by the values that name it, blanks left out (a reference line's empty month)."""
+    return ", ".join(shown(v) for v in values if not is_blank(v))
+
+
 def _point(row: dict, key: list[str]) -> str:
-    return ", ".join(shown(row.get(k)) for k in key if not is_blank(row.get(k)))
+    return _named(row.get(k) for k in key)
 
 
 def _fields(row: dict, key: list[str]) -> str:
@@ -299,7 +304,7 @@ def _chart_entry(c: ChartChange, brief: str, links: Links) -> Entry:
         groups: dict[tuple, list[str]] = {}
         for r in c.rows_changed:
             change = "; ".join(f"{_label(col)} {_arrow(a, b)}" for col, a, b in r.fields)
-            groups.setdefault((change,), []).append(", ".join(shown(v) for v in r.key.values() if not is_blank(v)))
+            groups.setdefault((change,), []).append(_named(r.key.values()))
         for (change,), points in groups.items():
             if len(points) == 1:
                 lines.append(Line(f"{points[0]}: {change}"))
@@ -485,7 +490,7 @@ def input_entry(c: InputChange, titles: dict[str, str], links: Links, sections: 
             n = sum(len(r.fields) for r in c.rows.changed)
             bits.append(_plural(n, "cell") + " changed")
             for r in c.rows.changed:
-                row = ", ".join(shown(v) for v in r.key.values() if not is_blank(v))
+                row = _named(r.key.values())
                 lines.append(Line(f"{row}: " + "; ".join(f"{_label(col)} {_arrow(a, b)}" for col, a, b in r.fields)))
         if c.rows.added:
             bits.append(_plural(len(c.rows.added), "row") + " added")

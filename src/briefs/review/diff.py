@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from briefs.media import CHART_DESCRIBING
 from briefs.review import formulas, words
 from briefs.review.digest import Chart, Digest, Table, collect
 from briefs.review.numbers import as_number, is_blank, same, shown
@@ -278,15 +279,13 @@ def _numeric(value: Any) -> bool:
     return False
 
 
-# Columns every chart's data carries to describe its values (page.charts), not to name a point.
-DESCRIBING = ("unit", "source")
-
-
 def chart_key(rows: Iterable[dict], columns: list[str]) -> list[str]:
     """Columns that name a data point: those holding text, but for the unit and source columns.
     A row's other columns are its values."""
     rows = list(rows)
-    return [c for c in columns if c not in DESCRIBING and any(not is_blank(r.get(c)) and not _numeric(r.get(c)) for r in rows)]
+    return [
+        c for c in columns if c not in CHART_DESCRIBING and any(not is_blank(r.get(c)) and not _numeric(r.get(c)) for r in rows)
+    ]
 
 
 def _row_id(row: dict, key: list[str]) -> tuple:

@@ -222,7 +222,7 @@ def from_notebook(nb: nbformat.NotebookNode, name: str, origin: str) -> Digest:
             if text:
                 snap.texts.append(text)
     snap.prose = prose_.paragraphs(nb.get("cells", []), snap.values)
-    snap.in_text = prose_.referenced(nb.get("cells", []))
+    snap.in_text = set(readback.used_keys(nb))
     if meta.get("headline"):
         label = str(meta.get("headline_label") or "")
         for key, value in snap.values.items():

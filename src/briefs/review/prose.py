@@ -60,19 +60,6 @@ def plain(markdown: str) -> str:
     return " ".join(text.split())
 
 
-def referenced(cells: list[dict]) -> set[str]:
-    """The glue keys the Markdown cells paste into the page (inline roles and glued blocks)."""
-    keys: set[str] = set()
-    for cell in cells:
-        if cell.get("cell_type") != "markdown":
-            continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
-        keys.update(_ROLE.findall(source))
-        keys.update(m.group(2) for line in source.splitlines() if (m := _BLOCK.match(line.strip())))
-    return keys
-
-
 def paragraphs(cells: list[dict], values: dict[str, Any]) -> list[Paragraph]:
     """Every paragraph of the Markdown cells, glued values in place, in page order."""
     out: list[Paragraph] = []
