@@ -20,6 +20,9 @@ ABSENT = "absent"  # recorded for an optional input (an official series) that wa
 GLUE_PREFIX = "application/papermill.record/"  # myst-nb's glue: this prefix + the MIME type of the value
 
 BRIEF_ENV = "BRIEFS_BRIEF"  # the running brief's name, set by execute.run for its kernel (page.context reads it)
+# The keys of the data files validated before the brief's kernel starts (execute.run.preflight), so the
+# kernel does not validate them again (data.package reads it).
+VALIDATED_ENV = "BRIEFS_VALIDATED"
 
 VL_VERSION = "6.4"  # the Vega-Lite minor version Altair 6 targets; vl-convert bundles it
 

@@ -5,6 +5,7 @@ gone when the next one starts; a brief can ask for a kernel of its own."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,28 @@ def test_a_changed_environment_gets_a_new_kernel(root, tmp_path, monkeypatch):
     monkeypatch.setenv("BRIEFS_SOMETHING_NEW", "1")
     run(root, "pid", tmp_path)
     assert warm.current() is not before and warm.current().uses == 1
+
+
+def test_the_started_kernel_serves_the_first_brief_and_outlives_a_data_edit(root, tmp_path):
+    """A pool's worker starts its kernel before its first brief; the data files validated before each
+    brief (which change whenever a data file is edited, as in `briefs preview`) reach the kernel
+    with the brief's reset, and cost no new kernel."""
+    from briefs.execute.run import ensure_kernel
+    from briefs.media import VALIDATED_ENV
+
+    warm.shutdown_all()
+    warm.prestart(ensure_kernel(), root)
+    started = warm.current()
+    first = printed(run(root, "pid", tmp_path / "one"))
+    assert warm.current() is started and first == str(started.km.provisioner.process.pid)
+    data = root / "data" / "inm_returns_by_sex.csv"
+    text = data.read_text(encoding="utf-8")
+    validated = os.environ.get(VALIDATED_ENV)
+    try:
+        data.write_text(text.replace("Men,2150", "Men,2151", 1), encoding="utf-8")
+        assert data.read_text(encoding="utf-8") != text
+        second = printed(run(root, "pid", tmp_path / "two"))
+        assert os.environ.get(VALIDATED_ENV) != validated, "the edited file was not validated again"
+    finally:
+        data.write_text(text, encoding="utf-8")
+    assert warm.current() is started and second == first and started.uses == 2

@@ -30,7 +30,7 @@ from briefs.data import descriptor as shape
 from briefs.data import fastcheck, inwords, units, userpaths
 from briefs.errors import DataError
 from briefs.files import sha256
-from briefs.media import ABSENT
+from briefs.media import ABSENT, VALIDATED_ENV
 from briefs.project.paths import default_package
 
 FIGURES_SCHEMA = "schemas/figures.json"
@@ -50,7 +50,6 @@ def record_input(path: str | os.PathLike, digest: str | None = None) -> str:
 # Validation runs once per run: the process that starts a brief's kernel validates every resource
 # first (`execute.run.preflight`) and passes the keys of what passed in this variable, so the
 # kernel, reading the same bytes under the same schema with the same code, does not do it again.
-VALIDATED_ENV = "BRIEFS_VALIDATED"
 VALIDATED: set[str] = set()
 
 

@@ -28,7 +28,7 @@ import nbformat
 from briefs import atomic
 from briefs.project import catalog
 from briefs.execute import cache, completion, downloads, limits, readback, warm, window_guard
-from briefs.media import BRIEF_ENV
+from briefs.media import BRIEF_ENV, VALIDATED_ENV
 from briefs.errors import BriefFailed, ClaimContradicted, DataError, UsageError
 from briefs.project import buildlock, paths
 from briefs.project.paths import default_package, project_root
@@ -198,7 +198,7 @@ def preflight(declared: dict[str, dict], params: dict[str, Any], root: Path):
             pkg.table(name)
         _PASSED[seen] = pkg
         # The kernel this process starts inherits the keys of what passed, and does not validate it again.
-        os.environ[package.VALIDATED_ENV] = " ".join(sorted(package.VALIDATED))
+        os.environ[VALIDATED_ENV] = " ".join(sorted(package.VALIDATED))
     return _PASSED[seen]
 
 

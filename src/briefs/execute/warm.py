@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from briefs.media import BRIEF_ENV
+from briefs.media import BRIEF_ENV, VALIDATED_ENV
 
 # What briefs import, imported once per kernel. Only modules whose import changes nothing
 # outside themselves: `briefs.page.charts` registers and enables the book's Altair theme as
@@ -52,8 +52,10 @@ briefs.execute.kernelstate.snapshot()
 """
 RESTORE = "__import__('briefs.execute.kernelstate').execute.kernelstate.restore({env!r})"
 START_TIMEOUT = 300  # seconds for the kernel to start and make its imports, on a busy machine (as run.run_brief)
-# Set per brief by the reset rather than inherited at the kernel's start, so not part of `identity`.
-PER_BRIEF_ENV = (BRIEF_ENV,)
+# Set per brief by the reset rather than inherited at the kernel's start, so not part of `identity`:
+# the running brief's name, and the data files validated before it runs (which grow, or change with
+# every edit of a data file, and must not cost the next brief a new kernel).
+PER_BRIEF_ENV = (BRIEF_ENV, VALIDATED_ENV)
 
 
 class WarmKernelFailed(RuntimeError):
