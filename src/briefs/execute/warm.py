@@ -36,20 +36,23 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from briefs.media import BRIEF_ENV, VALIDATED_ENV
+from briefs.media import BRIEF_ENV, VALIDATED_ENV, VL_VERSION
 
 # What briefs import, imported once per kernel. Only modules whose import changes nothing
 # outside themselves: `briefs.page.charts` registers and enables the book's Altair theme as
 # it is imported, so it is left out and imported afresh by every brief that uses it (cheaply:
-# Altair itself is loaded), as in a fresh kernel.
+# Altair itself is loaded), as in a fresh kernel. vl-convert starts its JavaScript engine on its
+# first conversion (about half a second), which the first brief with a chart would otherwise
+# pay: an empty chart is drawn once here, and nothing of it is kept.
 PRELOAD = """\
 import pandas, numpy, altair, vl_convert
+vl_convert.vegalite_to_svg({{"mark": "point", "data": {{"values": []}}}}, vl_version={vl!r})
 import IPython.display
 import briefs.errors, briefs.data.package, briefs.data.official.series, briefs.data.official.ohss
 import briefs.page.claims, briefs.page.tables, briefs.page.sources, briefs.page.seriescheck, briefs.page.compare
 import briefs.execute.kernelstate
 briefs.execute.kernelstate.snapshot()
-"""
+""".format(vl=VL_VERSION)
 RESTORE = "__import__('briefs.execute.kernelstate').execute.kernelstate.restore({env!r})"
 START_TIMEOUT = 300  # seconds for the kernel to start and make its imports, on a busy machine (as run.run_brief)
 # Set per brief by the reset rather than inherited at the kernel's start, so not part of `identity`:
