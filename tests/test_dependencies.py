@@ -113,3 +113,14 @@ def test_an_undeclared_or_misplaced_import_is_named():
         "b.py: imports playwright (playwright) at module level, not in the dependencies of pyproject.toml",
         "e.py: imports no_such_module_anywhere, which no installed distribution provides",
     ]
+
+
+def test_the_search_index_is_stemmed_by_the_c_stemmer():
+    """PyStemmer is declared only for speed: Sphinx's English search index stems every word of the
+    book through snowballstemmer, which takes PyStemmer's C stemmers when they are installed (the
+    same Snowball algorithms, so the same index) and its own pure-Python ones otherwise."""
+    import snowballstemmer
+    import Stemmer
+
+    assert snowballstemmer.stemmer is Stemmer.Stemmer
+    assert snowballstemmer.stemmer("porter").stemWord("returns") == "return"
