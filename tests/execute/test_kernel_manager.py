@@ -1,15 +1,18 @@
-"""A brief's kernel is shut down without a SIGINT, so a run that succeeded logs no kernel error."""
+"""A brief's kernel is shut down without a SIGINT, so a run that succeeded logs no kernel error; it
+talks over sockets of its own, which a kernel started at the same moment elsewhere cannot take."""
 
 from __future__ import annotations
 
 import asyncio
+import glob
+import os
 import concurrent.futures
 import signal
 
 import pytest
 
 from briefs.execute import kernel_manager
-from briefs.execute.kernel_manager import QuietShutdownKernelManager
+from briefs.execute.kernel_manager import BriefKernelManager
 
 
 class _Process:
@@ -24,8 +27,8 @@ class _Process:
         self.sent.append(signum)
 
 
-def _manager() -> tuple[QuietShutdownKernelManager, _Process]:
-    manager = QuietShutdownKernelManager(kernel_name="python3")
+def _manager() -> tuple[BriefKernelManager, _Process]:
+    manager = BriefKernelManager(kernel_name="python3")
     process = _Process()
     manager.provisioner = process
     return manager, process
@@ -73,5 +76,38 @@ def test_runs_hand_papermill_this_manager(project, monkeypatch):
         run_brief("imumi-factsheet", root=project, output=project / "out.ipynb")
     module, _, name = seen["kernel_manager_class"].rpartition(".")
     assert seen["kernel_manager_class"] == kernel_manager.NAME
-    assert getattr(importlib.import_module(module), name) is QuietShutdownKernelManager
-    assert isinstance(seen["km"], QuietShutdownKernelManager)  # the warm kernel's manager shuts down quietly too
+    assert getattr(importlib.import_module(module), name) is BriefKernelManager
+    assert isinstance(seen["km"], BriefKernelManager)  # the warm kernel's manager shuts down quietly too
+
+
+def test_each_kernel_gets_sockets_no_other_kernel_can_take():
+    """Unix sockets named after each manager's own connection file, never a TCP port picked and
+    let go (which another process can bind first) nor a name relative to the working directory."""
+    one, two = BriefKernelManager(kernel_name="python3"), BriefKernelManager(kernel_name="python3")
+    assert one.transport == two.transport == "ipc"
+    assert os.path.isabs(one.ip) and os.path.isabs(two.ip) and one.ip != two.ip
+    assert one.ip == os.path.splitext(one.connection_file)[0] + "-ipc"
+    assert BriefKernelManager(kernel_name="python3", transport="tcp").transport == "tcp"  # asked for, still honoured
+
+
+@pytest.mark.slow  # starts kernels
+def test_kernels_started_side_by_side_answer_and_leave_no_socket_behind():
+    from jupyter_core.utils import run_sync
+
+    started = []
+    try:
+        for _ in range(3):
+            km = BriefKernelManager(kernel_name="python3")
+            run_sync(km.start_kernel)(extra_arguments=["--log-level=ERROR"])
+            kc = km.blocking_client()
+            kc.start_channels()
+            started.append((km, kc))
+        for km, kc in started:
+            kc.wait_for_ready(timeout=60)
+            assert kc.execute_interactive("x = 1", timeout=60)["content"]["status"] == "ok"
+    finally:
+        for km, kc in started:
+            kc.stop_channels()
+            run_sync(km.shutdown_kernel)(now=True)
+    for km, _ in started:
+        assert not glob.glob(km.ip + "*") and not os.path.exists(km.connection_file)

@@ -174,13 +174,19 @@ def test_a_changed_environment_gets_a_new_kernel(root, tmp_path, monkeypatch):
     assert warm.current() is not before and warm.current().uses == 1
 
 
-def test_the_started_kernel_serves_the_first_brief_and_outlives_a_data_edit(root, tmp_path):
+def test_the_started_kernel_serves_the_first_brief_and_outlives_a_data_edit(root, tmp_path, monkeypatch):
     """A pool's worker starts its kernel before its first brief; the data files validated before each
     brief (which change whenever a data file is edited, as in `briefs preview`) reach the kernel
     with the brief's reset, and cost no new kernel."""
+    from briefs.data import package
+    from briefs.execute import run as runner
     from briefs.execute.run import ensure_kernel
     from briefs.media import VALIDATED_ENV
 
+    # Nothing validated yet in this process (another test may have validated the edited bytes already).
+    monkeypatch.setattr(package, "VALIDATED", set())
+    monkeypatch.setattr(runner, "_PASSED", {})
+    monkeypatch.delenv(VALIDATED_ENV, raising=False)
     warm.shutdown_all()
     warm.prestart(ensure_kernel(), root)
     started = warm.current()

@@ -1,25 +1,50 @@
-"""The kernel manager papermill uses for a brief: one that shuts an idle kernel down without a SIGINT.
+"""The kernel manager a brief's kernel runs under (papermill's for a fresh kernel, execute.warm's
+for a warm one): a quiet shutdown, and sockets no other kernel can take.
 
-jupyter_client's `shutdown_kernel` interrupts a kernel (SIGINT) before asking it to shut
-down, in case it is still running code. A brief's kernel is shut down only after its last
-cell has finished, so there is nothing to interrupt; but when the signal lands while the
-kernel is handling a message, ipykernel logs `[IPKernelApp] ERROR | KeyboardInterrupt
-caught in kernel.` on the run's stderr, an error in the log of a run that succeeded (seen
-in about one run in ten on a loaded machine). Here the shutdown asks politely and, as
-before, falls back to SIGTERM and SIGKILL if the kernel does not exit in time
-(`finish_shutdown`). An interrupt asked for at any other time is sent as usual.
+Quiet shutdown. jupyter_client's `shutdown_kernel` interrupts a kernel (SIGINT) before asking
+it to shut down, in case it is still running code. A brief's kernel is shut down only after
+its last cell has finished, so there is nothing to interrupt; but when the signal lands while
+the kernel is handling a message, ipykernel logs `[IPKernelApp] ERROR | KeyboardInterrupt
+caught in kernel.` on the run's stderr, an error in the log of a run that succeeded (seen in
+about one run in ten on a loaded machine). Here the shutdown asks politely and, as before,
+falls back to SIGTERM and SIGKILL if the kernel does not exit in time (`finish_shutdown`). An
+interrupt asked for at any other time is sent as usual.
+
+Private sockets. Over TCP, jupyter_client picks five free ports, lets them go, and the kernel
+binds them a moment later: a kernel started meanwhile by another process (a pool's other
+worker, another build, a parallel test) can take one first, and the kernel dies with
+`ZMQError: Address already in use` (papermill#511). On POSIX the kernel
+talks over Unix sockets instead (`transport = "ipc"`), named after its own connection file,
+which is unique: no other kernel can hold them. Connection file and sockets are removed when
+the kernel shuts down, as jupyter_client does for its own.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
+import uuid
+
 from jupyter_client.manager import AsyncKernelManager
 
+PRIVATE_SOCKETS = os.name == "posix"
 
-class QuietShutdownKernelManager(AsyncKernelManager):
+
+class BriefKernelManager(AsyncKernelManager):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if PRIVATE_SOCKETS and "transport" not in kwargs:
+            self.transport = "ipc"
+            if not self.connection_file:
+                # The sockets are named after it (`ip` defaults to its name + "-ipc"), so it is named
+                # before anything reads `ip`, in the folder jupyter_client would have written it to.
+                name = f"briefs-kernel-{uuid.uuid4().hex}.json"
+                self.connection_file = os.path.join(tempfile.gettempdir(), name)
+
     async def _async_interrupt_kernel(self) -> None:
         if self.shutting_down:  # set by shutdown_kernel before it interrupts
             return
         await super()._async_interrupt_kernel()
 
 
-NAME = f"{__name__}.{QuietShutdownKernelManager.__name__}"  # as nbclient's kernel_manager_class takes it
+NAME = f"{__name__}.{BriefKernelManager.__name__}"  # as nbclient's kernel_manager_class takes it

@@ -339,7 +339,7 @@ def run_brief(
     from papermill.exceptions import PapermillExecutionError
 
     from briefs.execute import engine
-    from briefs.execute.kernel_manager import NAME as QUIET_SHUTDOWN
+    from briefs.execute.kernel_manager import NAME as BRIEF_KERNEL_MANAGER
 
     root = root or project_root()
     brief = catalog.get(name, root)
@@ -382,7 +382,7 @@ def run_brief(
                 km=kernel.manager(ensure_kernel()),  # a warm kernel; None: a fresh one, started as below
                 # The kernel's own log (a warning about TCP transport on every start) is noise to authors.
                 extra_arguments=["--log-level=ERROR"],
-                kernel_manager_class=QUIET_SHUTDOWN,  # no SIGINT to an idle kernel: a clean log
+                kernel_manager_class=BRIEF_KERNEL_MANAGER,  # no SIGINT to an idle kernel, sockets of its own
                 cwd=str(root),
                 progress_bar=False,
                 start_timeout=300,  # a loaded machine (CI, many builds at once) can take long to start a kernel

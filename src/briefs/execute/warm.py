@@ -86,10 +86,10 @@ def identity(kernel_name: str, root: Path) -> str:
 
 
 def _manager_class():
-    # The quiet shutdown of a fresh brief's kernel (execute.kernel_manager): no SIGINT to an idle kernel.
-    from briefs.execute.kernel_manager import QuietShutdownKernelManager
+    # As a fresh brief's kernel (execute.kernel_manager): no SIGINT to an idle kernel, sockets of its own.
+    from briefs.execute.kernel_manager import BriefKernelManager
 
-    class Manager(QuietShutdownKernelManager):
+    class Manager(BriefKernelManager):
         """Remembers the clients it hands out (papermill makes one per notebook and leaves it
         connected when the kernel is not its own), so they can be closed after each brief."""
 
