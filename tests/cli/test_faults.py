@@ -363,6 +363,7 @@ def test_a_run_with_other_parameters_is_never_published(mini, monkeypatch, capsy
     assert f"-> {variant[0]} (not published: parameters other than the brief's own: label=custom-label)" in " ".join(err.split())
     assert snapshot(root) == before, "a run with other parameters changes neither build/runs nor the book"
     assert main(["build", "--no-run", "--no-pdf"]) == 0  # a build never publishes it
+    assert "book unchanged, not recompiled" in capsys.readouterr().err
     assert snapshot(root) == before
 
     # A notebook that is not the run its record describes is never published, even with --no-run.
