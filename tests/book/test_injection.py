@@ -125,7 +125,7 @@ def page(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("injection") / "project")
     data = hostile_data(root)
     # The hostile package is the brief's own default here: only a run with the brief's own
-    # parameters is published (a run with others goes to build/custom and never reaches the book).
+    # parameters is published (a run with others goes to build/variants and never reaches the book).
     brief = root / "notebooks" / f"{BRIEF}.md"
     text = brief.read_text(encoding="utf-8")
     assert 'data_package = ""' in text

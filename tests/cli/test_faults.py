@@ -29,6 +29,7 @@ from briefs import atomic
 from briefs.publish import editions
 from briefs.book.build import build_book
 from briefs.execute import cache
+from briefs.execute.variants import set_id
 from briefs.cli.main import main
 from conftest import slow_fixture
 from trees import tree_digest
@@ -356,13 +357,17 @@ def test_a_run_with_other_parameters_is_never_published(mini, monkeypatch, capsy
 
     assert main(["run", "alpha", "-p", "label", "custom-label"]) == 0
     err = capsys.readouterr().err
-    custom = sorted((root / "build" / "custom" / "alpha").glob("*.ipynb"))
-    assert len(custom) == 1 and "custom-label reads" in custom[0].read_text()
-    assert f"-> {custom[0]} (not published: parameters other than the brief's own)" in " ".join(err.split())
-    assert snapshot(root) == before, "a custom run changes neither build/runs nor the book"
+    variant = sorted((root / "build" / "variants").glob("alpha@*.ipynb"))
+    assert len(variant) == 1 and "custom-label reads" in variant[0].read_text()
+    assert variant[0].name == f"alpha@{set_id({'label': 'custom-label'})}.ipynb"
+    assert f"-> {variant[0]} (not published: parameters other than the brief's own: label=custom-label)" in " ".join(err.split())
+    assert snapshot(root) == before, "a run with other parameters changes neither build/runs nor the book"
+    assert main(["build", "--no-run", "--no-pdf"]) == 0  # a build never publishes it
+    assert "book unchanged, not recompiled" in capsys.readouterr().err
+    assert snapshot(root) == before
 
     # A notebook that is not the run its record describes is never published, even with --no-run.
-    shutil.copyfile(custom[0], published)
+    shutil.copyfile(variant[0], published)
     try:
         assert main(["build", "--no-run", "--no-pdf"]) == 1
         assert capsys.readouterr().err == (

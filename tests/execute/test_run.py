@@ -12,6 +12,7 @@ import pytest
 from briefs.errors import BriefFailed, ClaimContradicted, DataError, UsageError
 from briefs.execute import readback
 from briefs.execute.run import run_brief
+from briefs.execute.variants import set_id
 from briefs.media import SOURCES_MIME
 from conftest import slow_fixture
 
@@ -116,7 +117,10 @@ def test_strict_run_fails_naming_the_contradicted_claim(default_run, tmp_path):
     ):
         run_brief(BRIEF, {"data_package": str(data)}, root=root, strict=True)
     assert result.notebook.read_bytes() == before, "a failed run must not replace the published notebook"
-    assert (root / "build" / "failed" / f"{BRIEF}.ipynb").exists()
+    # The run with other parameters is the variant NAME@SET: its failed notebook is kept under that name.
+    run_id = f"{BRIEF}@{set_id({'data_package': str(data), 'strict': True})}"
+    assert (root / "build" / "failed" / f"{run_id}.ipynb").exists()
+    assert not (root / "build" / "variants" / f"{run_id}.ipynb").exists()
 
 
 def test_bad_data_stops_the_run_with_file_row_and_column(default_run, tmp_path):

@@ -19,50 +19,64 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_sweep(args: argparse.Namespace) -> int:
-    from briefs.execute.run import parse_cli_parameters
-    from briefs.execute.sweep import expand, run_sweep
-
-    if args.output:
-        from briefs.errors import UsageError
-
-        raise UsageError("--output names one notebook; a sweep writes one per parameter set into build/variants/")
-    sets = expand(parse_cli_parameters(args.parameter), args.sweep)
-    with BuildDisplay() as display:
-        result = run_sweep(args.name, sets, strict=args.strict, workers=args.workers, scheduler=args.scheduler, progress=display)
-    for ident, params in result.parameters.items():
-        shown = ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
-        if ident in result.failures:
-            console.print(f"  [red]{escape(ident)}[/red] ({escape(shown)}): {escape(result.failures[ident])}", soft_wrap=True)
-        else:
-            console.print(f"  [green]{escape(ident)}[/green] ({escape(shown)})")
-    return 1 if result.failures else 0
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    from briefs.execute.run import parse_cli_parameters, run_brief
-
-    if args.sweep:
-        return cmd_sweep(args)
-
-    from briefs.cli.console import progress
-
-    params = parse_cli_parameters(args.parameter)
-    with console.status(f"running {escape(args.name)}"):
-        result = run_brief(
-            args.name, params, strict=args.strict, output=Path(args.output) if args.output else None, progress=progress
-        )
+def _summary(label: str, result, where: str = "") -> None:
+    """One line per run: its claims, how many are contradicted, where it went; then each contradicted claim."""
     bad = result.contradicted
-    where = "" if result.published or args.output else " (not published: parameters other than the brief's own)"
     console.print(
-        f"[green]{escape(args.name)}[/green]: {len(result.claims)} claims, {len(bad)} contradicted -> "
-        f"{escape(str(result.notebook))}{where}",
+        f"[green]{escape(label)}[/green]: {len(result.claims)} claims, {len(bad)} contradicted -> "
+        f"{escape(str(result.notebook))}{escape(where)}",
         soft_wrap=True,
     )
     for claim in bad:
         console.print(
             f"  [red]contradicted[/red] {escape(claim['id'])}: computed {escape(claim['text'])}, {escape(claim['rule'])}"
         )
+
+
+def cmd_variants(args: argparse.Namespace) -> int:
+    """`briefs run NAME` with -p, --strict or --sweep: each run brought up to date (execute.sweep)."""
+    from briefs.execute.run import parse_cli_parameters
+    from briefs.execute.sweep import expand, run_sweep
+
+    if args.output and args.sweep:
+        from briefs.errors import UsageError
+
+        raise UsageError("--output names one notebook; a sweep writes one per parameter set into build/variants/")
+    sets = expand(parse_cli_parameters(args.parameter), args.sweep)
+    with BuildDisplay() as display:
+        result = run_sweep(args.name, sets, strict=args.strict, workers=args.workers, scheduler=args.scheduler, progress=display)
+    if not args.sweep and result.failures:  # one run: its failure is the command's, with its own exit status
+        from briefs.errors import BriefFailed, BriefsError
+
+        run_id, reason = next(iter(result.failures.items()))
+        error = result.errors.get(run_id)
+        raise error if isinstance(error, BriefsError) else BriefFailed(reason)
+    for run_id, params in result.parameters.items():
+        shown = ", ".join(f"{k}={v}" for k, v in params.items())
+        if run_id in result.failures:
+            console.print(f"  [red]{escape(run_id)}[/red] ({escape(shown)}): {escape(result.failures[run_id])}", soft_wrap=True)
+        else:
+            _summary(
+                run_id,
+                result.outcome(run_id),
+                f" (not published: parameters other than the brief's own: {shown})" if params else "",
+            )
+    return 1 if result.failures else 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if args.sweep or ((args.parameter or args.strict) and not args.output):
+        return cmd_variants(args)
+
+    from briefs.cli.console import progress
+    from briefs.execute.run import parse_cli_parameters, run_brief
+
+    params = parse_cli_parameters(args.parameter)
+    with console.status(f"running {escape(args.name)}"):
+        result = run_brief(
+            args.name, params, strict=args.strict, output=Path(args.output) if args.output else None, progress=progress
+        )
+    _summary(args.name, result)
     return 0
 
 
@@ -124,15 +138,18 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "run",
         help="execute one brief with papermill",
-        description="Execute one brief with papermill into build/runs/NAME.ipynb. A run with parameters other "
-        "than the brief's own goes to build/custom/NAME/ instead and is never published.",
+        description="Execute one brief with papermill into build/runs/NAME.ipynb, the page the book shows. A run "
+        "with parameters other than the brief's own (-p, --strict, --sweep) is the variant NAME@SET instead: "
+        "build/variants/NAME@SET.ipynb, named in build/variants/index.json and never published, where SET "
+        "is a hash of the parameters that differ from the brief's defaults; it runs again only when its "
+        "inputs change.",
     )
     p.add_argument("name", help="the brief's name (see `briefs list`)")
     p.add_argument(
         "-p", "--parameter", nargs=2, action="append", metavar=("KEY", "VALUE"), help="set a parameter of the brief (repeatable)"
     )
     p.add_argument("--strict", action="store_true", help="fail if any claim is contradicted")
-    p.add_argument("-o", "--output", help="write the executed notebook here instead")
+    p.add_argument("-o", "--output", help="write the executed notebook here instead (always run; nothing recorded)")
     p.add_argument(
         "--sweep",
         action="append",
@@ -142,7 +159,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("-j", "--workers", type=int, default=None, help="runs of a sweep at once (default: one per core)")
     p.add_argument(
-        "--scheduler", metavar="ADDRESS", help="run a sweep on the Dask scheduler at ADDRESS (workers need no shared disk)"
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the variants on the Dask scheduler at ADDRESS (workers need no shared disk)",
     )
     p.set_defaults(func=cmd_run)
 

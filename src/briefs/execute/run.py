@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -27,7 +26,7 @@ import nbformat
 
 from briefs import atomic
 from briefs.project import catalog
-from briefs.execute import cache, completion, downloads, limits, readback, warm, window_guard
+from briefs.execute import cache, completion, downloads, limits, readback, variants, warm, window_guard
 from briefs.media import BRIEF_ENV, VALIDATED_ENV
 from briefs.errors import BriefFailed, ClaimContradicted, DataError, UsageError
 from briefs.project import buildlock, paths
@@ -42,7 +41,7 @@ class RunResult:
     notebook: Path
     parameters: dict[str, Any]
     claims: list[dict] = field(default_factory=list)
-    published: bool = True  # False for a run with other parameters (build/custom) or into another file
+    published: bool = True  # False for a run with other parameters (build/variants) or into another file
 
     @property
     def contradicted(self) -> list[dict]:
@@ -288,26 +287,6 @@ def check_output(output: Path, name: str) -> Path:
     return output
 
 
-def _defaults(declared: dict[str, dict]) -> dict[str, Any]:
-    out = {}
-    for key, spec in declared.items():
-        try:
-            out[key] = ast.literal_eval(spec.get("default", ""))
-        except (ValueError, SyntaxError):
-            out[key] = object()  # never equal to a given value
-    return out
-
-
-def custom_parameters(declared: dict[str, dict], params: dict[str, Any]) -> dict[str, Any]:
-    """The given parameters that differ from the brief's own defaults (empty: this is the published run)."""
-    defaults = _defaults(declared)
-    return {k: v for k, v in params.items() if k not in defaults or defaults[k] != v or type(defaults[k]) is not type(v)}
-
-
-def _digest(params: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-
 def _keep_failed(executed: Path, failed: Path) -> None:
     if executed.exists():
         atomic.write_bytes(failed, executed.read_bytes())
@@ -327,8 +306,12 @@ def run_brief(
     """Execute a brief; on success atomically replace its executed notebook, else raise and keep the old one.
 
     Only a run with the brief's own parameters is published (build/runs/NAME.ipynb, with its
-    cache record); a run with other parameters goes to build/custom/NAME/, where no build looks.
-    A failed run's notebook goes to `failed` (default build/failed/NAME.ipynb). A run stops
+    cache record). A run with other parameters is the variant NAME@SET (see execute.variants):
+    it runs with the parameters that differ from the brief's defaults only, into
+    build/variants/NAME@SET.ipynb, with its own cache record and its line in
+    build/variants/index.json, where no build looks. `output`: write exactly there instead, with
+    the parameters as given, and record nothing. A failed run's notebook goes to `failed`
+    (default build/failed/ID.ipynb, ID being NAME or NAME@SET). A run stops
     early (and fails) at the brief's time limit or output cap (`limits`), and one that ends
     early however it ends (`sys.exit()`, a dead kernel) is a failed run too (`completion`).
     `lock`: hold the build lock while publishing (the scheduler's workers run under their
@@ -361,14 +344,12 @@ def run_brief(
         params = check_parameters(name, declared, given)
         pkg = preflight(declared, params, root)
         window_guard.check(brief.path, declared, params, pkg)
-        custom = custom_parameters(declared, params)
         if output is not None:
-            target = output
-        elif custom:
-            target = paths.custom_run_path(name, _digest(custom), root)
+            run_id, target = name, output
         else:
-            target = paths.run_path(name, root)
-        failed = failed or paths.failed_path(name, root)
+            params = variants.differing(declared, params)  # one id, one set of bytes, however they were given
+            run_id, target = variants.ident(name, params), variants.home(name, params, root)
+        failed = failed or paths.failed_path(run_id, root)
         executed = Path(tmpdir) / f"{name}.out.ipynb"
         before = os.environ.get(BRIEF_ENV)
         os.environ[BRIEF_ENV] = name  # the kernel inherits it: the brief learns its own name (briefs.page.context)
@@ -430,12 +411,14 @@ def run_brief(
             raise BriefFailed(f"{name}: {stopped}")
         result_nb = normalize(result_nb, params, root)
     downloads.check_unique(result_nb, name)  # before it replaces the last good run
-    published = output is None and not custom
+    published = output is None and not params
     inside = target.resolve().is_relative_to(paths.build_dir(root).resolve())
     with buildlock.hold(root, progress) if lock and inside else contextlib.nullcontext():
         _write_atomic(result_nb, target, root)
-        if published:
-            cache.save(name, root, cache.key(brief.path, {}), target)
+        if output is None:
+            cache.save(run_id, root, cache.key(brief.path, params), target)
+            if params:
+                variants.record(root, name, {run_id: params})
     ledger = readback.claims(result_nb) or {}
     return RunResult(brief=name, notebook=target, parameters=params, claims=ledger.get("claims", []), published=published)
 

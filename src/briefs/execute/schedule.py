@@ -131,8 +131,10 @@ def run_jobs(
     progress: Progress | None = None,
     cached: bool = True,
     strict: bool = False,
+    errors: dict[str, BaseException] | None = None,
 ) -> tuple[list[RunResult], dict[str, str], list[str]]:
-    """`run_briefs` for any runs: each job's cache record and outputs are its own (keyed by its id)."""
+    """`run_briefs` for any runs: each job's cache record and outputs are its own (keyed by its id).
+    `errors`: filled with each failure's exception, for a caller that raises it (`briefs run -p`)."""
     say = progress or (lambda item, state: None)
     runs: list[RunResult] = []
     failures: dict[str, str] = {}
@@ -162,6 +164,8 @@ def run_jobs(
                 cache.invalidate(job.id, root)
                 prosepatch.forget(job.id, root)
             failures[job.id] = str(outcome) if isinstance(outcome, BriefsError) else f"{job.id}: {outcome!r}"
+            if errors is not None:
+                errors[job.id] = outcome
             say(job.id, f"failed: {failures[job.id]}")
             return
         runs.append(outcome)

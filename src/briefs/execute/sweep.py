@@ -1,35 +1,32 @@
-"""One brief over several parameter sets in one go, each result kept and addressable.
+"""A brief over several parameter sets in one go, each result kept and addressable.
 
 `briefs run NAME --sweep start=2023-06-01,2023-07-01 --sweep end=...` runs the brief once per
-combination of the listed values (with any `-p` values in every run). Each run is named
-NAME@SET, where SET is the first 12 hex digits of the SHA-256 of its parameters as canonical
-JSON: its executed notebook is `build/variants/NAME@SET.ipynb`, its cache record is its own
-(so two parameter sets, or two vintages of the data behind a `data_package` parameter, never
-overwrite each other and each runs again only when its own inputs change), and
-`build/variants/index.json` says which parameters each one had. The brief's default run,
-`build/runs/NAME.ipynb`, the one the book shows, is left alone.
+combination of the listed values (with any `-p` values in every run); `briefs run NAME -p ...`
+is a sweep of one combination. Each combination is checked and reduced to the parameters that
+differ from the brief's defaults (execute.variants): combinations that reduce to the same are
+one run; one that reduces to nothing is the published run, `build/runs/NAME.ipynb`, kept up to
+date as a build keeps it; any other is the variant NAME@SET, whose executed notebook is
+`build/variants/NAME@SET.ipynb`, whose cache record is its own (so two parameter sets, or two
+vintages of the data behind a `data_package` parameter, never overwrite each other and each
+runs again only when its own inputs change), and whose parameters `build/variants/index.json`
+names. A run made one way is found up to date the other way: a `-p` run and a one-value
+`--sweep` of the same value share the run and its cache record.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 import tempfile
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefs import atomic
 from briefs.errors import UsageError
-from briefs.execute.run import RunResult, check_parameters, parameters_of
+from briefs.execute import readback, variants, window_guard
+from briefs.execute.run import RunResult, check_parameters, parameters_of, preflight
 from briefs.execute.schedule import Job, Progress, run_jobs
 from briefs.project import buildlock, catalog, paths
-
-
-def set_id(parameters: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(parameters, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 
 def expand(fixed: dict[str, Any], sweeps: list[str]) -> list[dict[str, Any]]:
@@ -48,14 +45,30 @@ def expand(fixed: dict[str, Any], sweeps: list[str]) -> list[dict[str, Any]]:
 
 @dataclass
 class SweepResult:
-    runs: dict[str, RunResult] = field(default_factory=dict)  # by NAME@SET
+    brief: str = ""
+    runs: dict[str, RunResult] = field(default_factory=dict)  # by id (NAME or NAME@SET): those that ran
     failures: dict[str, str] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)
-    parameters: dict[str, dict] = field(default_factory=dict)
+    parameters: dict[str, dict] = field(default_factory=dict)  # by id: the parameters that differ from the defaults
+    notebooks: dict[str, Path] = field(default_factory=dict)  # by id: where its executed notebook lives
+    errors: dict[str, BaseException] = field(default_factory=dict)  # by id: why it failed
 
     @property
     def ok(self) -> bool:
         return not self.failures
+
+    def outcome(self, run_id: str) -> RunResult | None:
+        """The run's result, as it ran or (up to date, not re-run) as its notebook records it; None if it failed."""
+        if run_id in self.runs:
+            return self.runs[run_id]
+        if run_id in self.failures:
+            return None
+        import nbformat
+
+        notebook = self.notebooks[run_id]
+        ledger = readback.claims(nbformat.read(notebook, as_version=4)) or {}
+        parameters = self.parameters[run_id]
+        return RunResult(self.brief, notebook, parameters, ledger.get("claims", []), published=not parameters)
 
 
 def run_sweep(
@@ -70,37 +83,44 @@ def run_sweep(
     progress: Progress | None = None,
     strict: bool = False,
 ) -> SweepResult:
-    """Run the brief once per parameter set (those whose inputs changed), on the one scheduler."""
+    """Bring the brief's run for each parameter set up to date (those whose inputs changed run), on the one scheduler.
+
+    Every set is checked first, names, types, its data package and its window, as a single run
+    checks them: bad input stops here with one line, before anything runs or is written.
+    `strict`: `strict` is true in every set that does not set it (`briefs run --strict`).
+    """
     root = root or paths.project_root()
     brief = catalog.get(name, root)
-    with tempfile.TemporaryDirectory(prefix=f"briefs-{name}-") as tmp:  # bad parameters stop here, before any run
+    result = SweepResult(brief=name)
+    with tempfile.TemporaryDirectory(prefix=f"briefs-{name}-") as tmp:
         import nbformat
 
         source = Path(tmp) / f"{name}.ipynb"
         nbformat.write(brief.read(), source)
         declared = parameters_of(source)
-        for parameters in parameter_sets:
-            check_parameters(name, declared, parameters)
-    result = SweepResult()
+    for given in parameter_sets:
+        checked = check_parameters(name, declared, {"strict": True, **given} if strict else given)
+        window_guard.check(brief.path, declared, checked, preflight(declared, checked, root))
+        own = variants.differing(declared, checked)
+        result.parameters.setdefault(variants.ident(name, own), own)
     jobs = []
-    for parameters in parameter_sets:
-        ident = f"{name}@{set_id(parameters)}"
-        if ident not in result.parameters:
-            result.parameters[ident] = parameters
-            jobs.append(Job(ident, brief, parameters, paths.variant_path(name, set_id(parameters), root)))
+    for run_id, own in result.parameters.items():
+        result.notebooks[run_id] = variants.home(name, own, root)
+        jobs.append(Job(run_id, brief, own, result.notebooks[run_id] if own else None))
     with buildlock.hold(root, progress):  # one process at a time changes build/ (a build, a run, another sweep)
         runs, result.failures, result.unchanged = run_jobs(
-            jobs, root, force=force, workers=workers, executor=executor, scheduler=scheduler, progress=progress, strict=strict
+            jobs,
+            root,
+            force=force,
+            workers=workers,
+            executor=executor,
+            scheduler=scheduler,
+            progress=progress,
+            errors=result.errors,
         )
-        by_path = {str(job.output): job.id for job in jobs}
+        by_path = {str(path): run_id for run_id, path in result.notebooks.items()}
         result.runs = {by_path[str(run.notebook)]: run for run in runs}
-        index_path = paths.variants_index(root)
-        try:
-            index = json.loads(index_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            index = {}
-        for ident, parameters in result.parameters.items():
-            if ident not in result.failures:
-                index[ident] = {"brief": name, "parameters": parameters, "notebook": f"{ident}.ipynb"}
-        atomic.write_text(index_path, json.dumps(index, indent=1, sort_keys=True, default=str) + "\n")
+        listed = {run_id: own for run_id, own in result.parameters.items() if own and run_id not in result.failures}
+        if listed:
+            variants.record(root, name, listed)
     return result

@@ -81,11 +81,6 @@ def run_path(name: str, root: Path | None = None) -> Path:
     return runs_dir(root) / f"{name}.ipynb"
 
 
-def custom_run_path(name: str, digest: str, root: Path | None = None) -> Path:
-    """A run with parameters other than the brief's own: kept apart, never published."""
-    return build_dir(root) / "custom" / name / f"{digest}.ipynb"
-
-
 def build_lock(root: Path | None = None) -> Path:
     """The lock file that lets one process at a time change build/ (beside it, so build/ holds only outputs)."""
     build = build_dir(root)
@@ -93,16 +88,19 @@ def build_lock(root: Path | None = None) -> Path:
 
 
 def variants_dir(root: Path | None = None) -> Path:
-    """Runs of a brief with other parameter sets (`briefs run NAME --sweep ...`), beside its default run."""
+    """Every run of a brief with parameters other than its own (`briefs run NAME -p ...` or `--sweep ...`),
+    kept apart from the published runs and never published (see execute.variants)."""
     return build_dir(root) / "variants"
 
 
 def variant_path(name: str, set_id: str, root: Path | None = None) -> Path:
+    """The executed notebook of the variant NAME@SET."""
     return variants_dir(root) / f"{name}@{set_id}.ipynb"
 
 
 def variants_index(root: Path | None = None) -> Path:
-    """Which parameters each run in variants/ had: {"NAME@SET": {"brief", "parameters", "notebook"}}."""
+    """Which parameters each run in variants/ had (those that differ from the brief's defaults):
+    {"NAME@SET": {"brief", "parameters", "notebook"}}."""
     return variants_dir(root) / "index.json"
 
 
