@@ -86,7 +86,8 @@ def test_a_p_run_is_a_variant_with_its_parameters_indexed(first_run, capsys):
     path = notebook(root, RUN_ID)
     assert nbformat.read(path, as_version=4).metadata["briefs"]["parameters"] == WINDOW
     assert index(root)[RUN_ID] == {"brief": BRIEF, "parameters": WINDOW, "notebook": f"{RUN_ID}.ipynb"}
-    assert (root / "build" / "cache" / "briefs" / f"{RUN_ID}.json").exists()
+    record = json.loads((root / "build" / "cache" / "briefs" / f"{RUN_ID}.json").read_text())
+    assert record["parameters"] == WINDOW  # its own record names what it ran with
     assert not (root / "build" / "runs").exists(), "a variant is never the published run"
     assert not (root / "build" / "custom").exists()
 

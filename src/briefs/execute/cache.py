@@ -58,26 +58,31 @@ def key(notebook: Path, parameters: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def save(name: str, root: Path, run_key: str, notebook: Path) -> None:
-    """Record a published run: its key (notebook text, parameters, library, environment), the
-    parameters it ran with (always the brief's own: other runs are never published), the files it
-    read (None when it did not say: then it is never fresh) and the sha256 of the executed notebook,
-    so a build can tell the notebook it publishes is the one this record describes."""
+def save(name: str, root: Path, run_key: str, notebook: Path, parameters: dict | None = None) -> None:
+    """Record a run under its id (NAME, or NAME@SET for a variant: execute.variants): its key
+    (notebook text, parameters, library, environment), the parameters that differ from the
+    brief's own (none for the published run), the files it read (None when it did not say: then
+    it is never fresh) and the sha256 of the executed notebook, so a build can tell the notebook
+    it publishes is the one this record describes."""
     files = readback.inputs(nbformat.read(notebook, as_version=4))
-    record = {"key": run_key, "files": files, "parameters": {}, "notebook": sha256(notebook)}
-    atomic.write_text(paths.run_record(name, root), json.dumps(record, indent=1, sort_keys=True))
+    record = {"key": run_key, "files": files, "parameters": dict(parameters or {}), "notebook": sha256(notebook)}
+    atomic.write_text(paths.run_record(name, root), json.dumps(record, indent=1, sort_keys=True, default=str))
 
 
-def unverified(name: str, root: Path, notebook: Path) -> str | None:
-    """Why `notebook` is not the run its cache record describes, or None when it is."""
+def unverified(name: str, root: Path, notebook: Path, parameters: dict | None = None) -> str | None:
+    """Why `notebook` is not the run its cache record describes, or None when it is; `parameters`:
+    those the run must have had that differ from the brief's own (none: the published run)."""
     try:
         saved = json.loads(paths.run_record(name, root).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return "no cache record describes it"
     except (OSError, ValueError):
         return "its cache record is unreadable"
-    if not isinstance(saved, dict) or saved.get("parameters") != {}:
-        return "its cache record is not of a run with the brief's own parameters"
+    expected = json.loads(json.dumps(dict(parameters or {}), default=str))  # as the record holds them
+    if not isinstance(saved, dict) or saved.get("parameters") != expected:
+        if not expected:
+            return "its cache record is not of a run with the brief's own parameters"
+        return "its cache record is not of a run with these parameters"
     if saved.get("notebook") != sha256(notebook):
         return "it is not the executed notebook its cache record describes"
     return None
@@ -99,8 +104,9 @@ def invalidate(name: str, root: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def stale_reason(name: str, root: Path, run_key: str, notebook: Path) -> str | None:
-    """Why the brief must run again, or None when its executed notebook is up to date."""
+def stale_reason(name: str, root: Path, run_key: str, notebook: Path, parameters: dict | None = None) -> str | None:
+    """Why the brief must run again, or None when its executed notebook is up to date (`parameters`:
+    as `unverified`)."""
     record = paths.run_record(name, root)
     if not notebook.exists():
         return "no executed notebook"
@@ -114,7 +120,7 @@ def stale_reason(name: str, root: Path, run_key: str, notebook: Path) -> str | N
         return "its last run failed"
     if saved.get("key") != run_key:
         return "notebook, parameters, helper library or environment changed"
-    mismatch = unverified(name, root, notebook)
+    mismatch = unverified(name, root, notebook, parameters)
     if mismatch:
         return f"executed notebook: {mismatch}"
     if saved.get("files") is None:

@@ -416,7 +416,7 @@ def run_brief(
     with buildlock.hold(root, progress) if lock and inside else contextlib.nullcontext():
         _write_atomic(result_nb, target, root)
         if output is None:
-            cache.save(run_id, root, cache.key(brief.path, params), target)
+            cache.save(run_id, root, cache.key(brief.path, params), target, params)
             if params:
                 variants.record(root, name, {run_id: params})
     ledger = readback.claims(result_nb) or {}

@@ -146,7 +146,7 @@ def run_jobs(
     for job in jobs:
         keys[job.id] = cache.key(job.brief.path, job.parameters)
         target = job.output or paths.run_path(job.brief.name, root)
-        reason = None if force else cache.stale_reason(job.id, root, keys[job.id], target)
+        reason = None if force else cache.stale_reason(job.id, root, keys[job.id], target, job.parameters)
         # Only the prose changed: the executed notebook takes the new text, no kernel (execute.prosepatch).
         reused = cached and reason and prosepatch.patch(job.id, job.brief.name, job.brief.path, job.parameters, target, root)
         if reused:
@@ -170,7 +170,7 @@ def run_jobs(
             return
         runs.append(outcome)
         if cached:
-            cache.save(job.id, root, keys[job.id], outcome.notebook)
+            cache.save(job.id, root, keys[job.id], outcome.notebook, job.parameters)
             if job.id in code:
                 prosepatch.remember(job.id, code[job.id], root)
         bad = len(outcome.contradicted)
