@@ -34,3 +34,13 @@ def test_an_extension_not_declared_parallel_safe_means_a_serial_compile(built_pr
     monkeypatch.setenv("BRIEFS_SPHINX_JOBS", "2")
     html = compile_book(source, tmp_path / "out")  # sphinx-jupyterbook-latex says nothing about parallel reading
     assert (html / "briefs" / "imumi-factsheet.html").exists()
+
+
+def test_the_briefs_are_dealt_to_every_process():
+    from briefs.book.parallel import dealt
+
+    pages = sorted([f"briefs/b{i}" for i in range(7)] + [f"guides/g{i}" for i in range(8)] + ["intro"])
+    chunks = dealt(pages, 2)
+    assert len(chunks) == 2 and sorted(p for c in chunks for p in c) == pages  # every page once
+    assert sorted(sum(p.startswith("briefs/") for p in c) for c in chunks) == [3, 4]
+    assert dealt(pages[:1], 4) == [pages[:1]] and dealt(pages, 1) == [pages]

@@ -19,11 +19,26 @@ def jobs() -> int:
     return max(1, int(value)) if value.isdigit() else (os.cpu_count() or 1)
 
 
+def dealt(arguments: list[str], nproc: int, maxbatch: int = 10) -> list[list[str]]:
+    """The pages for Sphinx's parallel processes, dealt out in turn: one chunk per process.
+
+    Sphinx cuts the sorted page names into consecutive runs (`sphinx.util.parallel.make_chunks`),
+    so the book's briefs, by far its heaviest pages and neighbours in that order (`briefs/...`),
+    all land in one process while the other gets the light guides. Dealt in turn, each process
+    gets its share of them. Every page is still read and written on its own: only which process
+    does it changes, never the pages (tests/book/test_parallel.py compares them byte for byte).
+    """
+    count = max(1, min(nproc, len(arguments)))
+    return [list(arguments[i::count]) for i in range(count)]
+
+
 def main() -> None:
+    import sphinx.builders as sphinx_builders
     from jupyter_book import sphinx
     from jupyter_book.cli.main import main as jupyter_book_command
 
     sphinx.build_sphinx = functools.partial(sphinx.build_sphinx, jobs=jobs())
+    sphinx_builders.make_chunks = dealt  # the reads and writes of `Builder` (sphinx/builders/__init__.py)
     jupyter_book_command()
 
 
