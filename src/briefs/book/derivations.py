@@ -30,6 +30,7 @@ from pathlib import Path
 import nbformat
 
 from briefs.errors import BuildFailed
+from briefs.execute import readback
 from briefs.execute.readback import used_keys
 from briefs.media import derivation_anchor
 
@@ -80,7 +81,7 @@ def missing(nb: nbformat.NotebookNode) -> list[str] | None:
 
 def check(path: Path, brief: str) -> None:
     """Raise BuildFailed naming every glued key of the page without a derivation."""
-    lacking = missing(nbformat.read(path, as_version=4))
+    lacking = missing(readback.load(path))
     if lacking:
         raise BuildFailed(
             f"{brief}: the claims record has no derivation for the glued value(s) "

@@ -17,8 +17,6 @@ import html
 import re
 from pathlib import Path
 
-import nbformat
-
 from briefs.project import catalog
 from briefs.errors import UsageError
 from briefs.book import derivations
@@ -148,7 +146,7 @@ def catalog_markdown(
     for brief in briefs:
         if brief.name not in notebooks:
             continue
-        nb = nbformat.read(notebooks[brief.name], as_version=4)
+        nb = readback.load(notebooks[brief.name])
         cards.append(card(brief, readback.glued(nb), pdf, readback.claims(nb)))
     if cards:
         lines = [":::::{grid} 1 1 2 2", ":gutter: 3", "", "\n\n".join(cards), ":::::", ""]

@@ -9,10 +9,37 @@ landing page, provenance, the outputs lock, `briefs diff`) reads them through he
 from __future__ import annotations
 
 import ast
+import os
 import re
+from collections import OrderedDict
 from typing import Any, Iterator
 
 from briefs.media import CLAIMS_MIME, GLUE_PREFIX, INPUTS_MIME, SOURCES_MIME
+
+
+_LOADED: OrderedDict[str, tuple[tuple[int, int, int], Any]] = OrderedDict()
+_KEEP = 16  # notebooks kept in memory: a book's worth
+
+
+def load(path: str | os.PathLike) -> Any:
+    """An executed notebook as nbformat reads it, read once per version of the file (inode, size and
+    modification time: a run replaces it by renaming). Staging the book reads each notebook for its
+    derivations and again for its card on the landing page; large ones take a tenth of a second to
+    parse and validate. Callers read it and never change it."""
+    import nbformat
+
+    st = os.stat(path)
+    stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+    key = os.path.realpath(path)
+    hit = _LOADED.get(key)
+    if hit is not None and hit[0] == stamp:
+        _LOADED.move_to_end(key)
+        return hit[1]
+    nb = nbformat.read(path, as_version=4)
+    _LOADED[key] = (stamp, nb)
+    while len(_LOADED) > _KEEP:
+        _LOADED.popitem(last=False)
+    return nb
 
 
 def outputs(nb: Any) -> Iterator[tuple[int, int, dict]]:
