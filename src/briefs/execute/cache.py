@@ -19,7 +19,6 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-import nbformat
 
 from briefs import atomic
 from briefs.files import sha256
@@ -64,7 +63,7 @@ def save(name: str, root: Path, run_key: str, notebook: Path, parameters: dict |
     brief's own (none for the published run), the files it read (None when it did not say: then
     it is never fresh) and the sha256 of the executed notebook, so a build can tell the notebook
     it publishes is the one this record describes."""
-    files = readback.inputs(nbformat.read(notebook, as_version=4))
+    files = readback.inputs(readback.load(notebook))
     record = {"key": run_key, "files": files, "parameters": dict(parameters or {}), "notebook": sha256(notebook)}
     atomic.write_text(paths.run_record(name, root), json.dumps(record, indent=1, sort_keys=True, default=str))
 
