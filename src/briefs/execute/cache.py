@@ -14,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from functools import lru_cache
-from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -27,24 +25,7 @@ from briefs.execute import readback
 from briefs.project import paths
 from briefs.project.catalog import front_matter
 from briefs.data.package import PART, part_digest
-
-
-@lru_cache(maxsize=1)
-def library_digest() -> str:
-    """Every file of the installed `briefs` package (code, assets, templates)."""
-    digest = hashlib.sha256()
-    base = resources.files("briefs")
-    for path in sorted(Path(str(base)).rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(Path(str(base)))).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-@lru_cache(maxsize=1)
-def environment_digest() -> str:
-    """Names and versions of every installed distribution: a changed lock re-runs everything."""
-    names = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions() if d.metadata["Name"])
-    return hashlib.sha256("\n".join(names).encode()).hexdigest()
+from briefs.execute.fingerprint import environment_digest, library_digest
 
 
 def key(notebook: Path, parameters: dict[str, Any]) -> str:

@@ -33,7 +33,7 @@ def _record(ident: str, root: Path) -> Path:
 
 def _prepared(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """The source notebook as `run.run_brief` hands it to papermill."""
-    from briefs.execute.run import KERNEL
+    from briefs.execute.kernelspec import KERNEL
 
     nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python (briefs)", "language": "python"}
     nb.metadata.setdefault("briefs", {})["name"] = name
@@ -42,7 +42,7 @@ def _prepared(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
 
 def code_key(nb: nbformat.NotebookNode, parameters: dict[str, Any]) -> str:
     """Everything a run's outputs can depend on in the notebook and its run, but the Markdown."""
-    from briefs.execute.cache import environment_digest, library_digest
+    from briefs.execute.fingerprint import environment_digest, library_digest
 
     shape = [
         (c.cell_type, c.source if c.cell_type == "code" else "", c.metadata if c.cell_type == "code" else {}) for c in nb.cells

@@ -101,7 +101,7 @@ def run_task(name: str, text: str, parameters: dict, strict: bool, external: str
     import nbformat
 
     from briefs.execute import readback
-    from briefs.execute.cache import library_digest
+    from briefs.execute.fingerprint import library_digest
     from briefs.execute.run import run_brief
 
     root = _workdir()
@@ -149,7 +149,7 @@ class Cluster:
             import distributed
         except ImportError:
             raise UsageError("--scheduler needs Dask's distributed package (pip install distributed)") from None
-        from briefs.execute.cache import library_digest
+        from briefs.execute.fingerprint import library_digest
 
         self.library = library_digest()
         external = paths.external_dir(self.root).resolve()

@@ -15,7 +15,6 @@ import contextlib
 import json
 import os
 import re
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,12 +26,11 @@ import nbformat
 from briefs import atomic
 from briefs.project import catalog
 from briefs.execute import cache, completion, downloads, limits, readback, variants, warm, window_guard
+from briefs.execute.kernelspec import KERNEL, ensure_kernel  # noqa: F401 (run.KERNEL, run.ensure_kernel: as before)
 from briefs.media import BRIEF_ENV, VALIDATED_ENV
 from briefs.errors import BriefFailed, ClaimContradicted, DataError, UsageError
 from briefs.project import buildlock, paths
 from briefs.project.paths import default_package, project_root
-
-KERNEL = "briefs"
 
 
 @dataclass
@@ -46,46 +44,6 @@ class RunResult:
     @property
     def contradicted(self) -> list[dict]:
         return [c for c in self.claims if c["status"] != "holds"]
-
-
-def _registered_kernel():
-    """The kernelspec Jupyter finds under the name 'briefs', or None (absent, or left half-written by a killed run)."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        return KernelSpecManager().get_kernel_spec(KERNEL)
-    except (NoSuchKernel, OSError, ValueError):
-        return None
-
-
-def _runs_here(argv: list[str]) -> bool:
-    """Whether a kernel command is this interpreter running ipykernel's launcher."""
-    try:
-        return Path(argv[0]).resolve() == Path(sys.executable).resolve() and argv[argv.index("-m") + 1] == "ipykernel_launcher"
-    except (ValueError, IndexError, TypeError):
-        return False
-
-
-def ensure_kernel() -> str:
-    """A kernelspec named 'briefs' that runs this interpreter, so runs never pick another environment.
-
-    Registered the ordinary way, as `python -m ipykernel install --prefix <this environment> --name briefs`
-    does: the kernel is `python -m ipykernel_launcher`.
-    """
-    spec = _registered_kernel()
-    if spec is not None and _runs_here(spec.argv):
-        return KERNEL
-    from ipykernel.kernelspec import install
-
-    install(kernel_name=KERNEL, display_name="Python (briefs)", prefix=sys.prefix)
-    spec = _registered_kernel()
-    if spec is None or not _runs_here(spec.argv):  # another 'briefs' kernel comes first in Jupyter's search path
-        found = f"{spec.resource_dir} runs {spec.argv[0] if spec.argv else 'nothing'}" if spec else "cannot be read"
-        raise UsageError(
-            f"the Jupyter kernel {KERNEL!r} found first ({found}) is not this environment's "
-            f"({sys.executable}); remove that kernel folder and run again"
-        )
-    return KERNEL
 
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # matched whole (fullmatch): a trailing newline is not a date

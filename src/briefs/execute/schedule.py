@@ -60,20 +60,13 @@ def _execute(
     )
 
 
-def _prestart(root: str) -> None:
-    """A worker's first act: start its warm kernel (see execute.warm) while briefs are handed out."""
-    from briefs.execute.run import ensure_kernel
-
-    warm.prestart(ensure_kernel(), Path(root))
-
-
 def default_executor(workers: int | None = None, root: Path | None = None) -> Executor:
     """One process per core by default; spawned, so workers never inherit the parent's threads.
     With `root`, each worker starts its warm kernel as soon as it starts."""
     return ProcessPoolExecutor(
         max_workers=workers or os.cpu_count() or 1,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_prestart if root else None,
+        initializer=warm.start_in_worker if root else None,
         initargs=(str(root),) if root else (),
     )
 

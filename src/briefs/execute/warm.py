@@ -72,7 +72,7 @@ def fresh_for_all() -> bool:
 
 def identity(kernel_name: str, root: Path) -> str:
     """What a kernel must share with a run to be reused by it."""
-    from briefs.execute.cache import library_digest
+    from briefs.execute.fingerprint import library_digest
 
     env = {k: v for k, v in os.environ.items() if k not in PER_BRIEF_ENV}
     parts = [
@@ -198,6 +198,16 @@ def prestart(kernel_name: str, root: Path) -> None:
         _checkout(kernel_name, Path(root), wait=False)
     except Exception:
         _drop()
+
+
+def start_in_worker(root: str) -> None:
+    """A pool worker's first act (execute.schedule): start its warm kernel before anything else.
+    Only light modules are imported on the way (this one, execute.kernelspec, jupyter_client), so
+    the kernel boots while the worker goes on to import papermill, pandas and the library for its
+    first brief."""
+    from briefs.execute.kernelspec import ensure_kernel
+
+    prestart(ensure_kernel(), Path(root))
 
 
 def _checkout(kernel_name: str, root: Path, wait: bool = True, env: dict[str, str] | None = None) -> WarmKernel:
