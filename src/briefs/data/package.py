@@ -153,6 +153,7 @@ class Package:
     path: Path
     descriptor: dict
     loaded: dict[str, str] = field(default_factory=dict)  # resource name -> sha256
+    passed: dict[str, str] = field(default_factory=dict)  # resource name -> its validation key (`validation_key`)
     cited: dict[str, Figure] = field(default_factory=dict)  # figure id -> figure, in order of use
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _figure_index: dict[str, tuple[set, set] | None] | None = field(default=None, repr=False)
@@ -218,6 +219,7 @@ class Package:
             if key not in _trusted():  # validated already in this run, by the process that started the kernel
                 validate_table(path, schema, empty_ok=self.resource(name).get("schema") == FIGURES_SCHEMA)
                 VALIDATED.add(key)
+            self.passed[name] = key
             self._cache[name] = _read(path, schema)
             self.loaded[name] = digest
         return self._cache[name].copy()

@@ -144,19 +144,63 @@ def preflight(declared: dict[str, dict], params: dict[str, Any], root: Path):
 
     Bad input then stops a run in a fraction of a second, with the same
     one-line message the brief would give, and nothing is executed or written.
+    What passed is kept by key (a file's sha256, its schema and the validating code:
+    `package.validation_key`) in build/cache/validated.txt, so the other processes of a build
+    (the pool's workers, which the build's own process validates for while they start:
+    `prevalidate`) and later runs do not validate the same bytes again (`keep_verdicts`, once
+    the run is accepted: a refused run writes nothing).
     """
     from briefs.data import package
 
     path = data_package_of(declared, params, root)
     seen = _package_state(path)
     if seen not in _PASSED:  # else validated already by this process, and no file has changed since
+        package.VALIDATED.update(_read_verdicts(paths.verdicts_file(root)))
         pkg = package.load_package(path)
         for name in pkg.resource_names():
             pkg.table(name)
         _PASSED[seen] = pkg
-        # The kernel this process starts inherits the keys of what passed, and does not validate it again.
-        os.environ[VALIDATED_ENV] = " ".join(sorted(package.VALIDATED))
-    return _PASSED[seen]
+    pkg = _PASSED[seen]
+    # The kernel this process starts is told what passed (execute.warm), and does not validate it again.
+    os.environ[VALIDATED_ENV] = " ".join(sorted(set(pkg.passed.values())))
+    return pkg
+
+
+def prevalidate(root: Path) -> None:
+    """Validate the project's data package and keep the verdicts, for the workers about to run its
+    briefs (execute.schedule); a problem is left for each brief to report, in its own words."""
+    try:
+        keep_verdicts(preflight({}, {}, root), root)
+    except Exception:  # noqa: BLE001 - each brief's own preflight reports it
+        pass
+
+
+def keep_verdicts(pkg: Any, root: Path) -> None:
+    """Add what `pkg` passed to build/cache/validated.txt (newest first), unless it is there already."""
+    path = paths.verdicts_file(root)
+    known = _read_verdicts(path)
+    if not set(pkg.passed.values()) <= set(known):
+        _write_verdicts(path, [*pkg.passed.values(), *known])
+
+
+VERDICT = re.compile(r"[0-9a-f]{64}")
+KEEP_VERDICTS = 500  # the newest first: a long preview of many data edits does not grow it without end
+
+
+def _read_verdicts(path: Path) -> list[str]:
+    try:
+        lines = path.read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [line for line in lines if VERDICT.fullmatch(line)]
+
+
+def _write_verdicts(path: Path, keys: list[str]) -> None:
+    newest = list(dict.fromkeys(keys))[:KEEP_VERDICTS]
+    try:
+        atomic.write_text(path, "\n".join(newest) + "\n")
+    except OSError:  # a read-only build folder: the verdicts are only a shortcut
+        pass
 
 
 _PASSED: dict[tuple, Any] = {}
@@ -302,6 +346,8 @@ def run_brief(
         params = check_parameters(name, declared, given)
         pkg = preflight(declared, params, root)
         window_guard.check(brief.path, declared, params, pkg)
+        if output is None:  # a run written elsewhere leaves build/ alone
+            keep_verdicts(pkg, root)
         if output is not None:
             run_id, target = name, output
         else:

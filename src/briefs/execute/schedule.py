@@ -17,7 +17,7 @@ from typing import Callable
 
 from briefs.errors import BriefsError
 from briefs.execute import cache, interrupt, prosepatch, warm
-from briefs.execute.run import RunResult, run_brief
+from briefs.execute.run import RunResult, prevalidate, run_brief
 from briefs.project import catalog, paths
 
 Progress = Callable[[str, str], None]  # (brief or step, state) -> None
@@ -220,6 +220,8 @@ def run_jobs(
             with interrupt.children_ignore():  # Ctrl-C stops this process, not each worker with a traceback
                 futures = {pool.submit(_execute, *args(job)): job for job in todo}
             note_code()
+            if owned and cached:  # while the workers start: the project's data validated once, not by each
+                prevalidate(root)
             for job in futures.values():
                 say(job.id, "running")
             for future in as_completed(futures):

@@ -118,6 +118,12 @@ def cache_dir(root: Path | None = None) -> Path:
     return build_dir(root) / "cache"
 
 
+def verdicts_file(root: Path | None = None) -> Path:
+    """The keys of the data files that passed validation (each its bytes' sha256, its schema and the
+    validating code), shared by the processes of a build (execute.run.preflight)."""
+    return cache_dir(root) / "validated.txt"
+
+
 def run_record(name: str, root: Path | None = None) -> Path:
     """The cache's record of a brief's last successful run: its key and the files it read."""
     return cache_dir(root) / "briefs" / f"{name}.json"
