@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -92,3 +93,14 @@ def open_visit(context, base_url: str, path: str, *, wait: str = "networkidle", 
     page.on("pageerror", lambda exc: seen.errors.append(f"uncaught: {exc}"))
     page.goto(urljoin(base_url, path), wait_until=wait)
     return seen
+
+
+def screenshot(page, path: Path) -> None:
+    """A picture of the page under build/test-artifacts/ for people to look at (no test reads it).
+
+    What a reader sees at load, the first screen, unless BRIEFS_SCREENSHOTS=full asks for the
+    whole page: brief pages are tens of thousands of pixels tall, and encoding them all takes
+    a minute of the suite's time.
+    """
+    whole = os.environ.get("BRIEFS_SCREENSHOTS", "").strip().lower() == "full"
+    page.screenshot(path=str(path), full_page=whole)

@@ -8,11 +8,20 @@ that is not marked slow runs (its fixtures included), starting a kernel, compili
 launching Chromium (or a pool of workers to run briefs) fails it, naming the mark it lacks. Only
 this process is watched: a kernel started by a `briefs` command the test runs as a subprocess is
 not seen, so such tests are marked by hand.
+
+The suite runs on every core (pytest-xdist, `-n auto --dist loadfile` in pyproject.toml): each
+file's tests run in order on one worker, so what a file's fixtures build for the whole module
+is built once. The session's built book (`built_project`), read by tests in several files, is
+built once for the whole run by whichever worker asks first, and read by all (`once_per_run`).
+(`--dist loadgroup` would let a file's independent tests spread, but it does not group with
+pytest 9.2: pytest-xdist issue 1386.)
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import pickle
 import shutil
 import sys
 from types import SimpleNamespace
@@ -62,6 +71,32 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.slow)
 
 
+def once_per_run(request, name: str, make):
+    """`make(folder)`, made once for the whole test run and returned to every worker that asks.
+
+    Without pytest-xdist it is simply made. With it, the first worker to ask makes it in a
+    folder all the run's workers share while the others wait, then each reads what it
+    returned (pickled); a failure is reported to each worker that asks, not made again.
+    """
+    factory = request.getfixturevalue("tmp_path_factory")
+    if not hasattr(request.config, "workerinput"):
+        return make(factory.mktemp(name))
+    run = factory.getbasetemp().parent  # this run's folder; each worker's own is inside it
+    made, failed = run / f"{name}.pickle", run / f"{name}.failed"
+    with open(run / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if failed.exists():
+            pytest.fail(f"{name} could not be made (in another worker): {failed.read_text()}", pytrace=False)
+        if not made.exists():
+            try:
+                result = make(run / name)
+            except BaseException as exc:
+                failed.write_text(f"{type(exc).__name__}: {exc}")
+                raise
+            made.write_bytes(pickle.dumps(result))
+        return pickle.loads(made.read_bytes())
+
+
 @contextlib.contextmanager
 def _fast_only(item):
     """While a fast-tier test (and its fixtures) runs, what makes a test slow fails it instead."""
@@ -107,15 +142,19 @@ def pytest_runtest_call(item):
 
 
 @pytest.fixture(scope="session")
-def built_project(tmp_path_factory):
-    """One copy of the project with every brief run and the book built (no PDFs), shared read-only."""
+def built_project(request, chromium):
+    """One copy of the project with every brief run and the book built, PDFs included, shared read-only
+    by every test of the run (the browser tests read the same book)."""
     from briefs.book.build import build_book
 
-    root = copy_project(tmp_path_factory.mktemp("built") / "project")
-    states: list[tuple[str, str]] = []
-    result = build_book(root, progress=lambda item, state: states.append((item, state)), pdf=False)
-    assert result.ok, result.failures
-    return SimpleNamespace(root=root, result=result, states=states)
+    def build(folder: Path) -> SimpleNamespace:
+        root = copy_project(folder / "project")
+        states: list[tuple[str, str]] = []
+        result = build_book(root, progress=lambda item, state: states.append((item, state)), pdf=True)
+        assert result.ok, result.failures
+        return SimpleNamespace(root=root, result=result, states=states)
+
+    return once_per_run(request, "built", build)
 
 
 @pytest.fixture(scope="session")

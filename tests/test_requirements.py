@@ -23,7 +23,7 @@ from conftest import REPO
 LOCKS = REPO / "requirements"
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 # What the tests need and the book does not: `make book` must not install these.
-TEST_ONLY = {"pytest", "hypothesis", "distributed", "ruff", "check-jsonschema"}
+TEST_ONLY = {"pytest", "pytest-xdist", "execnet", "hypothesis", "distributed", "ruff", "check-jsonschema"}
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The readers' book in a real browser: headless Chromium (Debian's) over the built book on 127.0.0.1.
 
-The book is built once per session, PDFs included, into a throwaway copy of the project, and
-served by a local http.server; one browser serves every test, and each page is loaded once
-(per viewport) and read by every test that only reads it. Every page is opened behind a guard
+The book is the session's built project (`built_project` in conftest: built once per run, PDFs
+included, in a throwaway copy of the project), served by a local http.server; one browser
+serves every test, and each page is loaded once (per viewport) and read by every test that
+only reads it. Every page is opened behind a guard
 that refuses and records any request to another host, and records console errors. A brief may
 have no chart or no table (the MPI brief without the official series has neither): the checks
 then run over what the page has, and a page's charts are counted from its HTML, so a chart the
@@ -26,12 +27,11 @@ import pytest
 
 from briefs.project import catalog
 from briefs.book import landing
-from briefs.book.build import build_book
 from briefs.book.derivations import SECTION_TITLE as DERIVATIONS_TITLE
 from briefs.book.pdf import UNRELEASED, decode_data_uri
 from briefs.execute import readback
 from briefs.page.charts import CSV_EXTRA as EXTRA
-from browsing import DESKTOP, Visit, new_context, open_visit, serve
+from browsing import DESKTOP, Visit, new_context, open_visit, screenshot, serve
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "build" / "test-artifacts"
@@ -45,19 +45,10 @@ PRINTED = {"width": 680, "height": 960}  # about A4's printable width at 96 dpi
 
 
 @pytest.fixture(scope="session")
-def book(built_project, chromium):
-    """The project copied aside and built once, with PDFs: (project root, HTML folder, briefs).
-
-    Its briefs come from the session's built project (same inputs, so the cache serves them):
-    this build pays for the book and its PDFs only.
-    """
-    from conftest import copy_project
-
-    root = copy_project(built_project.root.parent.parent / "browser" / "project", runs_from=built_project.root)
-    result = build_book(root, pdf=True)
-    assert result.ok, result.failures
-    assert result.runs == [], "the briefs were run again: the cache should have served them"
-    return root, result.html, catalog.discover(root)
+def book(built_project):
+    """The session's built project, PDFs included: (project root, HTML folder, briefs)."""
+    root = built_project.root
+    return root, built_project.result.html, catalog.discover(root)
 
 
 @pytest.fixture(scope="session")
@@ -703,16 +694,23 @@ def test_landing_page_presents_each_brief_with_summary_and_headline(book, shared
     assert imumi["value"] == "19,561"
 
 
+# A page has settled in a mode when no colour is still in transition and briefs.js has drawn every
+# chart again for that mode (it keys each drawing by its width and mode: `briefsKey`, "640d").
+SETTLED = """m => Array.from(document.querySelectorAll('figure.briefs-chart'))
+    .filter(f => f.querySelector('script.briefs-chart-spec'))
+    .every(f => String(f.briefsKey).endsWith(m === 'dark' ? 'd' : 'l') && f.dataset.drawn === 'true')
+  && document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')"""
+
+
 def set_mode(page, mode: str) -> None:
-    """Light or dark, as the theme's own switch sets it; charts are drawn again in that mode's colours."""
+    """Light or dark, as the theme's own switch sets it; returns once the theme's colours have
+    settled and charts are drawn again in that mode's colours (or fails after 15 s)."""
     changed = page.evaluate(
         "m => { const d = document.documentElement; const was = d.dataset.theme; d.dataset.mode = m; d.dataset.theme = m; return was !== m; }",
         mode,
     )
     if changed:
-        page.wait_for_timeout(300)  # the theme's colours settle, and briefs.js redraws charts after a short pause
-    if changed and page.query_selector("figure.briefs-chart script.briefs-chart-spec"):
-        page.wait_for_function(ALL_DRAWN, timeout=15_000)
+        page.wait_for_function(SETTLED, arg=mode, timeout=15_000)
 
 
 def inject_axe(page) -> None:
@@ -842,7 +840,9 @@ def test_no_internal_link_is_broken(book):
 
 
 def test_screenshots_of_each_brief_at_desktop_and_phone_width(book, shared):
-    """Each page at 1280 and 390 px, light and dark, and as printed, kept under build/test-artifacts/."""
+    """No page is wider than the screen and no chart is cut off at its right edge, at 1280 and 390 px,
+    light and dark; screenshots of each (and as printed) go to build/test-artifacts/ (the first
+    screen; whole pages with BRIEFS_SCREENSHOTS=full, see browsing.screenshot)."""
     _, _, briefs = book
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for name, path in {"intro": "intro.html", **brief_pages(briefs)}.items():
@@ -859,12 +859,12 @@ def test_screenshots_of_each_brief_at_desktop_and_phone_width(book, shared):
                     )
                     assert cut == 0, f"{name} at {label} width: {cut} chart(s) cut off at the right"
                     shot = ARTIFACTS / f"{name}-{label}-{mode}.png"
-                    page.screenshot(path=str(shot), full_page=True)
+                    screenshot(page, shot)
                     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
                 finally:
                     set_mode(page, "light")
         printed = shared(path, viewport=PRINTED, media="print").page
-        printed.screenshot(path=str(ARTIFACTS / f"{name}-printed.png"), full_page=True)
+        screenshot(printed, ARTIFACTS / f"{name}-printed.png")
 
 
 # --- reading on a phone, a desktop and paper (issue 15) ---------------------------------------------

@@ -132,7 +132,7 @@ def page(tmp_path_factory):
     brief.write_text(text.replace('data_package = ""', f"data_package = {json.dumps(str(data))}", 1), encoding="utf-8")
     result = run_brief(BRIEF, root=root)
     assert result.published and result.notebook.exists()
-    build = build_book(root, run=False)
+    build = build_book(root, run=False, pdf=False)  # the page is what a reader's browser gets
     assert build.ok
     text = (build.html / "briefs" / f"{BRIEF}.html").read_text(encoding="utf-8")
     return text, Page(text), str(data), build.html

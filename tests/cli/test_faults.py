@@ -205,15 +205,25 @@ def listed(site: Path) -> list[str]:
     return [e["version"] for e in editions.read_versions(site)]
 
 
+@pytest.fixture(scope="module")
+def first_site(mini, tmp_path_factory):
+    """The mini project's site after its first release (one edition), kept aside: released once."""
+    root, _ = mini
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(root)
+        assert main(["release", SITE_OLD, "--date", "2026-11-01"]) == 0
+    return shutil.copytree(root / "site", tmp_path_factory.mktemp("first-site") / "site")
+
+
 @pytest.fixture()
-def released(mini, monkeypatch):
-    """The mini project with one edition on its site; the site as it was."""
+def released(mini, first_site, monkeypatch):
+    """The mini project with one edition on its site (a copy of its first release); the site as it was."""
     root, _ = mini
     monkeypatch.chdir(root)
     site = root / "site"
     if site.exists():
         shutil.rmtree(site)
-    assert main(["release", SITE_OLD, "--date", "2026-11-01"]) == 0
+    shutil.copytree(first_site, site, symlinks=True)
     return root, site, tree_digest(site)
 
 

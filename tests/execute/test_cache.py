@@ -60,7 +60,11 @@ def two_briefs(tmp_path):
 
 
 def run(root, **kwargs):
+    """Which briefs run is decided before any is handed out, so by default they run here, one after
+    the other in this process's warm kernel, rather than in a pool that starts a process and a
+    kernel per core on every call; a test about the pool asks for one (`workers=2`)."""
     states = {}
+    kwargs.setdefault("workers", 1)
     runs, failures, unchanged = run_briefs(catalog.discover(root), root, progress=states.__setitem__, **kwargs)
     return sorted(r.brief for r in runs), failures, sorted(unchanged)
 
@@ -123,12 +127,13 @@ def test_changing_the_helper_library_reruns_all(two_briefs, monkeypatch):
 
 
 def test_a_failed_brief_is_rerun_next_time_and_others_finish(two_briefs):
+    """In a pool of two workers, as a build runs them: a brief that fails leaves the other to finish."""
     root = two_briefs
-    run(root)
+    run(root, workers=2)
     nb = root / "notebooks" / "tiny.md"
     good = nb.read_text()
     nb.write_text(good.replace('docs = pkg.table("documents")', 'docs = pkg.table("documents")\nraise RuntimeError("boom")'))
-    runs, failures, _ = run(root)
+    runs, failures, _ = run(root, workers=2)
     assert runs == [] and list(failures) == ["tiny"] and "RuntimeError: boom" in failures["tiny"]
     nb.write_text(good)  # back to the text of the last successful run
     assert run(root)[0] == ["tiny"], "a brief whose last run failed must run again"

@@ -639,7 +639,7 @@ def test_the_switcher_is_in_view_at_load_and_the_changes_page_links_work_in_a_br
     """At desktop and phone width: the switcher is on screen and uncovered at load and after
     scrolling; the changes page's links land on the claim and the brief's own section.
     Screenshots of the changes page and of the open switcher go to build/test-artifacts/."""
-    from browsing import new_context, open_visit, serve
+    from browsing import new_context, open_visit, screenshot, serve
 
     artifacts = REPO / "build" / "test-artifacts"
     artifacts.mkdir(parents=True, exist_ok=True)
@@ -667,7 +667,7 @@ def test_the_switcher_is_in_view_at_load_and_the_changes_page_links_work_in_a_br
                     page.close()
                 seen = open_visit(context, base, f"{NEW}/changes.html", wait="load", viewport=viewport)
                 page = seen.page
-                page.screenshot(path=str(artifacts / f"edition-changes-{label}.png"), full_page=True)
+                screenshot(page, artifacts / f"edition-changes-{label}.png")
                 assert not _serious_axe(page), _serious_axe(page)
                 page.locator("nav.briefs-editions summary").click()
                 panel = page.locator(".briefs-editions__panel")
@@ -675,7 +675,7 @@ def test_the_switcher_is_in_view_at_load_and_the_changes_page_links_work_in_a_br
                 box = panel.bounding_box()
                 assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], "the open switcher fits the screen"
                 assert page.locator(".briefs-editions__more a", has_text="What changed in this edition").count() == 1
-                page.screenshot(path=str(artifacts / f"edition-switcher-{label}.png"))
+                screenshot(page, artifacts / f"edition-switcher-{label}.png")
                 assert not _serious_axe(page), _serious_axe(page)  # with the switcher open
                 page.locator("nav.briefs-editions summary").click()
                 # The first verdict that flipped opens the brief at that claim.

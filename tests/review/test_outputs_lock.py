@@ -25,9 +25,16 @@ ROOT = Path(__file__).resolve().parents[2]
 BRIEF = "imumi-factsheet"
 
 
+# What the tests themselves write into build/ (screenshots of the browser tests), maybe at this very
+# moment in another worker: not the check's doing, so not watched.
+TEST_ARTIFACTS = ROOT / "build" / "test-artifacts"
+
+
 def build_state() -> dict | None:
     build = ROOT / "build"
-    return {p: p.stat().st_mtime_ns for p in build.rglob("*")} if build.exists() else None
+    if not build.exists():
+        return None
+    return {p: p.stat().st_mtime_ns for p in build.rglob("*") if p != TEST_ARTIFACTS and TEST_ARTIFACTS not in p.parents}
 
 
 @pytest.fixture(scope="module")
