@@ -88,6 +88,7 @@ def once_per_run(request, name: str, make):
         if failed.exists():
             pytest.fail(f"{name} could not be made (in another worker): {failed.read_text()}", pytrace=False)
         if not made.exists():
+            shutil.rmtree(run / name, ignore_errors=True)  # what a worker that died while making it left
             try:
                 result = make(run / name)
             except BaseException as exc:
