@@ -125,6 +125,7 @@ def cell_seconds(root: Path, name: str) -> float:
 
     from briefs.execute import warm
     from briefs.execute.run import KERNEL, ensure_kernel
+    from briefs.media import BRIEF_ENV
     from briefs.project import catalog
 
     nb = catalog.get(name, root).read()
@@ -132,9 +133,13 @@ def cell_seconds(root: Path, name: str) -> float:
     with tempfile.TemporaryDirectory(prefix="briefs-cells-") as tmp:
         source, out = Path(tmp) / "in.ipynb", Path(tmp) / "out.ipynb"
         nbformat.write(nb, source)
-        with warm.lease(root) as kernel:
-            papermill.execute_notebook(str(source), str(out), kernel_name=ensure_kernel(), km=kernel.manager(ensure_kernel()),
-                                       cwd=str(root), progress_bar=False)
+        os.environ[BRIEF_ENV] = name  # as run_brief does: the brief learns its own name
+        try:
+            with warm.lease(root) as kernel:
+                papermill.execute_notebook(str(source), str(out), kernel_name=ensure_kernel(), km=kernel.manager(ensure_kernel()),
+                                           cwd=str(root), progress_bar=False)
+        finally:
+            os.environ.pop(BRIEF_ENV, None)
         executed = nbformat.read(out, as_version=4)
     return sum(c.metadata.get("papermill", {}).get("duration") or 0 for c in executed.cells if c.cell_type == "code")
 

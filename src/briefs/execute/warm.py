@@ -116,7 +116,10 @@ class WarmKernel:
         # As nbclient starts its own kernels: the command history in memory, not in a shared file.
         # The kernel's own log (a warning about TCP transport on every start) is noise to authors (as run.run_brief).
         extra = ["--HistoryManager.hist_file=:memory:", "--log-level=ERROR"]
-        run_sync(self.km.start_kernel)(cwd=str(root), extra_arguments=extra)
+        # Started without the running brief's own variables: each reset sets them (`ready`), and a
+        # kernel started during one brief must not keep that brief's name for a later one.
+        env = {k: v for k, v in os.environ.items() if k not in PER_BRIEF_ENV}
+        run_sync(self.km.start_kernel)(cwd=str(root), extra_arguments=extra, env=env)
         self.control = self.km.blocking_client()  # our own requests: the imports and each reset
         self.control.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         self.pending: str | None = self.control.execute(PRELOAD, silent=True, store_history=False)
