@@ -71,6 +71,7 @@ def pdfs(root: Path) -> float:
 def anchor(root: Path) -> None:
     """Jupyter Book executing the MyST notebooks itself (execute_notebooks: force), cold."""
     from briefs.book import stage as b
+    from briefs.book import vega
     from briefs.project import catalog
 
     src = root / "anchor-src"
@@ -87,7 +88,7 @@ def anchor(root: Path) -> None:
     (src / "_config.yml").write_text(config)
     static = src / "_static"
     static.mkdir(exist_ok=True)
-    shutil.copyfile(b.vega_bundle(root / "build" / "cache"), static / "vega-bundle.js")
+    shutil.copyfile(vega.bundle(root / "build" / "cache"), static / "vega-bundle.js")
     out = root / "anchor-out"
     shutil.rmtree(out, ignore_errors=True)
     env = {**os.environ, "BRIEFS_ROOT": str(root)}

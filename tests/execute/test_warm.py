@@ -203,3 +203,29 @@ def test_the_started_kernel_serves_the_first_brief_and_outlives_a_data_edit(root
     finally:
         data.write_text(text, encoding="utf-8")
     assert warm.current() is started and second == first and started.uses == 2
+
+
+def test_a_kernel_started_during_a_brief_does_not_keep_its_name(root, monkeypatch):
+    """The brief's own variables reach a warm kernel with each reset, never with its start: a kernel
+    started while one brief ran must not tell a later run without a name that it is that brief."""
+    from briefs.execute.run import ensure_kernel
+    from briefs.media import BRIEF_ENV
+
+    warm.shutdown_all()
+    monkeypatch.setenv(BRIEF_ENV, "the-brief-running-at-start")
+    warm.prestart(ensure_kernel(), root)
+    kernel = warm.current()
+    kernel.ready({})
+    client = kernel.km.blocking_client()
+    client.start_channels()
+    seen = []
+    try:
+        client.execute_interactive(
+            f"import os; print(repr(os.environ.get({BRIEF_ENV!r})))",
+            output_hook=lambda msg: seen.append(msg["content"].get("text", "")),
+            timeout=60,
+        )
+    finally:
+        client.stop_channels()
+        warm.shutdown_all()
+    assert "".join(seen).strip() == "None"

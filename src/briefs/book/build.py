@@ -20,6 +20,7 @@ from typing import Callable
 
 from briefs import atomic
 from briefs.book.compile import compile_book
+from briefs.book import vega
 from briefs.book.stage import stage
 from briefs.errors import BuildFailed
 from briefs.execute import cache
@@ -125,6 +126,7 @@ def _build(
     atomic.recover_dir(result.html)  # a build killed mid-swap put the last good book aside
     shutil.rmtree(paths.scratch_dir(root), ignore_errors=True)
     if run:
+        vega.start(paths.cache_dir(root))  # made while the briefs run, for the staging after them
         result.runs, result.failures, result.unchanged = run_briefs(
             briefs, root, force=force, workers=workers, executor=executor, scheduler=scheduler, progress=say
         )

@@ -12,23 +12,9 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-from briefs import atomic
-from briefs.book import derivations, guides, landing
-from briefs.media import BRIEFS_DIR, VL_VERSION
+from briefs.book import derivations, guides, landing, vega
+from briefs.media import BRIEFS_DIR
 from briefs.project import catalog, paths
-
-
-def vega_bundle(cache: Path) -> Path:
-    """Vega, Vega-Lite and Vega-Embed as one local script, from vl-convert (no network, no npm)."""
-    import vl_convert as vlc
-
-    path = cache / f"vega-{vlc.get_vega_version()}-vl{VL_VERSION}-embed{vlc.get_vega_embed_version()}.js"
-    if not path.exists():
-        # Wrapped in a function: the bundle's top-level `const`s would otherwise share the page's
-        # global scope with every other classic script. It still sets window.vegaEmbed.
-        body = vlc.javascript_bundle(vl_version=VL_VERSION)
-        atomic.write_text(path, f"(function () {{\n{body}\n}})();\n")
-    return path
 
 
 def toc(briefs: list[catalog.Brief], guide_pages: list[str] = ()) -> str:
@@ -74,7 +60,7 @@ def stage(root: Path, briefs: list[catalog.Brief], notebooks: dict[str, Path], d
     configure(dest, pdf)
     static = dest / "_static"
     static.mkdir(exist_ok=True)
-    shutil.copyfile(vega_bundle(paths.cache_dir(root)), static / "vega-bundle.js")
+    shutil.copyfile(vega.bundle(paths.cache_dir(root)), static / "vega-bundle.js")
     for asset in resources.files("briefs").joinpath("assets").iterdir():
         if asset.name.endswith((".js", ".css")):
             (static / asset.name).write_bytes(asset.read_bytes())
