@@ -118,6 +118,10 @@ def _fast_only(item):
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(LocalProvisioner, "launch_kernel", refuse("starts a Jupyter kernel"))
+        # `briefs run` boots its warm kernel before it checks anything (execute.warm.start_early), so
+        # a refused run would count as starting one: no warm kernels here. A brief that really ran
+        # would still start a fresh kernel, and be refused by the line above.
+        mp.setenv("BRIEFS_FRESH_KERNELS", "1")
         for original, what in (
             (briefs.book.compile.compile_book, "compiles the book"),
             (briefs.execute.schedule.default_executor, "starts workers to run briefs"),

@@ -65,6 +65,11 @@ def cmd_variants(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if not args.sweep and not args.scheduler:  # one run, in this process: its kernel boots while the rest loads
+        from briefs.execute import warm
+        from briefs.project.paths import project_root
+
+        warm.start_early(project_root())
     if args.sweep or ((args.parameter or args.strict) and not args.output):
         return cmd_variants(args)
 

@@ -203,14 +203,20 @@ def prestart(kernel_name: str, root: Path) -> None:
         _drop()
 
 
-def start_in_worker(root: str) -> None:
-    """A pool worker's first act (execute.schedule): start its warm kernel before anything else.
-    Only light modules are imported on the way (this one, execute.kernelspec, jupyter_client), so
-    the kernel boots while the worker goes on to import papermill, pandas and the library for its
-    first brief."""
+def start_early(root: Path) -> None:
+    """Start this process's warm kernel before anything else, for the briefs it is about to run (a
+    pool's worker, `briefs run`). Only light modules are imported on the way (this one,
+    execute.kernelspec, jupyter_client), so the kernel boots while the process goes on to import
+    papermill, pandas and the library and to check the brief's parameters and data. A run refused
+    meanwhile leaves it unused; it is shut down at exit."""
     from briefs.execute.kernelspec import ensure_kernel
 
     prestart(ensure_kernel(), Path(root))
+
+
+def start_in_worker(root: str) -> None:
+    """A pool worker's first act (execute.schedule): `start_early`."""
+    start_early(Path(root))
 
 
 def _checkout(kernel_name: str, root: Path, wait: bool = True, env: dict[str, str] | None = None) -> WarmKernel:
