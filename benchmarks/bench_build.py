@@ -235,6 +235,54 @@ def median(xs: list[float]) -> float:
     return statistics.median(xs)
 
 
+LARGE_CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+import pandas as pd
+from briefs.data.verdicts import validate
+path, how = Path(sys.argv[1]), sys.argv[2]
+start = time.perf_counter()
+if how == "ours":
+    [verdict] = validate(["inm_returns_by_nationality"])
+    assert verdict.ok, verdict
+else:
+    pd.read_csv(path, dtype=str, keep_default_na=False)
+print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def large_validation(root: Path, megabytes: int = 50) -> dict[str, dict[str, float]]:
+    """A valid nationality table of about `megabytes` MB (one-day periods, every nationality each
+    day) validated by `briefs validate`'s pass, against pandas only reading it as text: each in a
+    process of its own, for its peak memory. (Issue 20: a 50 MB resource took 5 minutes and 1.27 GB.)"""
+    import json
+    from datetime import date as day_of, timedelta
+
+    descriptor = json.loads((root / "data" / "datapackage.json").read_text())
+    schema = next(r for r in descriptor["resources"] if r["name"] == "inm_returns_by_nationality")["schema"]
+    names = next(f for f in schema["fields"] if f["name"] == "nationality")["constraints"]["enum"]
+    path = root / "data" / "inm_returns_by_nationality.csv"
+    original = path.read_bytes()
+    lines, size, day = ["period_start,period_end,nationality,people"], 0, day_of(1700, 1, 1)
+    while size < megabytes * 10**6:
+        text = day.isoformat()
+        for i, name in enumerate(names):
+            lines.append(f"{text},{text},{name},{(day.toordinal() * 7 + i) % 1000}")
+            size += len(lines[-1]) + 1
+        day += timedelta(days=1)
+    path.write_text("\n".join(lines) + "\n")
+    try:
+        out = {}
+        for how in ("ours", "pandas"):
+            proc = subprocess.run([sys.executable, "-c", LARGE_CHILD, str(path), how], cwd=root, capture_output=True, text=True)
+            if proc.returncode:
+                raise SystemExit(f"validating the large file failed: {proc.stderr[-2000:]}")
+            out[how] = json.loads(proc.stdout)
+        return out
+    finally:
+        path.write_bytes(original)
+
+
 MARK_START, MARK_END = "<!-- BENCHMARK START -->", "<!-- BENCHMARK END -->"
 PAGE = REPO / "book" / "guides" / "performance.md"
 
@@ -304,6 +352,12 @@ def main() -> int:
                      ", ".join(f"{x:.1f}" for x in prose) + " s", f"median {median(prose):.1f} s", "< 3 s"))
         rows.append(("`briefs preview`: edit a CSV the brief reads -> the open page reloaded (Chromium)",
                      ", ".join(f"{x:.1f}" for x in csv) + " s", f"median {median(csv):.1f} s", "< 3 s"))
+
+        large = large_validation(root)
+        ours_v, read = large["ours"], large["pandas"]
+        rows.append(("validating a 50 MB resource (`briefs validate`) vs pandas reading it as text, each in its own process",
+                     f"{ours_v['seconds']:.1f} s, {ours_v['peak_mb']:.0f} MB peak vs {read['seconds']:.1f} s, {read['peak_mb']:.0f} MB peak",
+                     f"{ours_v['seconds'] / read['seconds']:.1f}x", "seconds, not minutes (issue 20)"))
 
         sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
         per_brief = {}

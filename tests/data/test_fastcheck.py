@@ -1,10 +1,10 @@
-"""A large resource validates in seconds and once per run; the fast pass never passes what Frictionless refuses."""
+"""A large resource is validated by the fast pass, once per run, and a fault at its end is found exactly; the fast
+pass never passes what Frictionless refuses. (How fast, for 50 MB: the benchmark, benchmarks/bench_build.py.)"""
 
 from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -26,7 +26,7 @@ def _nationalities(root: Path) -> list[str]:
     return next(f for f in schema["fields"] if f["name"] == "nationality")["constraints"]["enum"]
 
 
-def write_large(root: Path, megabytes: int = 50) -> int:
+def write_large(root: Path, megabytes: int = 5) -> int:
     """A valid nationality table of about `megabytes` MB: one-day periods, every nationality each day."""
     names = _nationalities(root)
     lines, size, day = ["period_start,period_end,nationality,people"], 0, date(1700, 1, 1)
@@ -41,41 +41,36 @@ def write_large(root: Path, megabytes: int = 50) -> int:
     return len(lines) - 1
 
 
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 @pytest.fixture(scope="module")
-@slow_fixture  # a 50 MB file, validated twice: tens of seconds on a busy machine
+@slow_fixture  # a 5 MB file, validated twice
 def large(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("large") / "project")
     return root, write_large(root)
 
 
-def test_a_50_mb_resource_validates_in_seconds_without_frictionless(large, monkeypatch):
+def test_a_large_valid_resource_is_validated_without_frictionless(large, monkeypatch):
     root, rows = large
-    assert (root / NAT).stat().st_size >= 50 * 10**6
+    assert (root / NAT).stat().st_size >= 5 * 10**6
     monkeypatch.setattr(package, "_frictionless", lambda *a, **k: pytest.fail("a valid file went to Frictionless"))
     monkeypatch.chdir(root)
-    started = _cpu()
     [verdict] = validate(["inm_returns_by_nationality"])
-    spent = _cpu() - started
     assert verdict.ok and verdict.rows == rows
-    assert spent < 45, f"validating 50 MB took {spent:.0f} s of CPU"
 
 
-def test_a_fault_at_the_end_of_a_large_file_is_found_quickly_and_exactly(large, tmp_path, monkeypatch):
+def test_a_fault_at_the_end_of_a_large_file_is_found_exactly_from_that_row_alone(large, tmp_path, monkeypatch):
     root, rows = large
     monkeypatch.chdir(root)
     original = (root / NAT).read_bytes()
+    read = []
+    frictionless = package._frictionless
+    monkeypatch.setattr(package, "_frictionless", lambda *a, **k: (read.append((a, k)), frictionless(*a, **k))[1])
     try:
         (root / NAT).write_bytes(original + b"2300-01-01,2300-01-01,Cuba,-5\n")
-        started = _cpu()
         with pytest.raises(DataError) as caught:
             package.load_package().table("inm_returns_by_nationality")
         assert str(caught.value) == f"{NAT}: row {rows + 2}, column people: '-5' is below the minimum 0"
-        assert _cpu() - started < 45
+        (args, kwargs), *_ = read
+        assert len(args[1]) == 2 and kwargs.get("alone") == rows + 2, "Frictionless read more than the header and the suspect row"
     finally:
         (root / NAT).write_bytes(original)
 
