@@ -57,7 +57,7 @@ SCRIPT = r"""(function () {
     fetch("/__briefs_preview__/state", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (state) {
       if (String(state.version) !== seen) { location.reload(); return; }
       show(state);
-      setTimeout(poll, 250);
+      setTimeout(poll, 100);
     }).catch(function () { setTimeout(poll, 1000); });
   }
   poll();
@@ -104,7 +104,7 @@ def fingerprint(folders: list[Path]) -> dict[str, tuple[int, int]]:
     return found
 
 
-EMPTY_PATIENCE = 30  # polls to wait for an empty brief to be written before rebuilding without it
+EMPTY_PATIENCE = 3.0  # seconds to wait for an empty brief to be written before rebuilding without it
 
 
 def _empty_brief(found: dict[str, tuple[int, int]]) -> bool:
@@ -225,8 +225,9 @@ class Preview:
             now = fingerprint(folders)
             if now == seen:
                 continue
-            patience = EMPTY_PATIENCE
-            while not self._stop.wait(self.interval):  # wait until the editor has finished writing
+            settle = self.interval / 2  # a change seen: look again sooner, the author is waiting
+            patience = round(EMPTY_PATIENCE / settle)
+            while not self._stop.wait(settle):  # wait until the editor has finished writing
                 settled = fingerprint(folders)
                 # An editor that truncates, then writes, leaves an empty file for a moment (longer on a
                 # loaded machine): an empty brief is a save in progress, not a brief removed.
