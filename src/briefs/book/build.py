@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from briefs import atomic
-from briefs.book.compile import compile_book
+from briefs.book.compile import Ahead, compile_book
 from briefs.book import vega
 from briefs.book.stage import stage
 from briefs.errors import BuildFailed
@@ -72,14 +72,15 @@ def assemble(
     pdf: bool,
     prepare: Callable[[Path], None] | None = None,
     say: Progress = lambda item, state: None,
+    ahead: Ahead | None = None,
 ) -> Path:
     """Stage the book in `work/src`, let `prepare` adjust the staged source (a release adds its
-    edition's settings there), compile it into `work/out` and print each brief's PDF into it.
-    Returns the HTML folder."""
+    edition's settings there), compile it into `work/out` (in the process `ahead` started, if
+    any) and print each brief's PDF into it. Returns the HTML folder."""
     source = stage(root, briefs, notebooks, work / "src", pdf=pdf)
     if prepare is not None:
         prepare(source)
-    html = compile_book(source, work / "out")
+    html = compile_book(source, work / "out", ahead)
     if pdf:
         from briefs.book.pdf import print_briefs
 
@@ -107,7 +108,18 @@ def build_book(
     root = root or paths.project_root()
     say = progress or (lambda item, state: None)
     with buildlock.hold(root, say):  # one process at a time changes build/
-        return _build(root, say, run, force, workers, executor, scheduler, pdf)
+        ahead: list[Ahead] = []
+
+        def said(item: str, state: str) -> None:
+            if state == "queued" and not ahead:  # briefs to run: the compile imports what it needs meanwhile
+                ahead.append(Ahead())
+            say(item, state)
+
+        try:
+            return _build(root, said, run, force, workers, executor, scheduler, pdf, ahead)
+        finally:
+            for process in ahead:
+                process.close()
 
 
 def _build(
@@ -119,6 +131,7 @@ def _build(
     executor: Executor | None,
     scheduler: str | None,
     pdf: bool | None,
+    ahead: list[Ahead],
 ) -> BuildResult:
     with_pdf = want_pdf(pdf, say)
     briefs = catalog.discover(root)
@@ -141,7 +154,7 @@ def _build(
         return result
     say("book", "compiling")
     work = paths.book_work_dir(root)
-    html = assemble(root, briefs, notebooks, work, pdf=with_pdf, say=say)
+    html = assemble(root, briefs, notebooks, work, pdf=with_pdf, say=say, ahead=ahead[0] if ahead else None)
     atomic.replace_dir(html, result.html)
     shutil.rmtree(work / "out", ignore_errors=True)
     cache.save_book(root, book)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 
 
 def jobs() -> int:
@@ -32,7 +33,54 @@ def dealt(arguments: list[str], nproc: int, maxbatch: int = 10) -> list[list[str
     return [list(arguments[i::count]) for i in range(count)]
 
 
+# What the compile imports before its first page, about a second of a core: a compile started
+# ahead (`python -m briefs.book.parallel --ahead`, see book.compile.Ahead) imports it while the
+# briefs run, then reads its command line from its standard input.
+AHEAD_IMPORTS = (
+    "sphinx.application",
+    "sphinx.builders.html",
+    "sphinx.search.en",
+    "jupyter_book.cli.main",
+    "jupyter_book.sphinx",
+    "myst_nb.sphinx_ext",
+    "myst_parser.sphinx_ext.main",
+    "pydata_sphinx_theme",
+    "sphinx_book_theme",
+    "sphinx_comments",
+    "sphinx_copybutton",
+    "sphinx_design",
+    "sphinx_external_toc",
+    "sphinx_multitoc_numbering",
+    "sphinx_thebe",
+    "sphinx_togglebutton",
+    "briefs.book.sphinxext",
+)
+
+
+def wait_for_arguments() -> bool:
+    """Import what the compile needs, then take the command line from the first line of standard
+    input (a JSON list). False when the line never comes (the build needed no compile, or died)."""
+    import importlib
+    import json
+
+    for name in AHEAD_IMPORTS:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    try:
+        line = sys.stdin.readline()
+    except KeyboardInterrupt:  # Ctrl-C in the terminal reaches the whole group: the build says it
+        return False
+    if not line.strip():
+        return False
+    sys.argv[1:] = json.loads(line)
+    return True
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--ahead"] and not wait_for_arguments():
+        return
     import sphinx.builders as sphinx_builders
     from jupyter_book import sphinx
     from jupyter_book.cli.main import main as jupyter_book_command
