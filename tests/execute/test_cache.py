@@ -142,7 +142,7 @@ def test_a_failed_brief_is_rerun_next_time_and_others_finish(two_briefs):
 def test_dask_distributed_executor_runs_the_briefs(two_briefs):
     distributed = pytest.importorskip("distributed", reason="LOUD SKIP: dask.distributed is not installed")
     root = two_briefs
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         with distributed.Client(cluster) as client:
             runs, failures, _ = run(root, executor=client.get_executor())
     assert runs == ["sexes", "tiny"] and failures == {}

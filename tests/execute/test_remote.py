@@ -26,7 +26,7 @@ def cluster(tmp_path_factory):
     distributed = pytest.importorskip("distributed", reason="LOUD SKIP: dask.distributed is not installed")
     elsewhere = tmp_path_factory.mktemp("workers")  # the workers' own disk
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, local_directory=str(elsewhere)
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", local_directory=str(elsewhere)
     ) as local:
         yield local.scheduler_address, elsewhere
 
