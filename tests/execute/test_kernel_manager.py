@@ -111,3 +111,39 @@ def test_kernels_started_side_by_side_answer_and_leave_no_socket_behind():
             run_sync(km.shutdown_kernel)(now=True)
     for km, _ in started:
         assert not glob.glob(km.ip + "*") and not os.path.exists(km.connection_file)
+
+
+@pytest.mark.slow  # starts a kernel
+def test_the_wait_for_a_ready_kernel_listens_to_iopub_briefly_and_leaves_the_channel_as_it_was():
+    """jupyter_client listens for 0.2 s of silence each time; the brief's client for `IOPUB_QUIET`."""
+    from jupyter_client.channels import AsyncZMQSocketChannel
+
+    asked: list[float | None] = []
+    listen = AsyncZMQSocketChannel.get_msg
+    iopub = []
+
+    async def spy(self, timeout=None):
+        if self in iopub:
+            asked.append(timeout)
+        return await listen(self, timeout=timeout)
+
+    async def start_and_wait() -> None:
+        manager = BriefKernelManager(kernel_name="python3")
+        await manager.start_kernel()
+        client = manager.client()
+        try:
+            assert isinstance(client, kernel_manager.BriefKernelClient)
+            client.start_channels()
+            iopub.append(client.iopub_channel)
+            AsyncZMQSocketChannel.get_msg = spy
+            try:
+                await client.wait_for_ready(timeout=120)
+            finally:
+                AsyncZMQSocketChannel.get_msg = listen
+            assert "get_msg" not in vars(client.iopub_channel), "the channel keeps jupyter_client's own get_msg"
+        finally:
+            client.stop_channels()
+            await manager.shutdown_kernel(now=True)
+
+    _run(start_and_wait())
+    assert asked and all(t is not None and t <= kernel_manager.IOPUB_QUIET for t in asked), asked
