@@ -101,11 +101,13 @@ def patch(ident: str, name: str, source: Path, parameters: dict[str, Any], targe
 
     try:
         saved = json.loads(_record(ident, root).read_text(encoding="utf-8"))["code"]
-        executed = nbformat.read(target, as_version=4)
+        if not _inputs_unchanged(readback.load(target), root):  # a data file changed (checked first: cheap)
+            return None
+        executed = nbformat.read(target, as_version=4)  # a copy of its own: its prose is replaced below
     except (OSError, ValueError, KeyError):
         return None
     new = _prepared(jupytext.read(source, fmt="md:myst"), name)
-    if code_key(new, parameters) != saved or not _inputs_unchanged(executed, root):
+    if code_key(new, parameters) != saved:
         return None
     own = [c for c in executed.cells if "injected-parameters" not in c.metadata.get("tags", [])]
     if len(own) != len(new.cells) or any(a.cell_type != b.cell_type for a, b in zip(own, new.cells)):
