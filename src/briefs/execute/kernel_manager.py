@@ -33,7 +33,6 @@ import uuid
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import DottedObjectName, Type
 
 PRIVATE_SOCKETS = os.name == "posix"
 IOPUB_QUIET = 0.02  # seconds of silence on IOPub that end the wait for a ready kernel (jupyter_client: 0.2)
@@ -56,11 +55,9 @@ class BriefKernelClient(AsyncKernelClient):
 
 
 class BriefKernelManager(AsyncKernelManager):
-    client_class = DottedObjectName(f"{__name__}.BriefKernelClient")
-    client_factory = Type(klass=BriefKernelClient, config=True)
-
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self.client_factory = BriefKernelClient
         if PRIVATE_SOCKETS and "transport" not in kwargs:
             self.transport = "ipc"
             if not self.connection_file:
