@@ -44,3 +44,21 @@ def test_the_briefs_are_dealt_to_every_process():
     assert len(chunks) == 2 and sorted(p for c in chunks for p in c) == pages  # every page once
     assert sorted(sum(p.startswith("briefs/") for p in c) for c in chunks) == [3, 4]
     assert dealt(pages[:1], 4) == [pages[:1]] and dealt(pages, 1) == [pages]
+
+
+def test_with_one_helper_the_pages_are_written_in_the_main_process():
+    from briefs.book.parallel import serial_with_one_helper
+
+    calls = []
+
+    class Builder:
+        def _write_serial(self, docnames):
+            calls.append(("serial", list(docnames)))
+
+    def original(builder, docnames, nproc):
+        calls.append(("parallel", list(docnames), nproc))
+
+    write = serial_with_one_helper(original)
+    write(Builder(), ["a", "b"], 1)  # two jobs: the main process and one helper
+    write(Builder(), ["a", "b"], 3)
+    assert calls == [("serial", ["a", "b"]), ("parallel", ["a", "b"], 3)]
