@@ -50,6 +50,7 @@ vl_convert.vegalite_to_svg({{"mark": "point", "data": {{"values": []}}}}, vl_ver
 import IPython.display
 import briefs.errors, briefs.data.package, briefs.data.official.series, briefs.data.official.ohss
 import briefs.page.claims, briefs.page.tables, briefs.page.sources, briefs.page.seriescheck, briefs.page.compare
+import briefs.page.rendered  # its SVGs outlive the reset between briefs
 import briefs.execute.kernelstate
 briefs.execute.kernelstate.snapshot()
 """.format(vl=VL_VERSION)

@@ -54,10 +54,10 @@ def theme() -> alt.theme.ThemeConfig:
 
 
 def svg(spec: dict) -> str:
-    """Static SVG of a Vega-Lite spec, rendered without a browser."""
-    import vl_convert as vlc
+    """Static SVG of a Vega-Lite spec, rendered without a browser (vl-convert; kept by spec, see page.rendered)."""
+    from briefs.page import rendered
 
-    return vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    return rendered.svg(spec, VL_VERSION)
 
 
 def spec_of(chart: alt.TopLevelMixin) -> dict:
