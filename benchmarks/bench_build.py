@@ -118,6 +118,9 @@ def run_phase(root: Path, workers: int) -> float:
     return seconds
 
 
+CLEAR_SVGS = "__import__('briefs.page.rendered').page.rendered._SVGS.clear()"
+
+
 def cell_seconds(root: Path, name: str) -> float:
     """The brief's own cells, as papermill times them, in a kernel that has made its imports
     already: what a brief costs with no kernel start and no import at all."""
@@ -137,7 +140,12 @@ def cell_seconds(root: Path, name: str) -> float:
         os.environ[BRIEF_ENV] = name  # as run_brief does: the brief learns its own name
         try:
             with warm.lease(root) as kernel:
-                papermill.execute_notebook(str(source), str(out), kernel_name=ensure_kernel(), km=kernel.manager(ensure_kernel()),
+                km = kernel.manager(ensure_kernel())
+                # Every chart drawn afresh, as in the runs this is compared with: a kernel keeps the
+                # SVGs it drew (page.rendered), so a second run of the same brief would draw none.
+                taken = kernel.taken
+                taken._wait(taken.control.execute(CLEAR_SVGS, silent=True, store_history=False), 60)
+                papermill.execute_notebook(str(source), str(out), kernel_name=ensure_kernel(), km=km,
                                            cwd=str(root), progress_bar=False)
         finally:
             os.environ.pop(BRIEF_ENV, None)
