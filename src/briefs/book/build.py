@@ -111,8 +111,9 @@ def build_book(
         ahead: list[Ahead] = []
 
         def said(item: str, state: str) -> None:
-            if state == "queued" and not ahead:  # briefs to run: the compile imports what it needs meanwhile
-                ahead.append(Ahead())
+            if state == "queued" and not ahead:  # briefs to run: meanwhile the compile imports what it
+                ahead.append(Ahead())  # needs and the charts' script is made (if it is not kept)
+                vega.start(paths.cache_dir(root))
             say(item, state)
 
         try:
@@ -139,7 +140,6 @@ def _build(
     atomic.recover_dir(result.html)  # a build killed mid-swap put the last good book aside
     shutil.rmtree(paths.scratch_dir(root), ignore_errors=True)
     if run:
-        vega.start(paths.cache_dir(root))  # made while the briefs run, for the staging after them
         result.runs, result.failures, result.unchanged = run_briefs(
             briefs, root, force=force, workers=workers, executor=executor, scheduler=scheduler, progress=say
         )

@@ -66,8 +66,8 @@ def default_executor(workers: int | None = None, root: Path | None = None) -> Ex
     return ProcessPoolExecutor(
         max_workers=workers or os.cpu_count() or 1,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=warm.start_in_worker if root else None,
-        initargs=(str(root),) if root else (),
+        initializer=warm.start_early if root else None,
+        initargs=(Path(root),) if root else (),
     )
 
 

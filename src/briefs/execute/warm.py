@@ -71,11 +71,16 @@ def fresh_for_all() -> bool:
     return os.environ.get("BRIEFS_FRESH_KERNELS", "").strip().lower() in ("1", "true", "yes")
 
 
+def _shared_env() -> dict[str, str]:
+    """This process's environment less the variables each brief sets for itself (`PER_BRIEF_ENV`)."""
+    return {k: v for k, v in os.environ.items() if k not in PER_BRIEF_ENV}
+
+
 def identity(kernel_name: str, root: Path) -> str:
     """What a kernel must share with a run to be reused by it."""
     from briefs.execute.fingerprint import library_digest
 
-    env = {k: v for k, v in os.environ.items() if k not in PER_BRIEF_ENV}
+    env = _shared_env()
     parts = [
         kernel_name,
         str(Path(root).resolve()),
@@ -119,8 +124,7 @@ class WarmKernel:
         extra = ["--HistoryManager.hist_file=:memory:", "--log-level=ERROR"]
         # Started without the running brief's own variables: each reset sets them (`ready`), and a
         # kernel started during one brief must not keep that brief's name for a later one.
-        env = {k: v for k, v in os.environ.items() if k not in PER_BRIEF_ENV}
-        run_sync(self.km.start_kernel)(cwd=str(root), extra_arguments=extra, env=env)
+        run_sync(self.km.start_kernel)(cwd=str(root), extra_arguments=extra, env=_shared_env())
         self.control = self.km.blocking_client()  # our own requests: the imports and each reset
         self.control.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         self.pending: str | None = self.control.execute(PRELOAD, silent=True, store_history=False)
@@ -206,18 +210,13 @@ def prestart(kernel_name: str, root: Path) -> None:
 
 def start_early(root: Path) -> None:
     """Start this process's warm kernel before anything else, for the briefs it is about to run (a
-    pool's worker, `briefs run`). Only light modules are imported on the way (this one,
-    execute.kernelspec, jupyter_client), so the kernel boots while the process goes on to import
-    papermill, pandas and the library and to check the brief's parameters and data. A run refused
-    meanwhile leaves it unused; it is shut down at exit."""
+    pool's worker, as its initializer in execute.schedule; `briefs run`). Only light modules are
+    imported on the way (this one, execute.kernelspec, jupyter_client), so the kernel boots while
+    the process goes on to import papermill, pandas and the library and to check the brief's
+    parameters and data. A run refused meanwhile leaves it unused; it is shut down at exit."""
     from briefs.execute.kernelspec import ensure_kernel
 
     prestart(ensure_kernel(), Path(root))
-
-
-def start_in_worker(root: str) -> None:
-    """A pool worker's first act (execute.schedule): `start_early`."""
-    start_early(Path(root))
 
 
 def _checkout(kernel_name: str, root: Path, wait: bool = True, env: dict[str, str] | None = None) -> WarmKernel:
