@@ -72,7 +72,7 @@ def anchor(root: Path) -> None:
     """Jupyter Book executing the MyST notebooks itself (execute_notebooks: force), cold."""
     from briefs.book import stage as b
     from briefs.book import vega
-    from briefs.project import catalog
+    from briefs.project import catalog, paths
 
     src = root / "anchor-src"
     shutil.rmtree(src, ignore_errors=True)
@@ -88,7 +88,7 @@ def anchor(root: Path) -> None:
     (src / "_config.yml").write_text(config)
     static = src / "_static"
     static.mkdir(exist_ok=True)
-    shutil.copyfile(vega.bundle(root / "build" / "cache"), static / "vega-bundle.js")
+    shutil.copyfile(vega.bundle(paths.user_cache_dir(root)), static / "vega-bundle.js")
     out = root / "anchor-out"
     shutil.rmtree(out, ignore_errors=True)
     env = {**os.environ, "BRIEFS_ROOT": str(root)}

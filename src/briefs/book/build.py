@@ -113,7 +113,7 @@ def build_book(
         def said(item: str, state: str) -> None:
             if state == "queued" and not ahead:  # briefs to run: meanwhile the compile imports what it
                 ahead.append(Ahead())  # needs and the charts' script is made (if it is not kept)
-                vega.start(paths.cache_dir(root))
+                vega.start(paths.user_cache_dir(root))
             say(item, state)
 
         try:

@@ -3,9 +3,12 @@ made by vl-convert (no network, no npm).
 
 Making it costs vl-convert one to two seconds of a core, during which it holds Python's lock
 (no other thread of the process moves), and what it makes depends only on vl-convert's version,
-so it is kept in build/cache under a name that carries the versions. A build that lacks it starts
-it in a process of its own before its briefs run (`start`), on a core the briefs leave idle at
-times, and staging takes it from there (`bundle`), making it itself only if that process failed.
+so it is kept once per user (`paths.user_cache_dir`, shared by every project and checkout)
+under a name that carries the versions: a cold build, a fresh clone or a test's copy of the
+project takes it from there. A build that lacks it starts it in a process of its own before
+its briefs run (`start`), on a core the briefs leave idle at times, and staging takes it from
+there (`bundle`), making it itself only if that process failed. It is written atomically, so
+builds that make it at the same moment each leave a whole file.
 """
 
 from __future__ import annotations

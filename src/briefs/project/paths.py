@@ -118,6 +118,20 @@ def cache_dir(root: Path | None = None) -> Path:
     return build_dir(root) / "cache"
 
 
+def user_cache_dir(root: Path | None = None) -> Path:
+    """Where what depends only on the installed packages is kept once for every project of this
+    user (the charts' script): platformdirs' cache folder for "briefs" ($XDG_CACHE_HOME/briefs or
+    ~/.cache/briefs on Linux), or the project's build/cache when that folder cannot be written."""
+    import platformdirs
+
+    folder = platformdirs.user_cache_path("briefs")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return cache_dir(root)
+    return folder if os.access(folder, os.W_OK | os.X_OK) else cache_dir(root)
+
+
 def verdicts_file(root: Path | None = None) -> Path:
     """The keys of the data files that passed validation (each its bytes' sha256, its schema and the
     validating code), shared by the processes of a build (execute.run.preflight)."""

@@ -136,8 +136,8 @@ def build_edition(
     """Run every brief afresh, then the build's own staging, compile and PDF steps with the edition's
     switcher, provenance and "what changed" page; returns (edition folder, manifest).
 
-    Everything is written under `work`; outside it only build/cache (the Vega bundle) changes. A
-    brief that fails fails the release: an edition is complete or absent.
+    Everything is written under `work`; outside it only the user's cache may gain the charts'
+    script (book.vega). A brief that fails fails the release: an edition is complete or absent.
     """
     briefs = catalog.discover(root)
     if not briefs:
