@@ -65,6 +65,32 @@ def output(out: dict, label: str, root: Path | None = None) -> None:
     out.get("metadata", {}).pop("execution", None)
 
 
+def streams(outputs: list) -> list:
+    """A cell's outputs with adjacent pieces of one stream (stdout, or stderr) joined into one.
+
+    The kernel sends what a cell prints in pieces cut by its flush timer, and nbclient appends
+    each piece as an output of its own, so a busy machine could split the same printed text
+    into two outputs: the same words, other bytes. Joined, a cell's run of prints to one stream
+    is one output however it was sent.
+    """
+    joined: list = []
+    for out in outputs:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and out.get("output_type") == last.get("output_type") == "stream"
+            and out.get("name") == last.get("name")
+        ):
+            last["text"] = _text(last.get("text", "")) + _text(out.get("text", ""))
+        else:
+            joined.append(out)
+    return joined
+
+
+def _text(text) -> str:
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
 def paths(text: str, root: Path | None) -> str:
     """Warnings and tracebacks name files under the project's clone: make those paths relative."""
     if root is None:

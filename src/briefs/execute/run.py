@@ -259,7 +259,8 @@ def normalize(nb: nbformat.NotebookNode, parameters: dict[str, Any], root: Path 
         if cell.cell_type == "code":
             number = None if injected else (count := count + 1)
             cell["execution_count"] = number
-            for position, output in enumerate(cell.get("outputs", [])):
+            cell["outputs"] = normalize.streams(cell.get("outputs", []))
+            for position, output in enumerate(cell["outputs"]):
                 if "execution_count" in output:
                     output["execution_count"] = number
                 normalize.output(output, f"{cell['id']}-{position}", root)
