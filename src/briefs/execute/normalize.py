@@ -72,6 +72,11 @@ def streams(outputs: list) -> list:
     each piece as an output of its own, so a busy machine could split the same printed text
     into two outputs: the same words, other bytes. Joined, a cell's run of prints to one stream
     is one output however it was sent.
+
+    Not nbclient's `coalesce_streams`: that joins every piece of a stream in the cell, moving
+    text printed after a table or chart above it, and rewrites carriage returns. Only adjacent
+    pieces need joining: ipykernel flushes both streams before it sends a display, so where
+    printing stands among a cell's displays does not depend on timing.
     """
     joined: list = []
     for out in outputs:
