@@ -70,6 +70,7 @@ from briefs.page import context
 print("leftover" in globals(), pd.get_option("display.max_rows"), alt.theme.active)
 print(context.brief_name(), sorted(series.READ))  # its own name, not the last brief's; no series read yet
 print(os.environ.get("BRIEFS_LEFTOVER"), os.path.basename(os.getcwd()), "/nowhere" in sys.path, np.geterr()["divide"])
+print([os.path.basename(str(folder)) for folder in _dh])  # IPython's record of the folders visited
 print(sorted(INPUTS))
 warnings.showwarning = lambda message, *args, **kwargs: print("warned:", message)  # no path: it names the kernel's pid
 warnings.warn("a warning a fresh kernel shows every time", UserWarning)
@@ -79,6 +80,12 @@ pd.DataFrame({"n": [1, 2, 3, 4, 5]})
 """
 
 PID = "import os\nprint(os.getpid())\n"
+# Where it runs, as the brief sees it: its folder, the project's own module, a project variable.
+WHERE = """\
+import os
+import helper
+print(os.path.basename(os.getcwd()), helper.COPY, os.environ.get("BRIEFS_SOMETHING_NEW"), os.getpid())
+"""
 
 
 def brief(root: Path, name: str, code: str, extra: str = "") -> str:
@@ -94,7 +101,19 @@ def root(tmp_path_factory):
     brief(root, "pid", PID)
     brief(root, "own-kernel", PID, extra="  fresh_kernel: true\n")
     brief(root, "broken", "raise RuntimeError('this brief fails')")
+    brief(root, "where", WHERE)
+    (root / "helper.py").write_text('COPY = "first copy"\n')
     return root
+
+
+@pytest.fixture(scope="module")
+def other(root, tmp_path_factory):
+    """A second copy of the same project, in another folder, with its own version of the project's module."""
+    import shutil
+
+    other = shutil.copytree(root, tmp_path_factory.mktemp("warm-other") / "other-copy")
+    (other / "helper.py").write_text('COPY = "second copy"\n')
+    return other
 
 
 def run(root: Path, name: str, folder: Path, fresh: bool = False) -> bytes:
@@ -166,12 +185,46 @@ def test_a_failed_brief_takes_its_kernel_with_it(root, tmp_path):
 
 
 def test_a_changed_environment_gets_a_new_kernel(root, tmp_path, monkeypatch):
+    from briefs.execute.kernelspec import ensure_kernel
+
+    # What each reset sets is no reason for a new kernel: the project's variables, pytest's test name.
+    kernel_name, before = ensure_kernel(), warm.identity(ensure_kernel())
+    monkeypatch.setenv("BRIEFS_EXTERNAL", str(tmp_path))
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", "tests/elsewhere.py::test_another (call)")
+    assert warm.identity(kernel_name) == before
+    monkeypatch.setenv("PYTHONHASHSEED", "7")
+    assert warm.identity(kernel_name) != before
+    monkeypatch.delenv("PYTHONHASHSEED")
     warm.shutdown_all()
     run(root, "pid", tmp_path)
     before = warm.current()
-    monkeypatch.setenv("BRIEFS_SOMETHING_NEW", "1")
+    monkeypatch.setenv("SOMETHING_NEW", "1")  # read by anything, maybe as it is imported: a new kernel
     run(root, "pid", tmp_path)
     assert warm.current() is not before and warm.current().uses == 1
+
+
+def test_another_copy_of_the_project_and_its_variables_are_served_by_the_same_kernel_as_a_fresh_one_would(
+    root, other, tmp_path, monkeypatch
+):
+    """The project's folder and its own variables (`BRIEFS_*`) are set by the reset: a kernel that
+    ran a brief of one copy runs the next copy's brief in that copy, with its module and its
+    variables, and gives a fresh kernel's bytes there."""
+    monkeypatch.setenv("BRIEFS_SOMETHING_NEW", "set for the second copy")
+    fresh = {name: run(other, name, tmp_path / "fresh", fresh=True) for name in ("where", "probe")}
+    monkeypatch.delenv("BRIEFS_SOMETHING_NEW")
+    warm.shutdown_all()
+    first = printed(run(root, "where", tmp_path / "first")).split()
+    kernel = warm.current()
+    assert first[:3] == ["project", "first", "copy"] and first[4] == str(kernel.km.provisioner.process.pid)
+    monkeypatch.setenv("BRIEFS_SOMETHING_NEW", "set for the second copy")
+    where = run(other, "where", tmp_path / "second")
+    probe = run(other, "probe", tmp_path / "second")
+    assert warm.current() is kernel and kernel.uses == 3, "the second copy did not reuse the kernel"
+    assert printed(where).split()[:-1] == ["other-copy", "second", "copy", "set", "for", "the", "second", "copy"]
+    assert where.replace(printed(where).split()[-1].encode(), b"PID") == fresh["where"].replace(
+        printed(fresh["where"]).split()[-1].encode(), b"PID"
+    ), "only the kernel's process id may differ"
+    assert probe == fresh["probe"], f"{printed(probe)!r} != {printed(fresh['probe'])!r}"
 
 
 def test_the_started_kernel_serves_the_first_brief_and_outlives_a_data_edit(root, tmp_path, monkeypatch):

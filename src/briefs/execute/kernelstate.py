@@ -52,6 +52,7 @@ def snapshot() -> None:
         "path": list(sys.path),
         "environ": dict(os.environ),
         "cwd": os.getcwd(),
+        "served": {os.getcwd()},  # every folder a brief has run in (its modules are imported afresh)
         "filters": list(warnings.filters),
         "showwarning": (warnings.showwarning, warnings.formatwarning),
         "numpy": np.geterr(),
@@ -63,23 +64,30 @@ def snapshot() -> None:
     gc.freeze()
 
 
-def _own_module(name: str, module, cwd: str) -> bool:
-    """The library's modules and the project's (files under the working directory): cheap and safe to import again."""
+def _own_module(name: str, module, folders: set[str]) -> bool:
+    """The library's modules and the project's (files under a folder the kernel has run briefs in):
+    cheap and safe to import again."""
     if name == "briefs" or name.startswith("briefs."):
         return True
     path = getattr(module, "__file__", None) or ""
-    return bool(path) and os.path.abspath(path).startswith(cwd + os.sep) and "site-packages" not in path
+    if not path or "site-packages" in path:
+        return False
+    path = os.path.abspath(path)
+    return any(path.startswith(folder + os.sep) for folder in folders)
 
 
-def restore(env: dict[str, str] | None = None) -> None:
-    """Put the kernel back to its state at `snapshot()`, with `env` set in its environment (what
-    changes from brief to brief, such as the running brief's name, `media.BRIEF_ENV`)."""
+def restore(env: dict[str, str] | None = None, cwd: str | None = None) -> None:
+    """Put the kernel back to its state at `snapshot()`, as a kernel started in `cwd` (by default
+    the folder it was started in) would be, with `env` set in its environment (what changes from
+    brief to brief, the project's own variables such as the running brief's name, `media.BRIEF_ENV`)."""
     if _saved is None:
         raise RuntimeError("kernelstate.restore() before snapshot()")
     from IPython import get_ipython
 
+    cwd = cwd or _saved["cwd"]
+    _saved["served"].add(cwd)
+    os.chdir(cwd)  # first: the reset starts IPython's record of folders visited (`_dh`) with this one
     get_ipython().run_line_magic("reset", "-f")
-    os.chdir(_saved["cwd"])
     os.environ.clear()
     os.environ.update(_saved["environ"])
     os.environ.update(env or {})
@@ -90,7 +98,7 @@ def restore(env: dict[str, str] | None = None) -> None:
     warnings.onceregistry.clear()
     for name in [n for n in sys.modules if n not in _saved["modules"]]:
         module = sys.modules[name]
-        if _own_module(name, module, _saved["cwd"]):
+        if _own_module(name, module, _saved["served"]):
             del sys.modules[name]
             parent, _, child = name.rpartition(".")
             if getattr(sys.modules.get(parent), child, None) is module:

@@ -10,11 +10,16 @@ in a reused kernel, and `run.normalize` renumbers them, so the executed notebook
 bytes as a fresh kernel's (tests/execute/test_warm.py runs two briefs in one kernel in both
 orders and compares them with fresh runs byte for byte).
 
-A kernel is reused only by runs with the same kernel name, project root, environment variables
-and library code; anything else, a failed or interrupted brief, or a reset that does not
-succeed, shuts it down and the next brief gets a new one. A brief that should never share a
-kernel says so in its front matter (`briefs: fresh_kernel: true`); `BRIEFS_FRESH_KERNELS=1`
-does the same for every brief (for comparisons and debugging).
+A kernel is reused only by runs with the same kernel name, environment variables and library
+code; anything else, a failed or interrupted brief, or a reset that does not succeed, shuts it
+down and the next brief gets a new one. What may differ from run to run is set by the reset
+instead, as the brief would find it in a fresh kernel started for it: the working directory (the
+project's root: one process may run briefs of several copies of a project, as the tests and an
+archive's rebuild do), the project's own variables (`BRIEFS_*`, which the library reads when
+it runs, never as it is imported: the running brief's name, the data files validated, where the
+official series are) and pytest's name for the running test (`RESET_ENV_NAMES`). A brief that
+should never share a kernel says so in its front matter (`briefs: fresh_kernel: true`);
+`BRIEFS_FRESH_KERNELS=1` does the same for every brief (for comparisons and debugging).
 
 Why reuse rather than fork: a pre-imported parent process that forks a kernel per brief
 would isolate briefs completely, but forking a process that holds pandas' and zmq's threads
@@ -36,7 +41,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from briefs.media import BRIEF_ENV, VALIDATED_ENV, VL_VERSION
+from briefs.media import VL_VERSION
 
 # What briefs import, imported once per kernel. Only modules whose import changes nothing
 # outside themselves: `briefs.page.charts` registers and enables the book's Altair theme as
@@ -54,12 +59,16 @@ import briefs.page.rendered  # its SVGs outlive the reset between briefs
 import briefs.execute.kernelstate
 briefs.execute.kernelstate.snapshot()
 """.format(vl=VL_VERSION)
-RESTORE = "__import__('briefs.execute.kernelstate').execute.kernelstate.restore({env!r})"
+RESTORE = "__import__('briefs.execute.kernelstate').execute.kernelstate.restore({env!r}, {cwd!r})"
 START_TIMEOUT = 300  # seconds for the kernel to start and make its imports, on a busy machine (as run.run_brief)
-# Set per brief by the reset rather than inherited at the kernel's start, so not part of `identity`:
-# the running brief's name, and the data files validated before it runs (which grow, or change with
-# every edit of a data file, and must not cost the next brief a new kernel).
-PER_BRIEF_ENV = (BRIEF_ENV, VALIDATED_ENV)
+# Variables set by each reset rather than inherited at the kernel's start, so not part of `identity`:
+# the project's own (`BRIEFS_*`: the running brief's name and the data files validated before it
+# runs, which change with every brief or every edit of a data file, where the official series are,
+# ...), and pytest's name for the test running now, which changes with every test (a project's
+# tests that run briefs then share a kernel as a build's briefs do). A brief in a fresh kernel
+# would inherit each of them from this process, and the reset gives it their values at that moment.
+RESET_ENV_PREFIX = "BRIEFS_"
+RESET_ENV_NAMES = frozenset({"PYTEST_CURRENT_TEST"})
 
 
 class WarmKernelFailed(RuntimeError):
@@ -71,19 +80,27 @@ def fresh_for_all() -> bool:
     return os.environ.get("BRIEFS_FRESH_KERNELS", "").strip().lower() in ("1", "true", "yes")
 
 
+def _set_by_reset(name: str) -> bool:
+    return name.startswith(RESET_ENV_PREFIX) or name in RESET_ENV_NAMES
+
+
 def _shared_env() -> dict[str, str]:
-    """This process's environment less the variables each brief sets for itself (`PER_BRIEF_ENV`)."""
-    return {k: v for k, v in os.environ.items() if k not in PER_BRIEF_ENV}
+    """This process's environment less the variables each reset sets (`RESET_ENV_PREFIX`, `RESET_ENV_NAMES`)."""
+    return {k: v for k, v in os.environ.items() if not _set_by_reset(k)}
 
 
-def identity(kernel_name: str, root: Path) -> str:
-    """What a kernel must share with a run to be reused by it."""
+def _reset_env() -> dict[str, str]:
+    """The variables each reset sets, as a fresh kernel started now would inherit them."""
+    return {k: v for k, v in os.environ.items() if _set_by_reset(k)}
+
+
+def identity(kernel_name: str) -> str:
+    """What a kernel must share with a run to be reused by it (the root and `_reset_env` are set by each reset)."""
     from briefs.execute.fingerprint import library_digest
 
     env = _shared_env()
     parts = [
         kernel_name,
-        str(Path(root).resolve()),
         sys.executable,
         library_digest(),
         json.dumps(env, sort_keys=True),
@@ -122,8 +139,8 @@ class WarmKernel:
         # As nbclient starts its own kernels: the command history in memory, not in a shared file.
         # The kernel's own log (a warning about TCP transport on every start) is noise to authors (as run.run_brief).
         extra = ["--HistoryManager.hist_file=:memory:", "--log-level=ERROR"]
-        # Started without the running brief's own variables: each reset sets them (`ready`), and a
-        # kernel started during one brief must not keep that brief's name for a later one.
+        # Started without the project's own variables: each reset sets them (`ready`), and a kernel
+        # started during one brief must not keep that brief's name for a later one.
         run_sync(self.km.start_kernel)(cwd=str(root), extra_arguments=extra, env=_shared_env())
         self.control = self.km.blocking_client()  # our own requests: the imports and each reset
         self.control.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
@@ -147,13 +164,14 @@ class WarmKernel:
                 raise WarmKernelFailed(f"the warm kernel's set-up failed: {content.get('ename')}: {content.get('evalue')}")
             return
 
-    def ready(self, env: dict[str, str] | None = None) -> None:
-        """Wait for the imports (or the last reset), then reset: the kernel is as fresh as a new one,
-        with `env` (the brief's own variables, `PER_BRIEF_ENV`) in its environment."""
+    def ready(self, env: dict[str, str] | None = None, root: Path | None = None) -> None:
+        """Wait for the imports (or the last reset), then reset: the kernel is as fresh as a new one
+        started in `root` (by default the folder it was started in), with `env` (the project's own
+        variables and the others `_reset_env` gives) in its environment."""
         if self.pending:
             self._wait(self.pending, START_TIMEOUT)
             self.pending = None
-        code = RESTORE.format(env=dict(env or {}))
+        code = RESTORE.format(env=dict(env or {}), cwd=None if root is None else str(Path(root).resolve()))
         self._wait(self.control.execute(code, silent=True, store_history=False), START_TIMEOUT)
 
     def shutdown(self) -> None:
@@ -220,7 +238,7 @@ def start_early(root: Path) -> None:
 
 
 def _checkout(kernel_name: str, root: Path, wait: bool = True, env: dict[str, str] | None = None) -> WarmKernel:
-    key = identity(kernel_name, root)
+    key = identity(kernel_name)
     kernel = current()
     if kernel is not None and kernel.key != key:
         _drop()
@@ -230,7 +248,7 @@ def _checkout(kernel_name: str, root: Path, wait: bool = True, env: dict[str, st
         with _lock:
             _kernels[threading.get_ident()] = kernel
     if wait:
-        kernel.ready(env)
+        kernel.ready(env, root)
     return kernel
 
 
@@ -245,11 +263,11 @@ class Lease:
 
     def manager(self, kernel_name: str):
         """The kernel manager to run the brief in (papermill's `km`), or None for a fresh kernel.
-        A kernel that cannot be made warm leaves the brief to a fresh kernel. The brief's own
-        variables (`PER_BRIEF_ENV`), which a fresh kernel inherits, are taken from this process now."""
+        A kernel that cannot be made warm leaves the brief to a fresh kernel. The variables each
+        reset sets (`_reset_env`), which a fresh kernel inherits, are taken from this process now."""
         if self.fresh:
             return None
-        env = {k: os.environ[k] for k in PER_BRIEF_ENV if k in os.environ}
+        env = _reset_env()
         try:
             self.taken = _checkout(kernel_name, self.root, env=env)
         except Exception:
