@@ -2,8 +2,9 @@
 
 This module runs in the kernel, not in the `briefs` process (see `execute.warm`). `snapshot()`
 is called once, after the kernel has imported pandas, Altair and the library; `restore()`
-before each brief, so the brief sees what a fresh kernel that had just made those imports
-would see: an empty namespace, the same working directory, environment, import path, warning
+before each brief, so the brief sees what a fresh kernel started for it that had just made
+those imports would see: an empty namespace, the brief's project folder as working directory
+(IPython's `_dh` too), the environment with the brief's own variables, the import path, warning
 filters (and no warning already shown once), pandas and Altair settings, no data file recorded
 as read, no official series cached, and none of the library's or the project's own modules
 imported after the snapshot (they are imported again, running their module code again).
