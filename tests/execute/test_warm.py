@@ -188,13 +188,14 @@ def test_a_changed_environment_gets_a_new_kernel(root, tmp_path, monkeypatch):
     from briefs.execute.kernelspec import ensure_kernel
 
     # What each reset sets is no reason for a new kernel: the project's variables, pytest's test name.
-    kernel_name, before = ensure_kernel(), warm.identity(ensure_kernel())
-    monkeypatch.setenv("BRIEFS_EXTERNAL", str(tmp_path))
-    monkeypatch.setenv("PYTEST_CURRENT_TEST", "tests/elsewhere.py::test_another (call)")
-    assert warm.identity(kernel_name) == before
-    monkeypatch.setenv("PYTHONHASHSEED", "7")
-    assert warm.identity(kernel_name) != before
-    monkeypatch.delenv("PYTHONHASHSEED")
+    kernel_name = ensure_kernel()
+    before = warm.identity(kernel_name)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BRIEFS_EXTERNAL", str(tmp_path))
+        mp.setenv("PYTEST_CURRENT_TEST", "tests/elsewhere.py::test_another (call)")
+        assert warm.identity(kernel_name) == before
+        mp.setenv("PYTHONHASHSEED", "7")  # Python reads it as it starts
+        assert warm.identity(kernel_name) != before
     warm.shutdown_all()
     run(root, "pid", tmp_path)
     before = warm.current()
