@@ -112,6 +112,7 @@ def run_phase(root: Path, workers: int) -> float:
     from briefs.execute.schedule import run_briefs
 
     shutil.rmtree(root / "build" / "cache" / "briefs", ignore_errors=True)
+    forget_charts(root)
     seconds, (runs, failures, _) = timed(run_briefs, catalog.discover(root), root, force=True, workers=workers)
     if failures:
         raise SystemExit(f"scaling run failed: {failures}")
@@ -119,6 +120,11 @@ def run_phase(root: Path, workers: int) -> float:
 
 
 CLEAR_SVGS = "__import__('briefs.page.rendered').page.rendered._SVGS.clear()"
+
+
+def forget_charts(root: Path) -> None:
+    """The charts' SVGs kept in the project (page.rendered), so that the next run draws every chart."""
+    shutil.rmtree(root / "build" / "cache" / "charts", ignore_errors=True)
 
 
 def cell_seconds(root: Path, name: str) -> float:
@@ -163,6 +169,7 @@ def one_worker(root: Path, fresh: bool) -> tuple[float, float]:
     from briefs.project import catalog
 
     warm.shutdown_all()
+    forget_charts(root)  # the cold build's charts: every chart drawn, as the cell-time probe draws them
     saved = os.environ.pop("BRIEFS_FRESH_KERNELS", None)
     start = 0.0
     if fresh:

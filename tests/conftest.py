@@ -38,7 +38,8 @@ def copy_project(dest: Path, runs_from: Path | None = None) -> Path:
 
     `runs_from`: another copy whose executed briefs and cache records are copied too, so a
     build here re-runs only what differs (the cache is content-addressed: same inputs, same
-    outputs) and a test pays for compiling the book, not for running every brief again.
+    outputs) and a test pays for compiling the book, not for running every brief again. The
+    charts' SVGs come too, so a brief that does run again draws only the charts that changed.
     """
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("pyproject.toml", "README.md"):
@@ -46,7 +47,7 @@ def copy_project(dest: Path, runs_from: Path | None = None) -> Path:
     for folder in ("data", "notebooks", "book"):
         shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("external"))
     if runs_from is not None:
-        for sub in ("runs", "cache/briefs", "cache/prose"):
+        for sub in ("runs", "cache/briefs", "cache/prose", "cache/charts"):
             if (runs_from / "build" / sub).exists():
                 shutil.copytree(runs_from / "build" / sub, dest / "build" / sub)
     return dest

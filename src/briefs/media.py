@@ -23,6 +23,10 @@ BRIEF_ENV = "BRIEFS_BRIEF"  # the running brief's name, set by execute.run for i
 # The keys of the data files validated before the brief's kernel starts (execute.run.preflight), so the
 # kernel does not validate them again (data.package reads it).
 VALIDATED_ENV = "BRIEFS_VALIDATED"
+# Where the running brief's kernel keeps the SVGs of the charts it draws (page.rendered): set by
+# execute.run to the project's build/cache/charts for a run published into build/, and unset for a
+# run written elsewhere (`briefs check`, `briefs run --output`), which leaves build/ alone.
+CHARTS_ENV = "BRIEFS_CHARTS"
 
 VL_VERSION = "6.4"  # the Vega-Lite minor version Altair 6 targets; vl-convert bundles it
 

@@ -105,3 +105,45 @@ def test_an_empty_brief_reads_as_a_save_in_progress():
 
     assert preview_._empty_brief({"/p/notebooks/a.md": (0, 1), "/p/notebooks/b.md": (120, 1)})
     assert not preview_._empty_brief({"/p/notebooks/a.md": (120, 1), "/p/data/empty.csv": (0, 1)})
+
+
+def test_a_file_is_sent_again_only_when_it_changed(tmp_path):
+    """Scripts and styles are checked before use (no-cache with an ETag): an unchanged one comes
+    back as 304, so a reloaded page keeps what the browser compiled of it; a rewritten one, even
+    of the same size within the same second, is sent again."""
+    import os
+    import threading
+
+    server = Preview(tmp_path, port=0)
+    script = server.html / "_static" / "app.js"
+    script.parent.mkdir(parents=True)
+    script.write_text("var a = 1;", encoding="utf-8")
+    (server.html / "index.html").write_text("<html><body><p>x</p></body></html>", encoding="utf-8")
+    httpd = server.make_server()
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    address = "http://%s:%d/" % httpd.server_address[:2]
+
+    def get(path: str, tag: str | None = None) -> tuple[int, dict, bytes]:
+        request = urllib.request.Request(address + path, headers={"If-None-Match": tag} if tag else {})
+        try:
+            with urllib.request.urlopen(request) as reply:
+                return reply.status, dict(reply.headers), reply.read()
+        except urllib.error.HTTPError as reply:
+            return reply.code, dict(reply.headers), reply.read()
+
+    try:
+        status, headers, body = get("_static/app.js?v=1")
+        assert (status, body, headers["Cache-Control"]) == (200, b"var a = 1;", "no-cache")
+        tag = headers["ETag"]
+        status, headers, body = get("_static/app.js?v=1", tag)
+        assert (status, body, headers["ETag"]) == (304, b"", tag)
+        seconds = script.stat().st_mtime_ns // 10**9 * 10**9
+        script.write_text("var a = 2;", encoding="utf-8")
+        os.utime(script, ns=(seconds + 1, seconds + 1))  # same size, same second as before
+        status, headers, body = get("_static/app.js?v=1", tag)
+        assert (status, body) == (200, b"var a = 2;") and headers["ETag"] != tag
+        status, headers, body = get("", headers["ETag"])
+        assert status == 200 and b"__briefs_preview__/reload.js" in body, "pages are always sent, with the reload script"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -95,6 +95,31 @@ def test_a_different_data_file_changes_the_glued_numbers(default_run, tmp_path):
     }
 
 
+def test_a_published_run_keeps_its_charts_and_a_run_written_elsewhere_leaves_them(default_run, tmp_path):
+    """build/cache/charts holds the SVGs of the published run's charts (page.rendered), for the next
+    kernel that runs the brief; a run written elsewhere neither adds to it nor reads it."""
+    root, result = default_run
+    folder = root / "build" / "cache" / "charts"
+    nb = nbformat.read(result.notebook, as_version=4)
+    drawn = {
+        "".join(o["data"]["image/svg+xml"])
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if c.cell_type == "code" and "image/svg+xml" in o.get("data", {})
+    }
+    kept = {p.read_text(encoding="utf-8") for p in folder.glob("*.svg")}
+    assert drawn and drawn <= kept
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    data = tmp_path / "other-data"
+    import shutil
+
+    shutil.copytree(root / "data", data)
+    csv = data / "inm_returns_by_sex.csv"
+    csv.write_text(csv.read_text().replace("2023-06-01,2023-06-30,Men,", "2023-06-01,2023-06-30,Men,1", 1))
+    run_brief(BRIEF, {"data_package": str(data / "datapackage.json")}, root=root, output=tmp_path / "elsewhere.ipynb")
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
+
+
 def test_strict_run_fails_naming_the_contradicted_claim(default_run, tmp_path):
     root, result = default_run
     before = result.notebook.read_bytes()

@@ -245,8 +245,15 @@ class Preview:
         preview = self
 
         class Handler(SimpleHTTPRequestHandler):
+            tag: str | None = None
+
             def end_headers(self) -> None:
-                self.send_header("Cache-Control", "no-store")
+                # Every response is checked again before it is used (no-cache, not no-store): a
+                # reloaded page's scripts and styles come back as 304 Not Modified, and Chromium
+                # keeps what it compiled of them, while a file Sphinx rewrote is sent again.
+                self.send_header("Cache-Control", "no-cache")
+                if self.tag:
+                    self.send_header("ETag", self.tag)
                 super().end_headers()
 
             def reply(self, body: bytes, kind: str) -> None:
@@ -257,6 +264,7 @@ class Preview:
                 self.wfile.write(body)
 
             def do_GET(self) -> None:
+                self.tag = None
                 path = self.path.split("?", 1)[0].split("#", 1)[0]
                 if path == ENDPOINT + "state":
                     return self.reply(preview.state.as_json(), "application/json")
@@ -277,6 +285,16 @@ class Preview:
                             ),
                             "text/html; charset=utf-8",
                         )
+                file = Path(self.translate_path(path))
+                if file.is_file():
+                    # The file's size and modification time to the nanosecond: a Last-Modified date
+                    # (whole seconds) would miss a file rewritten twice within one second.
+                    st = file.stat()
+                    self.tag = f'"{st.st_mtime_ns:x}-{st.st_size:x}"'
+                    if self.tag in self.headers.get("If-None-Match", ""):
+                        self.send_response(304)
+                        self.end_headers()
+                        return None
                 return super().do_GET()
 
             def log_message(self, format: str, *args: Any) -> None:

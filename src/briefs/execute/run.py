@@ -27,7 +27,7 @@ from briefs import atomic
 from briefs.project import catalog
 from briefs.execute import cache, completion, downloads, limits, readback, variants, warm, window_guard
 from briefs.execute.kernelspec import KERNEL, ensure_kernel  # noqa: F401 (run.KERNEL, run.ensure_kernel: as before)
-from briefs.media import BRIEF_ENV, VALIDATED_ENV
+from briefs.media import BRIEF_ENV, CHARTS_ENV, VALIDATED_ENV
 from briefs.errors import BriefFailed, ClaimContradicted, DataError, UsageError
 from briefs.project import buildlock, paths
 from briefs.project.paths import default_package, project_root
@@ -356,8 +356,12 @@ def run_brief(
             run_id, target = variants.ident(name, params), variants.home(name, params, root)
         failed = failed or paths.failed_path(run_id, root)
         executed = Path(tmpdir) / f"{name}.out.ipynb"
-        before = os.environ.get(BRIEF_ENV)
+        before = {key: os.environ.get(key) for key in (BRIEF_ENV, CHARTS_ENV)}
         os.environ[BRIEF_ENV] = name  # the kernel inherits it: the brief learns its own name (briefs.page.context)
+        if output is None:  # its charts kept in build/cache for the next run (page.rendered); else build/ left alone
+            os.environ[CHARTS_ENV] = str(paths.charts_cache_dir(root))
+        else:
+            os.environ.pop(CHARTS_ENV, None)
         watch = limits.Watch(budget)
         try:
             papermill.execute_notebook(
@@ -405,10 +409,11 @@ def run_brief(
             _keep_failed(executed, failed)
             raise BriefFailed(f"{name}: the kernel died in cell {watch.cell_index} (it exited, crashed or was killed)") from None
         finally:
-            if before is None:
-                os.environ.pop(BRIEF_ENV, None)
-            else:
-                os.environ[BRIEF_ENV] = before
+            for key, value in before.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
         result_nb = nbformat.read(executed, as_version=4)
         stopped = completion.problem(result_nb)
         if stopped:

@@ -118,6 +118,11 @@ def cache_dir(root: Path | None = None) -> Path:
     return build_dir(root) / "cache"
 
 
+def charts_cache_dir(root: Path | None = None) -> Path:
+    """The static SVGs of the charts drawn for this project's runs, by spec (page.rendered)."""
+    return cache_dir(root) / "charts"
+
+
 def user_cache_dir(root: Path | None = None) -> Path:
     """Where what depends only on the installed packages is kept once for every project of this
     user (the charts' script): platformdirs' cache folder for "briefs" ($XDG_CACHE_HOME/briefs or
