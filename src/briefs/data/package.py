@@ -157,6 +157,8 @@ class Package:
     cited: dict[str, Figure] = field(default_factory=dict)  # figure id -> figure, in order of use
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _figure_index: dict[str, tuple[set, set] | None] | None = field(default=None, repr=False)
+    _rows: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)  # resource -> figure id -> its row
+    _documents: dict[str, dict] | None = field(default=None, repr=False)
 
     @property
     def base(self) -> Path:
@@ -209,6 +211,11 @@ class Package:
 
     def table(self, name: str) -> pd.DataFrame:
         """The resource as a DataFrame, after validation; dates become Timestamps."""
+        return self._kept(name).copy()
+
+    def _kept(self, name: str) -> pd.DataFrame:
+        """The resource as read once and kept: for the lookups here, which never change it (a brief
+        gets a copy from `table`, which it may change as it likes)."""
         if name not in self._cache:
             path = self.resource_path(name)
             check_size(path)
@@ -222,7 +229,7 @@ class Package:
             self.passed[name] = key
             self._cache[name] = _read(path, schema)
             self.loaded[name] = digest
-        return self._cache[name].copy()
+        return self._cache[name]
 
     def _check_hash(self, name: str, path: Path, digest: str) -> None:
         declared = self.resource(name).get("hash")
@@ -270,17 +277,28 @@ class Package:
         return figs
 
     def documents(self) -> dict[str, dict]:
-        docs = self.table("documents")
-        return {row["id"]: row for row in docs.to_dict("records")}
+        if self._documents is None:
+            self._documents = {row["id"]: row for row in self._kept("documents").to_dict("records")}
+        return {key: dict(row) for key, row in self._documents.items()}
+
+    def _row_of(self, name: str, figure_id: str) -> pd.Series | None:
+        """The first row of resource `name` with that figure id (found through an index made once)."""
+        table = self._kept(name)
+        if name not in self._rows:
+            rows: dict[str, int] = {}
+            for position, value in enumerate(table["id"]):
+                rows.setdefault(value, position)
+            self._rows[name] = rows
+        position = self._rows[name].get(figure_id)
+        return None if position is None else table.iloc[position]
 
     def figure(self, figure_id: str) -> Figure:
         """One figure, read from the resource that holds it (only that one is recorded as an input)."""
         found = []
         for name in self._figure_holders(figure_id=figure_id):
-            table = self.table(name)
-            match = table[table["id"] == figure_id]
-            if not match.empty:
-                found.append((name, match))
+            row = self._row_of(name, figure_id)
+            if row is not None:
+                found.append((name, row))
         if not found:
             raise DataError(
                 f"{_display_path(self.path)}: no figure with id {figure_id!r} in {', '.join(self.figure_resources())}"
@@ -290,8 +308,10 @@ class Package:
                 f"{_display_path(self.path)}: figure id {figure_id!r} appears in {found[0][0]} and {found[1][0]}; "
                 "an id must name one figure"
             )
-        row = found[0][1].iloc[0]
-        doc = self.documents().get(row["document"], {})
+        row = found[0][1]
+        if self._documents is None:
+            self.documents()
+        doc = self._documents.get(row["document"], {})
 
         def opt(value: Any) -> Any:
             return None if pd.isna(value) else value
