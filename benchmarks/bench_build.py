@@ -124,7 +124,9 @@ CLEAR_SVGS = "__import__('briefs.page.rendered').page.rendered._SVGS.clear()"
 
 def forget_charts(root: Path) -> None:
     """The charts' SVGs kept in the project (page.rendered), so that the next run draws every chart."""
-    shutil.rmtree(root / "build" / "cache" / "charts", ignore_errors=True)
+    from briefs.project import paths
+
+    shutil.rmtree(paths.charts_cache_dir(root), ignore_errors=True)
 
 
 def cell_seconds(root: Path, name: str) -> float:

@@ -277,9 +277,13 @@ class Package:
         return figs
 
     def documents(self) -> dict[str, dict]:
+        return {key: dict(row) for key, row in self._document_records().items()}
+
+    def _document_records(self) -> dict[str, dict]:
+        """The documents table by id, turned into records once (`documents` hands out copies)."""
         if self._documents is None:
             self._documents = {row["id"]: row for row in self._kept("documents").to_dict("records")}
-        return {key: dict(row) for key, row in self._documents.items()}
+        return self._documents
 
     def _row_of(self, name: str, figure_id: str) -> pd.Series | None:
         """The first row of resource `name` with that figure id (found through an index made once)."""
@@ -309,9 +313,7 @@ class Package:
                 "an id must name one figure"
             )
         row = found[0][1]
-        if self._documents is None:
-            self.documents()
-        doc = self._documents.get(row["document"], {})
+        doc = self._document_records().get(row["document"], {})
 
         def opt(value: Any) -> Any:
             return None if pd.isna(value) else value
