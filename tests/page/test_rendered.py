@@ -70,6 +70,21 @@ def test_a_process_that_never_drew_a_chart_finds_it_in_the_project(monkeypatch, 
     assert drawn == [spec([5, 7])], "a spec not seen before is drawn"
 
 
+def test_a_chart_kept_in_the_process_is_kept_in_each_projects_folder_too(monkeypatch, on_disk, tmp_path):
+    """A warm kernel serves several copies of the project: a chart it drew for one is put in the
+    folder of the next run that uses it, without drawing it again."""
+    name = f"{rendered.key(spec([8, 9]), VL_VERSION)}.svg"
+    first = rendered.svg(spec([8, 9]), VL_VERSION)
+    other = tmp_path / "other" / "build" / "cache" / "charts"
+    monkeypatch.setenv(CHARTS_ENV, str(other))
+    drawn = counting(monkeypatch)
+    assert rendered.svg(spec([8, 9]), VL_VERSION) == first and drawn == []
+    assert (other / name).read_text(encoding="utf-8") == first
+    (other / name).write_text("damaged", encoding="utf-8")
+    rendered.svg(spec([8, 9]), VL_VERSION)
+    assert (other / name).read_text(encoding="utf-8") == first and drawn == [], "a damaged copy is replaced from memory"
+
+
 def test_a_new_vl_convert_draws_every_chart_again(monkeypatch):
     import vl_convert as vlc
 

@@ -46,11 +46,15 @@ def key(spec: dict, vl_version: str) -> str:
 def svg(spec: dict, vl_version: str) -> str:
     """The SVG vl-convert draws for `spec`, drawn again only if it is kept neither here nor on disk."""
     name = key(spec, vl_version)
+    folder = disk_folder()
     drawn = _SVGS.get(name)
     if drawn is not None:
         _SVGS.move_to_end(name)
+        # A warm kernel serves several projects (and the tests' copies of one): a chart it drew
+        # for one is still kept in the folder of the run under way, for that project's next kernel.
+        if folder and _read(folder / f"{name}.svg") is None:
+            _write(folder, name, drawn)
         return drawn
-    folder = disk_folder()
     drawn = _read(folder / f"{name}.svg") if folder else None
     if drawn is None:
         import vl_convert as vlc
