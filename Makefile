@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/python -m pip
 BOOK_ENV := $(VENV)/.installed-book
 TEST_ENV := $(VENV)/.installed-test
 AXE := node_modules/axe-core/axe.min.js
-CHROMIUM := /usr/bin/chromium
+CHROMIUM := /usr/bin/chromium-headless-shell
 
 # The tool that writes the lock files, pinned so that every refresh resolves the same way.
 UV_VERSION := 0.13.8
@@ -62,15 +62,16 @@ lock:
 	$(LOCK_TOOL)/bin/uv pip compile $(LOCK_ARGS) --extra pdf --extra test -o requirements/test.txt
 	$(LOCK_TOOL)/bin/uv pip compile $(LOCK_ARGS) --extra pdf -c requirements/test.txt -o requirements/book.txt
 
-# Debian's Chromium, never Playwright's own browser download (it needs the network): with
+# Debian's Chromium, as its old headless shell (the build Playwright runs headless, lighter than
+# the whole browser; see briefs.book.pdf), never Playwright's own browser download (it needs the network): with
 # apt-get as root, or through sudo where it needs no password (hosted CI runners). Otherwise
 # `briefs build` skips the PDFs and the browser tests fail, both saying why.
 chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  if [ "$$(id -u)" = 0 ]; then sudo=""; \
 	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; \
-	  else echo "note: $(CHROMIUM) is missing and installing it needs root (apt-get install chromium fonts-liberation)"; exit 0; fi; \
-	  $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; \
+	  else echo "note: $(CHROMIUM) is missing and installing it needs root (apt-get install chromium-headless-shell fonts-liberation)"; exit 0; fi; \
+	  $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell fonts-liberation; \
 	fi
 
 $(AXE): package.json package-lock.json

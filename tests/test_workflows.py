@@ -110,15 +110,15 @@ def fake_tools(bin_dir: Path, uid: int, log: Path) -> None:
 @pytest.mark.parametrize(
     ("uid", "expected"),
     [
-        (0, ["apt-get update -qq", "apt-get install -y -qq chromium fonts-liberation"]),
+        (0, ["apt-get update -qq", "apt-get install -y -qq chromium-headless-shell fonts-liberation"]),
         (
             1001,
             [
                 "sudo -n true",
                 "sudo apt-get update -qq",
                 "apt-get update -qq",
-                "sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation",
-                "apt-get install -y -qq chromium fonts-liberation",
+                "sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell fonts-liberation",
+                "apt-get install -y -qq chromium-headless-shell fonts-liberation",
             ],
         ),
     ],

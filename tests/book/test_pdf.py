@@ -59,3 +59,21 @@ def test_every_sheet_says_which_edition_date_and_commit_it_is(tmp_path, chromium
     assert UNRELEASED in text["brief"] and "A brief" in text["brief"] and "brief.html in the book" in text["brief"]
     assert "Edition 2026-12, run on 2026-12-01, commit 0123456789ab" in text["released"]
     assert UNRELEASED not in text["released"] and "page 1 of 1" in text["released"]
+
+
+def test_the_headless_shell_is_preferred_and_the_whole_browser_serves_without_it(tmp_path, monkeypatch):
+    from briefs.book import pdf
+
+    shell, whole = tmp_path / "chromium-headless-shell", tmp_path / "chromium"
+    monkeypatch.setattr(pdf, "CHROMIUM", shell)
+    monkeypatch.setattr(pdf, "WHOLE_CHROMIUM", whole)
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    monkeypatch.delenv("BRIEFS_CHROMIUM", raising=False)
+    assert pdf.chromium_path() is None
+    assert "apt-get install -y chromium-headless-shell" in pdf.unavailable()
+    for path in (whole, shell):
+        path.write_text("#!/bin/sh\n")
+        path.chmod(0o755)
+        assert pdf.chromium_path() == path, "the whole browser serves alone, the headless shell first once it is there"
+    monkeypatch.setenv("BRIEFS_CHROMIUM", str(whole))
+    assert pdf.chromium_path() == whole, "a Chromium named by BRIEFS_CHROMIUM comes before both"

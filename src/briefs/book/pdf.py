@@ -10,8 +10,12 @@ page's provenance block; a build that was not released says so) and the page's a
 the footer. Pages are A4; a table too wide for it prints on pages turned sideways (`@page wide`
 in the stylesheet, honoured because the CSS page size is preferred).
 
-Chromium is Debian's (`apt-get install chromium`), driven through Playwright with
-`executable_path`; Playwright's own browser download is never used (it needs the network).
+Chromium is Debian's, driven through Playwright with `executable_path`; Playwright's own
+browser download is never used (it needs the network). The old headless shell
+(`apt-get install chromium-headless-shell`) is preferred to the whole browser: it is the same
+Blink without the browser's window layer, the build that Playwright itself runs headless, and it
+uses about a fifth less CPU over the same pages (the browser tests: 306 s against 384 s of
+Chromium's CPU in one suite). The whole browser (`/usr/bin/chromium`) is used where it is the only one.
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ from briefs import atomic
 from briefs.errors import BuildFailed
 from briefs.media import BRIEFS_DIR, PDF_DIR
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path("/usr/bin/chromium-headless-shell")  # what `make` installs
+WHOLE_CHROMIUM = Path("/usr/bin/chromium")  # used where the headless shell is missing
 # Nothing in the browser may reach the network: no component updates, sync or first-run pings.
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -87,9 +92,10 @@ def margins(title: str, facts: dict, address: str) -> tuple[str, str]:
 
 
 def chromium_path() -> Path | None:
-    """Debian's Chromium, or the one $BRIEFS_CHROMIUM names."""
+    """The Chromium $BRIEFS_CHROMIUM names, or else Debian's headless shell, or else Debian's whole Chromium."""
     env = os.environ.get("BRIEFS_CHROMIUM")
-    candidates = [Path(env)] if env else [CHROMIUM, *(Path(p) for p in filter(None, [shutil.which("chromium")]))]
+    found = (shutil.which(name) for name in ("chromium-headless-shell", "chromium"))
+    candidates = [Path(env)] if env else [CHROMIUM, WHOLE_CHROMIUM, *(Path(p) for p in found if p)]
     for path in candidates:
         if path.is_file() and os.access(path, os.X_OK):
             return path
@@ -99,7 +105,7 @@ def chromium_path() -> Path | None:
 def unavailable() -> str | None:
     """Why PDFs cannot be printed here, or None if they can."""
     if chromium_path() is None:
-        return f"no Chromium at {os.environ.get('BRIEFS_CHROMIUM') or CHROMIUM} (install it: apt-get install -y chromium)"
+        return f"no Chromium at {os.environ.get('BRIEFS_CHROMIUM') or CHROMIUM} (install it: apt-get install -y chromium-headless-shell)"
     for module, package in (("playwright.sync_api", "playwright"), ("pypdf", "pypdf")):
         try:
             __import__(module)
