@@ -64,14 +64,17 @@ lock:
 
 # Debian's Chromium, as its old headless shell (the build Playwright runs headless, lighter than
 # the whole browser; see briefs.book.pdf), never Playwright's own browser download (it needs the network): with
-# apt-get as root, or through sudo where it needs no password (hosted CI runners). Otherwise
-# `briefs build` skips the PDFs and the browser tests fail, both saying why.
+# apt-get as root, or through sudo where it needs no password (hosted CI runners). Where it cannot
+# be installed, Debian's whole Chromium serves if it is there; otherwise `briefs build` skips the
+# PDFs and the browser tests fail, both saying why.
+WHOLE_CHROMIUM := /usr/bin/chromium
 chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  if [ "$$(id -u)" = 0 ]; then sudo=""; \
 	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; \
 	  else echo "note: $(CHROMIUM) is missing and installing it needs root (apt-get install chromium-headless-shell fonts-liberation)"; exit 0; fi; \
-	  $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell fonts-liberation; \
+	  { $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell fonts-liberation; } \
+	  || { test -x $(WHOLE_CHROMIUM) && echo "note: chromium-headless-shell could not be installed; $(WHOLE_CHROMIUM) is used instead"; }; \
 	fi
 
 $(AXE): package.json package-lock.json

@@ -148,3 +148,27 @@ def test_make_chromium_does_nothing_when_chromium_is_there(tmp_path):
     env = {**os.environ, "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}"}
     proc = subprocess.run(["make", "-s", "chromium", f"CHROMIUM={present}"], cwd=REPO, env=env, capture_output=True, text=True)
     assert proc.returncode == 0 and not log.exists()
+
+
+@pytest.mark.parametrize("whole_browser", [True, False], ids=["whole-browser-there", "nothing-there"])
+def test_make_chromium_falls_back_to_the_whole_browser_only_when_the_shell_cannot_be_installed(tmp_path, whole_browser):
+    log = tmp_path / "calls.log"
+    fake_tools(tmp_path / "bin", 0, log)
+    (tmp_path / "bin" / "apt-get").write_text(f'#!/bin/sh\necho "apt-get $*" >> {log}\nexit 100\n')  # no package index
+    whole = tmp_path / "chromium"
+    if whole_browser:
+        whole.write_text("#!/bin/sh\n")
+        whole.chmod(0o755)
+    env = {**os.environ, "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}"}
+    proc = subprocess.run(
+        ["make", "--no-print-directory", "-s", "chromium", f"CHROMIUM={tmp_path / 'no-shell'}", f"WHOLE_CHROMIUM={whole}"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert log.read_text().splitlines() == ["apt-get update -qq"]
+    if whole_browser:
+        assert proc.returncode == 0 and f"{whole} is used instead" in proc.stdout, proc.stdout + proc.stderr
+    else:
+        assert proc.returncode != 0, proc.stdout + proc.stderr
