@@ -21,8 +21,14 @@ LOCK_ARGS := pyproject.toml requirements/install.in --universal --fork-strategy 
 # Official series are optional snapshots: taken from the local mirror when there is one.
 MIRROR ?= ../shared/data
 
+# The library's bytecode, written once (only what changed since): where PYTHONDONTWRITEBYTECODE
+# is set, every process a build or the suite starts (each kernel, worker and `briefs` command)
+# would otherwise compile the modules it imports again.
+BYTECODE := $(VENV)/bin/python -m compileall -q src
+
 book: $(BOOK_ENV) chromium
 	if [ -d "$(MIRROR)" ]; then $(VENV)/bin/briefs data pull --mirror "$(MIRROR)"; fi
+	$(BYTECODE)
 	$(VENV)/bin/briefs build
 
 # The outputs lock records the briefs as built with the official series, so the tests take them
@@ -30,6 +36,7 @@ book: $(BOOK_ENV) chromium
 # is `briefs check`: every brief run afresh and compared with the committed lock.
 test: $(TEST_ENV) chromium $(AXE)
 	if [ -d "$(MIRROR)" ]; then $(VENV)/bin/briefs data pull --mirror "$(MIRROR)"; fi
+	$(BYTECODE)
 	$(VENV)/bin/python -m pytest
 
 setup: $(TEST_ENV) chromium $(AXE)

@@ -86,3 +86,26 @@ def test_another_briefs_kernel_found_first_is_named_not_used(tmp_path, own_prefi
     monkeypatch.setenv("JUPYTER_PATH", f"{tmp_path / 'shadow'}:{own_prefix / 'share' / 'jupyter'}")
     with pytest.raises(UsageError, match=rf"{KERNEL!r} found first \({shadow} runs /elsewhere/bin/python\)"):
         ensure_kernel()
+
+
+def test_the_kernelspec_is_checked_once_until_it_changes(own_prefix, monkeypatch):
+    """Finding the kernelspec costs a tenth of a second and a run asks three times: it is looked up
+    once, and again once the file found has changed (here, replaced by another environment's)."""
+    from briefs.execute import kernelspec
+
+    spec = write_spec(own_prefix / "share" / "jupyter", [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"])
+    spec = spec / "kernel.json"
+    assert ensure_kernel() == KERNEL and kernelspec._CHECKED[kernelspec._searched()][0] == spec
+    looked = []
+    real = kernelspec._registered_kernel
+    monkeypatch.setattr(kernelspec, "_registered_kernel", lambda: (looked.append(1), real())[1])
+    assert ensure_kernel() == KERNEL and ensure_kernel() == KERNEL and looked == []
+    spec.write_text(
+        json.dumps({"argv": ["/elsewhere/bin/python", "-m", "ipykernel_launcher"], "display_name": "x", "language": "python"})
+    )
+    assert ensure_kernel() == KERNEL and looked, "a changed kernelspec is looked up again"
+    assert json.loads(spec.read_text())["argv"][0] == sys.executable, "and registered again"
+    monkeypatch.setenv("JUPYTER_PATH", str(own_prefix / "elsewhere"))
+    looked.clear()
+    ensure_kernel()
+    assert looked, "another search path is another lookup"

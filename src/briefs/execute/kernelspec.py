@@ -6,6 +6,7 @@ imports papermill, pandas and the rest of the library (execute.warm, execute.sch
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -32,14 +33,40 @@ def _runs_here(argv: list[str]) -> bool:
         return False
 
 
+# Where Jupyter looks for kernels -> the kernelspec file found there and its stamp, once checked.
+# Finding a kernelspec costs about 0.1 s (jupyter_client's configuration and a walk of its
+# folders), and a run asks three times (its warm kernel, papermill's name, the kernel manager).
+_CHECKED: dict[tuple, tuple[Path, tuple[int, int]]] = {}
+
+
+def _searched() -> tuple:
+    """What decides which kernelspec Jupyter finds: this interpreter and Jupyter's search path."""
+    names = ("JUPYTER_PATH", "JUPYTER_DATA_DIR", "JUPYTER_PREFER_ENV_PATH", "JUPYTER_PLATFORM_DIRS", "HOME", "XDG_DATA_HOME")
+    return (sys.executable, sys.prefix, *(os.environ.get(name) for name in names))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 def ensure_kernel() -> str:
     """A kernelspec named 'briefs' that runs this interpreter, so runs never pick another environment.
 
     Registered the ordinary way, as `python -m ipykernel install --prefix <this environment> --name briefs`
-    does: the kernel is `python -m ipykernel_launcher`.
+    does: the kernel is `python -m ipykernel_launcher`. Checked once per process and search path,
+    and again whenever the kernelspec file found then has changed or gone.
     """
+    searched = _searched()
+    known = _CHECKED.get(searched)
+    if known is not None and _stamp(known[0]) == known[1]:
+        return KERNEL
     spec = _registered_kernel()
     if spec is not None and _runs_here(spec.argv):
+        _remember(searched, spec)
         return KERNEL
     from ipykernel.kernelspec import install
 
@@ -51,4 +78,12 @@ def ensure_kernel() -> str:
             f"the Jupyter kernel {KERNEL!r} found first ({found}) is not this environment's "
             f"({sys.executable}); remove that kernel folder and run again"
         )
+    _remember(searched, spec)
     return KERNEL
+
+
+def _remember(searched: tuple, spec) -> None:
+    path = Path(spec.resource_dir) / "kernel.json"
+    stamp = _stamp(path)
+    if stamp is not None:
+        _CHECKED[searched] = (path, stamp)
