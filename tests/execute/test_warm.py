@@ -283,34 +283,3 @@ def test_a_kernel_started_during_a_brief_does_not_keep_its_name(root, monkeypatc
         client.stop_channels()
         warm.shutdown_all()
     assert "".join(seen).strip() == "None"
-
-
-ENGINE_STARTS = """\
-import os, vl_convert
-before = len(os.listdir("/proc/self/task"))  # vl-convert's engine runs on threads of its own
-vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": []}}, vl_version="6.4")
-print(len(os.listdir("/proc/self/task")) > before)
-"""
-
-
-@pytest.mark.parametrize("charts", [False, True], ids=["lazy", "asked-for"])
-def test_a_kernel_starts_the_chart_engine_only_when_asked(root, charts):
-    """vl-convert's engine (half a second of CPU) is started with the imports only by a kernel that
-    asks (`briefs preview`'s); any other starts it at its first chart, if it ever draws one."""
-    from briefs.execute.run import ensure_kernel
-
-    warm.shutdown_all()
-    warm.prestart(ensure_kernel(), root, charts=charts)
-    kernel = warm.current()
-    kernel.ready({})
-    client = kernel.km.blocking_client()
-    client.start_channels()
-    seen = []
-    try:
-        client.execute_interactive(ENGINE_STARTS, output_hook=lambda msg: seen.append(msg["content"].get("text", "")), timeout=60)
-    finally:
-        client.stop_channels()
-        warm.shutdown_all()
-    assert "".join(seen).strip() == str(not charts), (
-        "a kernel that asked for the engine had not started it" if charts else "the engine started with the imports unasked"
-    )

@@ -220,7 +220,7 @@ class Preview:
         folders = watched(self.root)
         seen = fingerprint(folders)
         self.rebuild(first=True)
-        warm.prestart(ensure_kernel(), self.root, charts=True)  # so that the first edit finds its kernel ready
+        warm.prestart(ensure_kernel(), self.root)  # so that the first edit finds its kernel ready
         while not self._stop.wait(self.interval):
             now = fingerprint(folders)
             if now == seen:

@@ -46,22 +46,19 @@ from briefs.media import VL_VERSION
 # What briefs import, imported once per kernel. Only modules whose import changes nothing
 # outside themselves: `briefs.page.charts` registers and enables the book's Altair theme as
 # it is imported, so it is left out and imported afresh by every brief that uses it (cheaply:
-# Altair itself is loaded), as in a fresh kernel.
+# Altair itself is loaded), as in a fresh kernel. vl-convert starts its JavaScript engine on its
+# first conversion (about half a second), which the first brief with a chart would otherwise
+# pay: an empty chart is drawn once here, and nothing of it is kept.
 PRELOAD = """\
 import pandas, numpy, altair, vl_convert
-{engine}import IPython.display
+vl_convert.vegalite_to_svg({{"mark": "point", "data": {{"values": []}}}}, vl_version={vl!r})
+import IPython.display
 import briefs.errors, briefs.data.package, briefs.data.official.series, briefs.data.official.ohss
 import briefs.page.claims, briefs.page.tables, briefs.page.sources, briefs.page.seriescheck, briefs.page.compare
 import briefs.page.rendered  # its SVGs outlive the reset between briefs
 import briefs.execute.kernelstate
 briefs.execute.kernelstate.snapshot()
-"""
-# vl-convert starts its JavaScript engine on its first conversion (about half a second of CPU).
-# Most kernels never need it: a brief whose charts did not change finds their SVGs kept
-# (page.rendered), and many briefs draw none. So only a kernel that will draw soon and is waited
-# for starts it with its imports (`charts=True`: the preview's, whose first edit draws the
-# charts it changed); it draws an empty chart once, and nothing of it is kept.
-ENGINE = "vl_convert.vegalite_to_svg({{'mark': 'point', 'data': {{'values': []}}}}, vl_version={vl!r})\n".format(vl=VL_VERSION)
+""".format(vl=VL_VERSION)
 RESTORE = "__import__('briefs.execute.kernelstate').execute.kernelstate.restore({env!r}, {cwd!r})"
 START_TIMEOUT = 300  # seconds for the kernel to start and make its imports, on a busy machine (as run.run_brief)
 # Variables set by each reset rather than inherited at the kernel's start, so not part of `identity`:
@@ -132,7 +129,7 @@ def _manager_class():
 
 
 class WarmKernel:
-    def __init__(self, kernel_name: str, root: Path, key: str, charts: bool = False):
+    def __init__(self, kernel_name: str, root: Path, key: str):
         from jupyter_core.utils import run_sync
 
         self.key = key
@@ -147,8 +144,7 @@ class WarmKernel:
         run_sync(self.km.start_kernel)(cwd=str(root), extra_arguments=extra, env=_shared_env())
         self.control = self.km.blocking_client()  # our own requests: the imports and each reset
         self.control.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
-        preload = PRELOAD.format(engine=ENGINE if charts else "")
-        self.pending: str | None = self.control.execute(preload, silent=True, store_history=False)
+        self.pending: str | None = self.control.execute(PRELOAD, silent=True, store_history=False)
 
     def _wait(self, msg_id: str, timeout: float) -> None:
         """The reply to one of our own requests; raises unless it succeeded."""
@@ -220,13 +216,12 @@ atexit.register(shutdown_all)
 multiprocessing.util.Finalize(None, shutdown_all, exitpriority=100)
 
 
-def prestart(kernel_name: str, root: Path, *, charts: bool = False) -> None:
-    """Start this thread's warm kernel now (a pool worker, before its first brief); never raises.
-    `charts`: start vl-convert's engine with the imports (see `ENGINE`)."""
+def prestart(kernel_name: str, root: Path) -> None:
+    """Start this thread's warm kernel now (a pool worker, before its first brief); never raises."""
     if fresh_for_all():
         return
     try:
-        _checkout(kernel_name, Path(root), wait=False, charts=charts)
+        _checkout(kernel_name, Path(root), wait=False)
     except Exception:
         _drop()
 
@@ -242,16 +237,14 @@ def start_early(root: Path) -> None:
     prestart(ensure_kernel(), Path(root))
 
 
-def _checkout(
-    kernel_name: str, root: Path, wait: bool = True, env: dict[str, str] | None = None, charts: bool = False
-) -> WarmKernel:
+def _checkout(kernel_name: str, root: Path, wait: bool = True, env: dict[str, str] | None = None) -> WarmKernel:
     key = identity(kernel_name)
     kernel = current()
     if kernel is not None and kernel.key != key:
         _drop()
         kernel = None
     if kernel is None:
-        kernel = WarmKernel(kernel_name, root, key, charts)
+        kernel = WarmKernel(kernel_name, root, key)
         with _lock:
             _kernels[threading.get_ident()] = kernel
     if wait:
