@@ -29,6 +29,7 @@ VALIDATED_ENV = "BRIEFS_VALIDATED"
 CHARTS_ENV = "BRIEFS_CHARTS"
 
 VL_VERSION = "6.4"  # the Vega-Lite minor version Altair 6 targets; vl-convert bundles it
+CHART_SCRIPT = "vega-bundle.js"  # the book's copy of that bundle, in _static/ (book.stage, book.pdf)
 
 BRIEFS_DIR = "briefs"  # the book's folder of executed briefs: briefs/NAME.html
 PDF_DIR = "pdf"  # inside the built HTML folder: pdf/NAME.pdf

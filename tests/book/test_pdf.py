@@ -77,3 +77,28 @@ def test_the_headless_shell_is_preferred_and_the_whole_browser_serves_without_it
         assert pdf.chromium_path() == path, "the whole browser serves alone, the headless shell first once it is there"
     monkeypatch.setenv("BRIEFS_CHROMIUM", str(whole))
     assert pdf.chromium_path() == whole, "a Chromium named by BRIEFS_CHROMIUM comes before both"
+
+
+def test_the_chart_engine_and_the_icon_script_are_not_loaded_to_print(tmp_path, chromium):
+    """Print shows each chart's static SVG and hides the theme's icons, so neither script is fetched."""
+    from briefs.media import CHART_SCRIPT
+
+    html = _page(tmp_path / "html")
+    scripts = {
+        f"_static/{CHART_SCRIPT}": "from the chart engine",
+        "_static/scripts/fontawesome.js": "from the icons",
+        "_static/briefs.js": "from the page script",
+    }
+    tags = ""
+    for rel, words in scripts.items():
+        (html / rel).parent.mkdir(parents=True, exist_ok=True)
+        (html / rel).write_text(
+            f"document.addEventListener('DOMContentLoaded', () => document.body.insertAdjacentHTML('beforeend', '<p>Written {words}.</p>'));"
+        )
+        tags += f"<script src='{rel}?v=1'></script>"
+    page = (html / "brief.html").read_text().replace("</head>", tags + "</head>")
+    (html / "brief.html").write_text(page)
+    pdf = print_pages(html, {"brief": "brief.html"}, tmp_path / "out")["brief"]
+    text = " ".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "Written from the page script." in text, "other scripts still run before printing"
+    assert "from the chart engine" not in text and "from the icons" not in text

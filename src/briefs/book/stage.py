@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from briefs.book import derivations, guides, landing, vega
-from briefs.media import BRIEFS_DIR
+from briefs.media import BRIEFS_DIR, CHART_SCRIPT
 from briefs.project import catalog, paths
 
 
@@ -60,7 +60,7 @@ def stage(root: Path, briefs: list[catalog.Brief], notebooks: dict[str, Path], d
     configure(dest, pdf)
     static = dest / "_static"
     static.mkdir(exist_ok=True)
-    shutil.copyfile(vega.bundle(paths.user_cache_dir(root)), static / "vega-bundle.js")
+    shutil.copyfile(vega.bundle(paths.user_cache_dir(root)), static / CHART_SCRIPT)
     for asset in resources.files("briefs").joinpath("assets").iterdir():
         if asset.name.endswith((".js", ".css")):
             (static / asset.name).write_bytes(asset.read_bytes())
