@@ -600,15 +600,54 @@ def test_every_brief_has_a_pdf_with_its_numbers_vector_charts_and_data(book, sha
     assert "They are folded away" not in pdf  # the sentence about folded code stays on screen
 
 
+SIDEWAYS_MM = 297 - 2 * 14  # A4 turned sideways, less the margins of `@page wide` (briefs.css)
+
+
 def test_tables_fit_the_printed_page(book, shared):
+    """An upright table fits the upright page; a wide one is laid out as wide as its sideways page, and fits it."""
     _, _, briefs = book
+    sideways = SIDEWAYS_MM / 25.4 * 96  # CSS pixels
+    boxes = 0
     for path in brief_pages(briefs).values():
         page = shared(path, viewport=PRINTED, media="print").page
-        wide = page.eval_on_selector_all(
-            ".briefs-table table, .briefs-ledger table",
+        over = page.eval_on_selector_all(
+            ".briefs-table:not(.briefs-wide) table, .briefs-ledger table",
             "ts => ts.filter(t => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map(t => t.parentElement.id || t.className)",
         )
-        assert wide == [], path
+        assert over == [], path
+        for box, width, table in page.eval_on_selector_all(
+            ".briefs-table.briefs-wide",
+            "bs => bs.map(b => [b.id, b.getBoundingClientRect().width, b.querySelector('table').getBoundingClientRect().width])",
+        ):
+            assert abs(width - sideways) < 1 and table <= width + 1, (path, box, width, table)
+            boxes += 1
+    assert boxes > 0, "the figure ledger's wide tables are checked"
+
+
+# Every word of a table cell, as the page laid it out: a word whose pieces sit on different lines
+# broke inside itself. Words are what lies between spaces and hyphens (a line may break after a hyphen).
+BROKEN_WORDS = r"""() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('.briefs-table td, .briefs-table th, .briefs-ledger td, .briefs-ledger th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walker.nextNode()); ) {
+      for (const m of node.data.matchAll(/[^\s\u2010-\u2014-]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        if (new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def test_printed_table_cells_break_between_words_only(book, shared):
+    """On paper a column is never narrower than its longest word ("unstate/d", "approxim/ate")."""
+    _, _, briefs = book
+    for path in brief_pages(briefs).values():
+        assert shared(path, viewport=PRINTED, media="print").page.evaluate(BROKEN_WORDS) == [], path
 
 
 def test_search_finds_each_brief_by_a_word_of_its_text(book, shared, visit):
