@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from pypdf import PdfReader
 
 from briefs.book.pdf import print_pages
@@ -102,3 +104,14 @@ def test_the_chart_engine_and_the_icon_script_are_not_loaded_to_print(tmp_path, 
     text = " ".join(p.extract_text() for p in PdfReader(pdf).pages)
     assert "Written from the page script." in text, "other scripts still run before printing"
     assert "from the chart engine" not in text and "from the icons" not in text
+
+
+def test_a_page_that_reaches_outside_fails_the_print_and_is_named(tmp_path, chromium):
+    """Pages load while the one before them prints: a request to the network is still pinned on its page."""
+    from briefs.errors import BuildFailed
+
+    html = _page(tmp_path / "html")
+    leaky = (html / "brief.html").read_text().replace("</body>", "<img src='http://127.0.0.1:9/pixel.png' alt=''></body>")
+    (html / "leaky.html").write_text(leaky)
+    with pytest.raises(BuildFailed, match=r"^printing leaky to PDF: the page asked for http://127\.0\.0\.1:9/pixel\.png;"):
+        print_pages(html, {"brief": "brief.html", "leaky": "leaky.html", "after": "brief.html"}, tmp_path / "out")

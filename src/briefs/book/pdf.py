@@ -28,6 +28,7 @@ import re
 import shutil
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes
@@ -249,6 +250,8 @@ def print_pages(html: Path, pages: dict[str, str], out: Path) -> dict[str, Path]
 
     Pages are opened from disk; any request that is not for a local file or inline data is
     refused and fails the print, so a PDF never depends on, or hides, a call to the network.
+    Each page loads while the one before it prints, and each PDF is rewritten (`attach`) while
+    the next prints: about a third less time than one page after the other, for the same bytes.
     Runs in a thread of its own: Playwright's sync API refuses a thread that already runs an
     event loop (a notebook, or a test session driving its own browser).
     """
@@ -281,26 +284,40 @@ def _print_pages(html: Path, pages: dict[str, str], out: Path) -> dict[str, Path
 
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    with sync_playwright() as pw:
+    names: dict[object, str] = {}  # page -> the name it prints as
+    outside: list[tuple[str, str]] = []
+
+    def guard(route):
+        outside.append((names.get(route.request.frame.page, "a page"), route.request.url))
+        route.abort()
+
+    def failed(name: str, exc: Exception) -> BuildFailed:
+        return BuildFailed(f"printing {name} to PDF failed: {str(exc).splitlines()[0]}")
+
+    def opened(name: str, rel: str):
+        """A page asked to load: it loads in Chromium while the one before it prints."""
+        try:
+            page = context.new_page()
+            names[page] = name
+            page.goto((html / rel).resolve().as_uri(), wait_until="commit")
+        except PlaywrightError as exc:  # Chromium is gone: killed, or interrupted with Ctrl-C
+            raise failed(name, exc) from None
+        return page
+
+    with sync_playwright() as pw, ThreadPoolExecutor(1, thread_name_prefix="briefs-pdf-attach") as rewriting:
         browser = launch(pw)
+        attached = []
         try:
             context = browser.new_context(java_script_enabled=True)
-            outside: list[str] = []
-
-            def guard(route):
-                outside.append(route.request.url)
-                route.abort()
-
             context.route(OUTSIDE, guard)
             context.route(NOT_PRINTED, lambda route: route.abort())
-            for name, rel in pages.items():
+            queue = list(pages.items())
+            following = opened(*queue[0]) if queue else None
+            for at, (name, rel) in enumerate(queue):
+                page, target = following, out / f"{name}.pdf"
                 try:
-                    page = context.new_page()
-                except PlaywrightError as exc:  # Chromium is gone: killed, or interrupted with Ctrl-C
-                    raise BuildFailed(f"printing {name} to PDF failed: {str(exc).splitlines()[0]}") from None
-                target = out / f"{name}.pdf"
-                try:
-                    page.goto((html / rel).resolve().as_uri(), wait_until="load")
+                    page.wait_for_load_state("load")
+                    following = opened(*queue[at + 1]) if at + 1 < len(queue) else None
                     page.emulate_media(media="print")
                     title = page.title().split(" — ")[0].strip()
                     header, footer = margins(title, page.evaluate(PROVENANCE), f"{rel} in the book")
@@ -316,14 +333,19 @@ def _print_pages(html: Path, pages: dict[str, str], out: Path) -> dict[str, Path
                         footer_template=footer,
                         margin={"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
                     )
-                    attach(target, page_attachments(page), title, html)
+                    files = page_attachments(page)
                 except PlaywrightError as exc:
-                    raise BuildFailed(f"printing {name} to PDF failed: {str(exc).splitlines()[0]}") from None
+                    raise failed(name, exc) from None
                 finally:
                     page.close()
+                # The PDF is rewritten (pypdf, in Python) while Chromium prints the next page.
+                attached.append(rewriting.submit(attach, target, files, title, html))
                 if outside:
-                    raise BuildFailed(f"printing {name} to PDF: the page asked for {outside[0]}; pages must work offline")
+                    where, url = outside[0]
+                    raise BuildFailed(f"printing {where} to PDF: the page asked for {url}; pages must work offline")
                 written[name] = target
+            for job in attached:
+                job.result()
         finally:
             try:
                 browser.close()
