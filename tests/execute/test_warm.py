@@ -283,3 +283,29 @@ def test_a_kernel_started_during_a_brief_does_not_keep_its_name(root, monkeypatc
         client.stop_channels()
         warm.shutdown_all()
     assert "".join(seen).strip() == "None"
+
+
+NAME = "import os\nprint(os.environ.get('BRIEFS_BRIEF'), os.getpid())\n"
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["warm", "fresh"])
+def test_briefs_on_a_builds_threads_each_learn_their_own_name(root, tmp_path, monkeypatch, fresh):
+    """A build's briefs run on threads of one process (execute.schedule.KernelThreads): each kernel
+    is told the name of the brief it runs, never the one another thread runs, and the pool's
+    kernels end with it."""
+    from briefs.execute.schedule import run_briefs
+    from briefs.media import BRIEF_ENV
+    from briefs.project import catalog
+
+    if fresh:
+        monkeypatch.setenv("BRIEFS_FRESH_KERNELS", "1")
+    monkeypatch.delenv(BRIEF_ENV, raising=False)
+    names = [brief(root, f"named-{i}", NAME) for i in range(4)]
+    before = set(warm._kernels)
+    runs, failures, _ = run_briefs([catalog.get(n, root) for n in names], root, workers=2, into=tmp_path)
+    assert not failures, failures
+    seen = {run.brief: printed(run.notebook.read_bytes()).split() for run in runs}
+    assert {name: said[0] for name, said in seen.items()} == {name: name for name in names}
+    kernels = {said[1] for said in seen.values()}
+    assert len(kernels) == (4 if fresh else 2), f"one kernel per thread when warm, per brief when fresh: {kernels}"
+    assert BRIEF_ENV not in os.environ and set(warm._kernels) == before, "the pool left its kernels or its names behind"

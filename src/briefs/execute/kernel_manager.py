@@ -66,10 +66,23 @@ class BriefKernelManager(AsyncKernelManager):
                 name = f"briefs-kernel-{uuid.uuid4().hex}.json"
                 self.connection_file = os.path.join(tempfile.gettempdir(), name)
 
+    brief_env: dict[str, str] | None = None  # the environment of a fresh kernel started for a brief (`for_brief`)
+
+    async def start_kernel(self, **kw) -> None:
+        """As jupyter_client's, with `brief_env` when no environment is given."""
+        if self.brief_env is not None:
+            kw.setdefault("env", dict(self.brief_env))
+        await super()._async_start_kernel(**kw)
+
     async def _async_interrupt_kernel(self) -> None:
         if self.shutting_down:  # set by shutdown_kernel before it interrupts
             return
         await super()._async_interrupt_kernel()
 
 
-NAME = f"{__name__}.{BriefKernelManager.__name__}"  # as nbclient's kernel_manager_class takes it
+def for_brief(env: dict[str, str]) -> type[BriefKernelManager]:
+    """The manager class for one brief's fresh kernel, started with `env` (execute.briefenv.environ,
+    taken in the thread that runs the brief). A class, not the calling thread's settings, because
+    papermill starts the kernel in a coroutine that may run on another thread (jupyter_core's
+    run_sync, when this thread already has an event loop running)."""
+    return type(BriefKernelManager.__name__, (BriefKernelManager,), {"brief_env": dict(env)})

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,7 +26,7 @@ import nbformat
 
 from briefs import atomic
 from briefs.project import catalog
-from briefs.execute import cache, completion, downloads, limits, readback, variants, warm, window_guard
+from briefs.execute import briefenv, cache, completion, downloads, limits, readback, variants, warm, window_guard
 from briefs.execute.kernelspec import KERNEL, ensure_kernel  # noqa: F401 (run.KERNEL, run.ensure_kernel: as before)
 from briefs.media import BRIEF_ENV, CHARTS_ENV, VALIDATED_ENV
 from briefs.errors import BriefFailed, ClaimContradicted, DataError, UsageError
@@ -145,22 +146,23 @@ def preflight(declared: dict[str, dict], params: dict[str, Any], root: Path):
     Bad input then stops a run in a fraction of a second, with the same
     one-line message the brief would give, and nothing is executed or written.
     What passed is kept by key (a file's sha256, its schema and the validating code:
-    `package.validation_key`) in build/cache/validated.txt, so the other processes of a build
-    (the pool's workers, which the build's own process validates for while they start:
-    `prevalidate`) and later runs do not validate the same bytes again (`keep_verdicts`, once
-    the run is accepted: a refused run writes nothing).
+    `package.validation_key`) in build/cache/validated.txt, so the threads running a build's
+    briefs (which wait while the build's own thread validates for them: `prevalidate`), other
+    processes and later runs do not validate the same bytes again (`keep_verdicts`, once the run
+    is accepted: a refused run writes nothing).
     """
     from briefs.data import package
 
     path = data_package_of(declared, params, root)
-    seen = _package_state(path)
-    if seen not in _PASSED:  # else validated already by this process, and no file has changed since
-        package.VALIDATED.update(_read_verdicts(paths.verdicts_file(root)))
-        pkg = package.load_package(path)
-        for name in pkg.resource_names():
-            pkg.table(name)
-        _PASSED[seen] = pkg
-    pkg = _PASSED[seen]
+    with _VALIDATING:  # a build's threads wait for the one validating the package, then share its verdicts
+        seen = _package_state(path)
+        if seen not in _PASSED:  # else validated already by this process, and no file has changed since
+            package.VALIDATED.update(_read_verdicts(paths.verdicts_file(root)))
+            pkg = package.load_package(path)
+            for name in pkg.resource_names():
+                pkg.table(name)
+            _PASSED[seen] = pkg
+        pkg = _PASSED[seen]
     # The kernel this process starts is told what passed (execute.warm), and does not validate it again.
     os.environ[VALIDATED_ENV] = " ".join(sorted(set(pkg.passed.values())))
     return pkg
@@ -204,6 +206,7 @@ def _write_verdicts(path: Path, keys: list[str]) -> None:
 
 
 _PASSED: dict[tuple, Any] = {}
+_VALIDATING = threading.RLock()
 
 
 def _package_state(path: Path) -> tuple:
@@ -325,7 +328,7 @@ def run_brief(
     from papermill.exceptions import PapermillExecutionError
 
     from briefs.execute import engine
-    from briefs.execute.kernel_manager import NAME as BRIEF_KERNEL_MANAGER
+    from briefs.execute import kernel_manager
 
     root = root or project_root()
     brief = catalog.get(name, root)
@@ -356,33 +359,32 @@ def run_brief(
             run_id, target = variants.ident(name, params), variants.home(name, params, root)
         failed = failed or paths.failed_path(run_id, root)
         executed = Path(tmpdir) / f"{name}.out.ipynb"
-        before = {key: os.environ.get(key) for key in (BRIEF_ENV, CHARTS_ENV)}
-        os.environ[BRIEF_ENV] = name  # the kernel inherits it: the brief learns its own name (briefs.page.context)
-        if output is None:  # its charts kept in build/cache for the next run (page.rendered); else build/ left alone
-            os.environ[CHARTS_ENV] = str(paths.charts_cache_dir(root))
-        else:
-            os.environ.pop(CHARTS_ENV, None)
+        # The kernel is told the brief's name (briefs.page.context) and, for a run published into build/,
+        # where its charts are kept for the next run (page.rendered); set for this thread only (execute.briefenv).
+        told = {BRIEF_ENV: name, CHARTS_ENV: str(paths.charts_cache_dir(root)) if output is None else None}
         watch = limits.Watch(budget)
         try:
-            papermill.execute_notebook(
-                str(source),
-                str(executed),
-                parameters=params,
-                kernel_name=ensure_kernel(),
-                km=kernel.manager(ensure_kernel()),  # a warm kernel; None: a fresh one, started as below
-                # The kernel's own log (a warning about TCP transport on every start) is noise to authors.
-                extra_arguments=["--log-level=ERROR"],
-                kernel_manager_class=BRIEF_KERNEL_MANAGER,  # no SIGINT to an idle kernel, sockets of its own
-                cwd=str(root),
-                progress_bar=False,
-                start_timeout=300,  # a loaded machine (CI, many builds at once) can take long to start a kernel
-                log_output=False,
-                report_mode=False,
-                request_save_on_cell_execute=False,  # by default it rewrites the whole notebook after every cell
-                engine_name=engine.NAME,  # ... so it is written at the end, however the run ends (execute.engine)
-                keep_on_failure=str(executed),
-                **watch.hooks(),
-            )
+            with briefenv.setting(told):
+                papermill.execute_notebook(
+                    str(source),
+                    str(executed),
+                    parameters=params,
+                    kernel_name=ensure_kernel(),
+                    km=kernel.manager(ensure_kernel()),  # a warm kernel; None: a fresh one, started as below
+                    # The kernel's own log (a warning about TCP transport on every start) is noise to authors.
+                    extra_arguments=["--log-level=ERROR"],
+                    # A fresh kernel's: no SIGINT when idle, sockets of its own, this brief's variables.
+                    kernel_manager_class=kernel_manager.for_brief(briefenv.environ()),
+                    cwd=str(root),
+                    progress_bar=False,
+                    start_timeout=300,  # a loaded machine (CI, many builds at once) can take long to start a kernel
+                    log_output=False,
+                    report_mode=False,
+                    request_save_on_cell_execute=False,  # by default it rewrites the whole notebook after every cell
+                    engine_name=engine.NAME,  # ... so it is written at the end, however the run ends (execute.engine)
+                    keep_on_failure=str(executed),
+                    **watch.hooks(),
+                )
         except PapermillExecutionError as exc:
             _keep_failed(executed, failed)
             reason = str(exc.evalue).strip().splitlines()[0] if exc.evalue else exc.ename
@@ -408,12 +410,6 @@ def run_brief(
         except DeadKernelError:
             _keep_failed(executed, failed)
             raise BriefFailed(f"{name}: the kernel died in cell {watch.cell_index} (it exited, crashed or was killed)") from None
-        finally:
-            for key, value in before.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
         result_nb = nbformat.read(executed, as_version=4)
         stopped = completion.problem(result_nb)
         if stopped:

@@ -1,16 +1,19 @@
 """Run many briefs: in parallel, each only when its inputs changed, with one way of failing.
 
-Briefs run on a spawned process pool (one process per core by default), on any
-`concurrent.futures` executor such as Dask distributed's, or one at a time in this
-process. A brief that fails keeps its previous executed notebook and the others still
+Briefs run on threads of this process, each with its own warm kernel (one per core by
+default: `KernelThreads`), on any `concurrent.futures` executor such as Dask distributed's,
+or one at a time. A brief's code runs in its kernel, a process of its own, so a thread only
+sends it cells and writes what comes back; threads share this process's imports, where a
+pool of processes made each worker import papermill, pandas and the library again (about
+1.5 s of a 10 s cold build on two cores, measured in `benchmarks/`). A brief that fails keeps its previous executed notebook and the others still
 run; its failure is reported by name, never raised for the whole run.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+import threading
+from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -60,15 +63,36 @@ def _execute(
     )
 
 
+class KernelThreads(ThreadPoolExecutor):
+    """A thread pool whose threads each start a warm kernel as they start (with `root`), and shut
+    it down with the pool: a process that runs many builds (the preview, the tests) keeps no
+    kernel of a pool that has ended."""
+
+    def __init__(self, workers: int, root: Path | None = None):
+        self._kernel_threads: set[int] = set()
+        if root is not None:
+            from briefs.execute.kernelspec import ensure_kernel
+
+            ensure_kernel()  # once, before the threads look it up
+        super().__init__(max_workers=workers, thread_name_prefix="briefs-run", initializer=self._started, initargs=(root,))
+
+    def _started(self, root: Path | None) -> None:
+        self._kernel_threads.add(threading.get_ident())
+        if root is not None:
+            warm.start_early(Path(root))
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=wait, cancel_futures=cancel_futures)
+        if wait:  # the threads have ended: their kernels are nobody's
+            for ident in list(self._kernel_threads):
+                warm.drop(ident)
+            self._kernel_threads.clear()
+
+
 def default_executor(workers: int | None = None, root: Path | None = None) -> Executor:
-    """One process per core by default; spawned, so workers never inherit the parent's threads.
-    With `root`, each worker starts its warm kernel as soon as it starts."""
-    return ProcessPoolExecutor(
-        max_workers=workers or os.cpu_count() or 1,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=warm.start_early if root else None,
-        initargs=(Path(root),) if root else (),
-    )
+    """One thread, and so one kernel, per core by default. With `root`, each thread starts its warm
+    kernel as soon as it starts."""
+    return KernelThreads(workers or os.cpu_count() or 1, Path(root) if root else None)
 
 
 def run_briefs(

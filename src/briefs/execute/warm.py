@@ -1,7 +1,7 @@
 """Warm kernels: a brief runs in a kernel that has already started and imported what briefs use.
 
 A fresh kernel costs a process start plus the imports of pandas, Altair, vl-convert and this
-library, about as much as a small brief's own cells. So each process that runs briefs (a
+library, about as much as a small brief's own cells. So each thread that runs briefs (a
 worker of the scheduler's pool, `briefs run`, `briefs preview`) keeps one kernel: started once
 with those imports (`PRELOAD`), then reused, and put back before every brief to the state a
 fresh kernel has after the same imports (`execute.kernelstate.restore`: empty namespace,
@@ -90,8 +90,11 @@ def _shared_env() -> dict[str, str]:
 
 
 def _reset_env() -> dict[str, str]:
-    """The variables each reset sets, as a fresh kernel started now would inherit them."""
-    return {k: v for k, v in os.environ.items() if _set_by_reset(k)}
+    """The variables each reset sets, as a fresh kernel started now by this thread would inherit
+    them (the running brief's own are set for its thread: execute.briefenv)."""
+    from briefs.execute.briefenv import environ
+
+    return {k: v for k, v in environ().items() if _set_by_reset(k)}
 
 
 def identity(kernel_name: str) -> str:
@@ -197,8 +200,8 @@ def current() -> WarmKernel | None:
     return _kernels.get(threading.get_ident())
 
 
-def _drop(ident: int | None = None) -> None:
-    """Shut down this thread's warm kernel (`ident`: another thread's)."""
+def drop(ident: int | None = None) -> None:
+    """Shut down this thread's warm kernel (`ident`: that of a thread that has ended)."""
     with _lock:
         kernel = _kernels.pop(threading.get_ident() if ident is None else ident, None)
     if kernel is not None:
@@ -207,7 +210,7 @@ def _drop(ident: int | None = None) -> None:
 
 def shutdown_all() -> None:
     for ident in list(_kernels):
-        _drop(ident)
+        drop(ident)
 
 
 # At exit; a pool's worker process skips atexit but runs multiprocessing's finalizers. A kernel
@@ -223,12 +226,12 @@ def prestart(kernel_name: str, root: Path) -> None:
     try:
         _checkout(kernel_name, Path(root), wait=False)
     except Exception:
-        _drop()
+        drop()
 
 
 def start_early(root: Path) -> None:
-    """Start this process's warm kernel before anything else, for the briefs it is about to run (a
-    pool's worker, as its initializer in execute.schedule; `briefs run`). Only light modules are
+    """Start this thread's warm kernel before anything else, for the briefs it is about to run (a
+    worker thread of a build, as it starts: execute.schedule; `briefs run`). Only light modules are
     imported on the way (this one, execute.kernelspec, jupyter_client), so the kernel boots while
     the process goes on to import papermill, pandas and the library and to check the brief's
     parameters and data. A run refused meanwhile leaves it unused; it is shut down at exit."""
@@ -241,7 +244,7 @@ def _checkout(kernel_name: str, root: Path, wait: bool = True, env: dict[str, st
     key = identity(kernel_name)
     kernel = current()
     if kernel is not None and kernel.key != key:
-        _drop()
+        drop()
         kernel = None
     if kernel is None:
         kernel = WarmKernel(kernel_name, root, key)
@@ -271,7 +274,7 @@ class Lease:
         try:
             self.taken = _checkout(kernel_name, self.root, env=env)
         except Exception:
-            _drop()
+            drop()
             return None
         return self.taken.km
 
@@ -291,4 +294,4 @@ def lease(root: Path, *, fresh: bool = False) -> Iterator[Lease]:
             if ok and held.taken is current():
                 held.taken.km.close_clients()
             else:
-                _drop()
+                drop()
