@@ -4,8 +4,8 @@ Briefs run on threads of this process, each with its own warm kernel (one per co
 default: `KernelThreads`), on any `concurrent.futures` executor such as Dask distributed's,
 or one at a time. A brief's code runs in its kernel, a process of its own, so a thread only
 sends it cells and writes what comes back; threads share this process's imports, where a
-pool of processes made each worker import papermill, pandas and the library again (about
-1.5 s of a 10 s cold build on two cores, measured in `benchmarks/`). A brief that fails keeps its previous executed notebook and the others still
+pool of processes made each worker import papermill, nbformat and the library again (about a
+second of a 10 s cold build on two cores: `benchmarks/RESULTS.md`). A brief that fails keeps its previous executed notebook and the others still
 run; its failure is reported by name, never raised for the whole run.
 """
 
