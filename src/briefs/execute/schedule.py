@@ -5,8 +5,9 @@ default: `KernelThreads`), on any `concurrent.futures` executor such as Dask dis
 or one at a time. A brief's code runs in its kernel, a process of its own, so a thread only
 sends it cells and writes what comes back; threads share this process's imports, where a
 pool of processes made each worker import papermill, nbformat and the library again (about a
-second of a 10 s cold build on two cores: `benchmarks/RESULTS.md`). A brief that fails keeps its previous executed notebook and the others still
-run; its failure is reported by name, never raised for the whole run.
+second of a 10 s cold build on two cores: `benchmarks/RESULTS.md`). A brief that fails keeps
+its previous executed notebook and the others still run; its failure is reported by name,
+never raised for the whole run.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ class KernelThreads(ThreadPoolExecutor):
     def _started(self, root: Path | None) -> None:
         self._kernel_threads.add(threading.get_ident())
         if root is not None:
-            warm.start_early(Path(root))
+            warm.start_early(root)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         super().shutdown(wait=wait, cancel_futures=cancel_futures)
