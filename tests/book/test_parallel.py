@@ -3,6 +3,7 @@ that loads an extension not declared safe for parallel reading compiles serially
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -46,19 +47,48 @@ def test_the_briefs_are_dealt_to_every_process():
     assert dealt(pages[:1], 4) == [pages[:1]] and dealt(pages, 1) == [pages]
 
 
-def test_with_one_helper_the_pages_are_written_in_the_main_process():
-    from briefs.book.parallel import serial_with_one_helper
+def test_the_root_is_written_first_then_the_heaviest_pages_on_every_job(tmp_path):
+    """A stand-in builder: the main process resolves the book's root and writes it, then resolves
+    the others heaviest first; each forked helper writes its batch (files, since a helper's memory
+    is its own), and every page is written once."""
+    from types import SimpleNamespace
 
-    calls = []
+    from briefs.book.parallel import heaviest_first, write_in_parallel
+
+    doctrees, out = tmp_path / "doctrees", tmp_path / "out"
+    doctrees.mkdir()
+    out.mkdir()
+    sizes = {"intro": 10, "briefs/a": 300, "briefs/b": 500, "guides/c": 20, "guides/d": 40}
+    for name, size in sizes.items():
+        (doctrees / f"{name.replace('/', '-')}.doctree").write_bytes(b"x" * size)
+    resolved = []
+
+    class Env:
+        def get_and_resolve_doctree(self, docname, builder):
+            resolved.append(docname)
+            return f"tree of {docname}"
 
     class Builder:
-        def _write_serial(self, docnames):
-            calls.append(("serial", list(docnames)))
+        app = SimpleNamespace(phase=None)
+        config = SimpleNamespace(root_doc="intro")
+        env = Env()
+        doctreedir = str(doctrees)
 
-    def original(builder, docnames, nproc):
-        calls.append(("parallel", list(docnames), nproc))
+        def write_doc_serialized(self, docname, doctree):
+            pass
 
-    write = serial_with_one_helper(original)
-    write(Builder(), ["a", "b"], 1)  # two jobs: the main process and one helper
-    write(Builder(), ["a", "b"], 3)
-    assert calls == [("serial", ["a", "b"]), ("parallel", ["a", "b"], 3)]
+        def write_doc(self, docname, doctree):
+            (out / f"{docname.replace('/', '-')}.html").write_text(f"{doctree} in {os.getpid()}")
+
+    names = sorted(sizes)
+    flat = [n.replace("/", "-") for n in names]  # the stand-in keeps its doctrees flat
+    assert heaviest_first(flat, doctrees) == ["briefs-b", "briefs-a", "guides-d", "guides-c", "intro"]
+    assert heaviest_first(["missing", "intro"], doctrees) == ["intro", "missing"]  # no doctree: last
+
+    write_in_parallel(Builder(), flat, 1)  # two jobs
+    # The root; then the heaviest first, dealt in turn into two batches: (b, d) and (a, c).
+    assert resolved == ["intro", "briefs-b", "guides-d", "briefs-a", "guides-c"]
+    written = {p.stem: p.read_text() for p in out.glob("*.html")}
+    assert sorted(written) == sorted(flat)
+    writers = {text.split(" in ")[1] for name, text in written.items() if name != "intro"}
+    assert written["intro"].endswith(f" in {os.getpid()}") and len(writers) == 2 and str(os.getpid()) not in writers

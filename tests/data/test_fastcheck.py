@@ -107,3 +107,26 @@ def test_a_run_validates_each_resource_once(tmp_path, monkeypatch):
     docs.write_bytes(docs.read_bytes() + b"\n")  # same table, different bytes: a new key
     done = subprocess.run(kernel, capture_output=True, text=True, env=env, cwd=root)
     assert done.returncode != 0 and "validated a second time" in done.stderr
+
+
+def test_a_schema_naming_the_default_missing_values_is_checked_by_the_fast_pass(tmp_path, monkeypatch):
+    """`missingValues: [""]` is Table Schema's default, and the fast pass's own reading of an empty
+    cell; any other list still sends the file to Frictionless."""
+    from briefs.data import fastcheck
+
+    root = copy_project(tmp_path / "project")
+    schema = json.loads((root / "data" / "schemas" / "coverage.json").read_text())
+    assert schema["missingValues"] == [""]
+    monkeypatch.setattr(package, "VALIDATED", set())
+    monkeypatch.delenv(package.VALIDATED_ENV, raising=False)
+    monkeypatch.setattr(package, "_frictionless", lambda *a, **k: pytest.fail("a valid file went to Frictionless"))
+    checked = []
+    real = fastcheck.first_suspect
+    monkeypatch.setattr(fastcheck, "first_suspect", lambda *a: checked.append(a) or real(*a))
+    monkeypatch.chdir(root)
+    [verdict] = validate(["coverage"])
+    assert verdict.ok and verdict.rows > 100 and len(checked) == 1
+
+    rows = [[f["name"] for f in schema["fields"]]]
+    with pytest.raises(fastcheck.Unsupported):
+        real(rows, {**schema, "missingValues": ["", "NA"]})

@@ -66,7 +66,7 @@ def test_a_fresh_kernel_is_started_with_its_briefs_variables_on_any_thread(monke
 def test_a_pool_shuts_down_the_kernels_its_threads_started(monkeypatch):
     dropped, started = [], []
     monkeypatch.setattr(warm, "start_early", lambda root: started.append(threading.get_ident()))
-    monkeypatch.setattr(warm, "drop", lambda ident=None: dropped.append(ident))
+    monkeypatch.setattr(warm, "drop", lambda *idents: dropped.extend(idents))
     monkeypatch.setattr("briefs.execute.kernelspec.ensure_kernel", lambda: "briefs")
     pool = KernelThreads(2, root=os.getcwd())
     barrier = threading.Barrier(2)

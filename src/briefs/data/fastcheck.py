@@ -8,8 +8,8 @@ leading `+`), never the reverse. So a file it passes is valid; for a file it
 does not, Frictionless reads only the rows up to the first suspect one and
 says exactly what is wrong there, and when even that finds nothing the whole
 file goes to Frictionless as before. A schema using anything this pass does not
-know (other types, formats, missing values) raises `Unsupported`, and the
-file goes to Frictionless whole.
+know (other types, formats, missing values other than the empty cell) raises
+`Unsupported`, and the file goes to Frictionless whole.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 TRUE, FALSE = ("true", "True", "TRUE", "1"), ("false", "False", "FALSE", "0")
 _FIELD_KEYS = {"name", "type", "constraints", "description", "title", "format", "example", "rdfType"}
 _KNOWN = {"required", "unique", "enum", "pattern", "minimum", "maximum", "minLength", "maxLength"}
-_SCHEMA_KEYS = {"fields", "primaryKey", "description", "title", "foreignKeys"}
+_SCHEMA_KEYS = {"fields", "primaryKey", "description", "title", "foreignKeys", "missingValues"}
+DEFAULT_MISSING = [""]  # Table Schema's default: only an empty cell is missing, as in this pass
 
 
 class Unsupported(Exception):
@@ -34,7 +35,7 @@ class Unsupported(Exception):
 
 def first_suspect(rows: list[list[str]], schema: dict, table: pd.DataFrame | None = None) -> int | None:
     """The spreadsheet row number (header = 1) of the first row that may break `schema`, or None if none can."""
-    if set(schema) - _SCHEMA_KEYS or schema.get("foreignKeys"):
+    if set(schema) - _SCHEMA_KEYS or schema.get("foreignKeys") or schema.get("missingValues", DEFAULT_MISSING) != DEFAULT_MISSING:
         raise Unsupported("schema keys")
     fields = schema["fields"]
     names = [f["name"] for f in fields]

@@ -85,8 +85,7 @@ class KernelThreads(ThreadPoolExecutor):
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         super().shutdown(wait=wait, cancel_futures=cancel_futures)
         if wait:  # the threads have ended: their kernels are nobody's
-            for ident in list(self._kernel_threads):
-                warm.drop(ident)
+            warm.drop(*self._kernel_threads)
             self._kernel_threads.clear()
 
 

@@ -177,17 +177,28 @@ class WarmKernel:
         code = RESTORE.format(env=dict(env or {}), cwd=None if root is None else str(Path(root).resolve()))
         self._wait(self.control.execute(code, silent=True, store_history=False), START_TIMEOUT)
 
+    def kill(self) -> None:
+        """End the kernel's process now (it holds nothing to save); `shutdown` then tidies up. A
+        pool ending kills all its kernels first, so that they die together."""
+        process = getattr(self.km.provisioner, "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+
     def shutdown(self) -> None:
         from jupyter_core.utils import run_sync
 
+        # jupyter_client polls a killed kernel every 0.1 s until it has gone: a kernel already
+        # killed and waited for is found gone at the first look (0.1 s less per kernel).
+        self.kill()
+        process = getattr(self.km.provisioner, "process", None)
         try:
+            if process is not None:
+                process.wait(timeout=5)
             self.km.close_clients()
             self.control.stop_channels()
             run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:  # already gone: make sure of it
-            process = getattr(self.km.provisioner, "process", None)
-            if process is not None and process.poll() is None:
-                process.kill()
+            self.kill()
 
 
 # One kernel per thread of a process (a Dask worker runs tasks on several threads).
@@ -200,17 +211,20 @@ def current() -> WarmKernel | None:
     return _kernels.get(threading.get_ident())
 
 
-def drop(ident: int | None = None) -> None:
-    """Shut down this thread's warm kernel (`ident`: that of a thread that has ended)."""
+def drop(*idents: int) -> None:
+    """Shut down this thread's warm kernel, or those of the threads `idents` (threads that have
+    ended). Several are killed first and then tidied up, so their ends overlap."""
     with _lock:
-        kernel = _kernels.pop(threading.get_ident() if ident is None else ident, None)
-    if kernel is not None:
+        kernels = [_kernels.pop(ident, None) for ident in (idents or (threading.get_ident(),))]
+    kernels = [kernel for kernel in kernels if kernel is not None]
+    for kernel in kernels:
+        kernel.kill()
+    for kernel in kernels:
         kernel.shutdown()
 
 
 def shutdown_all() -> None:
-    for ident in list(_kernels):
-        drop(ident)
+    drop(*list(_kernels))
 
 
 # At exit; a pool's worker process skips atexit but runs multiprocessing's finalizers. A kernel
