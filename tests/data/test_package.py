@@ -225,3 +225,14 @@ def test_words_and_numbers_are_kept_apart(project, old, new, expected):
     row = next(n for n, line in enumerate(path.read_text().splitlines(), start=1) if line.endswith(new))
     message = _error(project, "nijc_fwd_figures")
     assert f"nijc_fwd_figures.csv: row {row}, {expected}" in message
+
+
+def test_planning_a_build_imports_no_pandas():
+    """`briefs build` decides what to run (and starts the kernels for it) before pandas is imported:
+    the data package imports it where a table is read or checked."""
+    import subprocess
+    import sys
+
+    code = "import sys, briefs.book.build, briefs.execute.schedule; print(sorted({'pandas', 'numpy'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stdout + done.stderr

@@ -21,17 +21,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from briefs.data import descriptor as shape
-from briefs.data import fastcheck, inwords, units, userpaths
+from briefs.data import inwords, units, userpaths
 from briefs.errors import DataError
 from briefs.files import sha256
 from briefs.media import ABSENT, VALIDATED_ENV
 from briefs.project.paths import default_package
+
+if TYPE_CHECKING:  # pandas is imported where a table is read or checked: planning a build needs none
+    import pandas as pd
 
 FIGURES_SCHEMA = "schemas/figures.json"
 
@@ -269,6 +269,8 @@ class Package:
 
     def figures(self, document: str | None = None) -> pd.DataFrame:
         """The figures of one document (reading only the resources that hold it), or of every document."""
+        import pandas as pd
+
         names = self._figure_holders(document=document) if document is not None else self.figure_resources()
         frames = [self.table(name) for name in names]
         figs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -298,6 +300,8 @@ class Package:
 
     def figure(self, figure_id: str) -> Figure:
         """One figure, read from the resource that holds it (only that one is recorded as an input)."""
+        import pandas as pd
+
         found = []
         for name in self._figure_holders(figure_id=figure_id):
             row = self._row_of(name, figure_id)
@@ -581,6 +585,11 @@ def _row_rules(rows: list[list[str]], schema: dict, where: str, table: pd.DataFr
     with a floor is never negative (`units`). Each rule reads whole columns, and
     each distinct cell once, so a large resource costs seconds.
     """
+    import numpy as np
+    import pandas as pd
+
+    from briefs.data import fastcheck
+
     fields = schema.get("fields", [])
     names = [f["name"] for f in fields]
     frame = fastcheck.frame(rows, names) if table is None else table
@@ -648,6 +657,8 @@ def validate_table(path: Path, schema: dict, *, empty_ok: bool = True) -> None:
     `empty_ok`: a file with a header and no rows is valid (a new brief's figures start so);
     otherwise it is refused, since every sum and share computed from it would be empty.
     """
+    from briefs.data import fastcheck
+
     where = _display_path(path)
     rows = _records(path, schema)
     if not empty_ok and len(rows) == 1:
@@ -724,6 +735,8 @@ def _frictionless(
 
 
 def _read(path: Path, schema: dict) -> pd.DataFrame:
+    import pandas as pd
+
     fields = schema.get("fields", [])
     dtypes = {f["name"]: _PANDAS_TYPES.get(f.get("type", "string"), "string") for f in fields}
     dates = [f["name"] for f in fields if f.get("type") in ("date", "datetime")]
