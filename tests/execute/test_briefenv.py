@@ -63,14 +63,42 @@ def test_a_fresh_kernel_is_started_with_its_briefs_variables_on_any_thread(monke
     assert issubclass(manager_class, kernel_manager.BriefKernelManager) and kernel_manager.BriefKernelManager.brief_env is None
 
 
-def test_a_pool_shuts_down_the_kernels_its_threads_started(monkeypatch):
-    dropped, started = [], []
+def test_a_pool_starts_a_kernel_per_thread_before_its_threads_and_shuts_them_all_down(monkeypatch):
+    """The kernels are started by the thread that makes the pool; each thread takes one; the pool's
+    end shuts down the threads' kernels and any no thread took. A thread with none left starts its own."""
+    maker = threading.get_ident()
+    launched, adopted, started, dropped, ended = [], [], [], [], []
+
+    def launch(root):
+        launched.append((threading.get_ident(), f"kernel {len(launched)}"))
+        return launched[-1][1]
+
+    monkeypatch.setattr(warm, "launch", launch)
+    monkeypatch.setattr(warm, "adopt", lambda kernel: adopted.append((threading.get_ident(), kernel)))
     monkeypatch.setattr(warm, "start_early", lambda root: started.append(threading.get_ident()))
     monkeypatch.setattr(warm, "drop", lambda *idents: dropped.extend(idents))
-    monkeypatch.setattr("briefs.execute.kernelspec.ensure_kernel", lambda: "briefs")
+    monkeypatch.setattr(warm, "end", lambda *kernels: ended.extend(kernels))
     pool = KernelThreads(2, root=os.getcwd())
+    assert [who for who, _ in launched] == [maker, maker] and not adopted  # before any thread
     barrier = threading.Barrier(2)
     for future in [pool.submit(barrier.wait, 10) for _ in range(2)]:  # both threads started
         future.result()
     pool.shutdown(wait=True)
-    assert len(set(started)) == 2 and sorted(dropped) == sorted(started)
+    threads = {who for who, _ in adopted}
+    assert len(threads) == 2 and maker not in threads and not started
+    assert sorted(kernel for _, kernel in adopted) == sorted(kernel for _, kernel in launched)
+    assert sorted(dropped) == sorted(threads) and ended == []
+
+    # Three threads, two kernels started (a third failed to start): the third thread starts its own,
+    # and a kernel no thread took is shut down with the pool.
+    launched.clear(), adopted.clear(), dropped.clear()
+    monkeypatch.setattr(warm, "launch", lambda root: launched.append(1) or (None if len(launched) == 3 else f"k{len(launched)}"))
+    pool = KernelThreads(3, root=os.getcwd())
+    barrier = threading.Barrier(3)
+    for future in [pool.submit(barrier.wait, 10) for _ in range(3)]:
+        future.result()
+    pool.shutdown(wait=True)
+    assert len(adopted) == 2 and len(started) == 1 and len(dropped) == 3 and ended == []
+    pool = KernelThreads(2, root=os.getcwd())  # no brief ever submitted: no thread took either kernel
+    pool.shutdown(wait=True)
+    assert len(ended) == 2

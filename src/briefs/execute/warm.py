@@ -213,14 +213,39 @@ def current() -> WarmKernel | None:
 
 def drop(*idents: int) -> None:
     """Shut down this thread's warm kernel, or those of the threads `idents` (threads that have
-    ended). Several are killed first and then tidied up, so their ends overlap."""
+    ended)."""
     with _lock:
         kernels = [_kernels.pop(ident, None) for ident in (idents or (threading.get_ident(),))]
-    kernels = [kernel for kernel in kernels if kernel is not None]
+    end(*[kernel for kernel in kernels if kernel is not None])
+
+
+def end(*kernels: WarmKernel) -> None:
+    """Shut these kernels down: all are killed first and then tidied up, so their ends overlap."""
     for kernel in kernels:
         kernel.kill()
     for kernel in kernels:
         kernel.shutdown()
+
+
+def launch(root: Path) -> WarmKernel | None:
+    """A warm kernel started now, in `root`, for a thread that will take it (`adopt`); None when
+    every brief gets a fresh kernel or the start fails (the thread then starts its own)."""
+    if fresh_for_all():
+        return None
+    from briefs.execute.kernelspec import ensure_kernel
+
+    name = ensure_kernel()
+    try:
+        return WarmKernel(name, Path(root), identity(name))
+    except Exception:
+        return None
+
+
+def adopt(kernel: WarmKernel) -> None:
+    """Make `kernel` (from `launch`) this thread's warm kernel."""
+    drop()
+    with _lock:
+        _kernels[threading.get_ident()] = kernel
 
 
 def shutdown_all() -> None:
