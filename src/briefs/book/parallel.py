@@ -91,10 +91,10 @@ def write_in_parallel(builder, docnames: list[str], nproc: int) -> None:
     root, and the others are dealt, heaviest first (by the size of the saved doctree), into one
     batch per job: the main process resolves the second batch while a helper writes the first, then
     both helpers write. A helper is forked, so a page reaches it without being pickled; a helper per
-    page was slower, as each fork costs. On this book the writing took 1.0 s against 1.5 s with
-    Sphinx's own hand-out (two jobs) and 1.8 s serially. Each page is resolved and written as Sphinx
-    does it, only in another order: the pages are the same bytes as a serial write's
-    (tests/book/test_parallel.py).
+    page was slower, as each fork costs. On this book the writing took 1.1 s, against 1.6 s
+    serially and 1.8 s with Sphinx's own hand-out (medians of five alternated compiles, helpers
+    without the collector included). Each page is resolved and written as Sphinx does it, only in
+    another order: the pages are the same bytes as a serial write's (tests/book/test_parallel.py).
     """
     from sphinx.util.build_phase import BuildPhase
     from sphinx.util.parallel import ParallelTasks
@@ -140,8 +140,8 @@ def without_collector(process):
     with Python's cyclic garbage collector off in the helper. A collection there walks every object
     the helper inherited from the main process (every page read so far), and so copies the
     memory it touches; a helper lives for one batch of pages, and whatever it leaves is freed
-    when it exits. In alternated compiles of this book, reading took 0.44-0.72 s against 0.66-0.85
-    s, and writing 1.23-1.45 s against 1.43-2.05 s."""
+    when it exits. Reading this book took 0.44 s against 0.56 s (medians of five alternated
+    compiles)."""
 
     def run(self, *args, **kwargs):
         gc.disable()
