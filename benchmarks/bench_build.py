@@ -1,6 +1,6 @@
 """Benchmark `briefs build` against Jupyter Book's own execution, side by side, as ratios.
 
-Run: .venv/bin/python benchmarks/bench_build.py [--repeat 3] [--cold-repeat 2] [--sizes 5,20]
+Run: .venv/bin/python benchmarks/bench_build.py [--repeat 3] [--cold-repeat 3] [--sizes 5,20]
 
 Writes the table to benchmarks/RESULTS.md and into the book's performance page
 (book/guides/performance.md, between its BENCHMARK markers).
@@ -307,7 +307,7 @@ PAGE = REPO / "book" / "guides" / "performance.md"
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3, help="runs of the quick measurements (median)")
-    ap.add_argument("--cold-repeat", type=int, default=2, help="runs of each cold build, ours and the anchor's, alternated (median)")
+    ap.add_argument("--cold-repeat", type=int, default=3, help="runs of each cold build, ours and the anchor's, alternated (median)")
     ap.add_argument("--sizes", default="", help="brief counts for the scaling rows, e.g. 5,20,50 (default: none)")
     ap.add_argument("--template", default="mpi-brief", help="the real brief copied for the scaling test")
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "RESULTS.md"))
