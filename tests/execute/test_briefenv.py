@@ -7,6 +7,8 @@ import asyncio
 import os
 import threading
 
+import pytest
+
 from briefs.execute import briefenv, kernel_manager, warm
 from briefs.execute.schedule import KernelThreads
 from briefs.media import BRIEF_ENV, CHARTS_ENV
@@ -102,3 +104,15 @@ def test_a_pool_starts_a_kernel_per_thread_before_its_threads_and_shuts_them_all
     pool = KernelThreads(2, root=os.getcwd())  # no brief ever submitted: no thread took either kernel
     pool.shutdown(wait=True)
     assert len(ended) == 2
+
+    def interrupted(root):  # Ctrl-C while the second kernel starts
+        if len(launched) == 1:
+            raise KeyboardInterrupt
+        launched.append("first")
+        return "first"
+
+    launched.clear(), ended.clear()
+    monkeypatch.setattr(warm, "launch", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        KernelThreads(2, root=os.getcwd())
+    assert ended == ["first"]

@@ -112,7 +112,7 @@ def write_in_parallel(builder, docnames: list[str], nproc: int) -> None:
 
     tasks = ParallelTasks(nproc + 1)  # Sphinx passes one fewer than its jobs
     rest = heaviest_first([name for name in docnames if name != first], Path(builder.doctreedir))
-    for chunk in dealt(rest, nproc + 1):
+    for chunk in dealt(rest, nproc + 1) if rest else []:
         arg = []
         for docname in chunk:
             builder.app.phase = BuildPhase.RESOLVING

@@ -76,7 +76,15 @@ class KernelThreads(ThreadPoolExecutor):
 
     def __init__(self, workers: int, root: Path | None = None):
         self._kernel_threads: set[int] = set()
-        self._kernels = [kernel for kernel in (warm.launch(root) for _ in range(workers)) if kernel] if root else []
+        self._kernels: list = []
+        try:
+            for _ in range(workers if root else 0):
+                kernel = warm.launch(root)
+                if kernel is not None:
+                    self._kernels.append(kernel)
+        except BaseException:  # Ctrl-C while they start: none is left running
+            warm.end(*self._kernels)
+            raise
         self._taking = threading.Lock()
         super().__init__(max_workers=workers, thread_name_prefix="briefs-run", initializer=self._started, initargs=(root,))
 
