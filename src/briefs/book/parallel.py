@@ -99,9 +99,10 @@ def write_in_parallel(builder, docnames: list[str], nproc: int) -> None:
     from sphinx.util.build_phase import BuildPhase
     from sphinx.util.parallel import ParallelTasks
 
-    def write(docname: str, doctree) -> None:
+    def write(batch: list[tuple[str, object]]) -> None:  # in a forked helper
         builder.app.phase = BuildPhase.WRITING
-        builder.write_doc(docname, doctree)
+        for docname, doctree in batch:
+            builder.write_doc(docname, doctree)
 
     first = builder.config.root_doc if builder.config.root_doc in docnames else docnames[0]
     builder.app.phase = BuildPhase.RESOLVING
@@ -119,7 +120,7 @@ def write_in_parallel(builder, docnames: list[str], nproc: int) -> None:
             doctree = builder.env.get_and_resolve_doctree(docname, builder)
             builder.write_doc_serialized(docname, doctree)
             arg.append((docname, doctree))
-        tasks.add_task(lambda docs: [write(*doc) for doc in docs], arg)
+        tasks.add_task(write, arg)
     tasks.join()
 
 

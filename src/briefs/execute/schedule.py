@@ -107,10 +107,11 @@ class KernelThreads(ThreadPoolExecutor):
             self._kernel_threads.clear()
 
 
-def default_executor(workers: int | None = None, root: Path | None = None) -> Executor:
-    """One thread, and so one kernel, per core by default. With `root`, each thread starts its warm
-    kernel as soon as it starts."""
-    return KernelThreads(workers or os.cpu_count() or 1, Path(root) if root else None)
+def default_executor(workers: int | None = None, root: Path | None = None, briefs: int | None = None) -> Executor:
+    """One thread, and so one kernel, per core by default, and no more than `briefs` (the runs it
+    is given). With `root`, each thread has its warm kernel from the start."""
+    count = workers or os.cpu_count() or 1
+    return KernelThreads(min(count, briefs) if briefs else count, Path(root) if root else None)
 
 
 def run_briefs(
@@ -257,7 +258,7 @@ def run_jobs(
                 finish(job, exc)
     elif todo:
         owned = executor is None
-        pool = executor or default_executor(min(workers or os.cpu_count() or 1, len(todo)), root)
+        pool = executor or default_executor(workers, root, len(todo))
         try:
             with interrupt.children_ignore():  # Ctrl-C stops this process, not each worker with a traceback
                 futures = {pool.submit(_execute, *args(job)): job for job in todo}
