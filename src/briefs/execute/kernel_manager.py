@@ -33,6 +33,7 @@ import uuid
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
 
 PRIVATE_SOCKETS = os.name == "posix"
 IOPUB_QUIET = 0.02  # seconds of silence on IOPub that end the wait for a ready kernel (jupyter_client: 0.2)
@@ -67,6 +68,14 @@ class BriefKernelManager(AsyncKernelManager):
                 self.connection_file = os.path.join(tempfile.gettempdir(), name)
 
     brief_env: dict[str, str] | None = None  # the environment of a fresh kernel started for a brief (`for_brief`)
+    zygote = None  # an execute.zygote.Zygote to fork the kernel from, instead of starting a process
+
+    async def _async_pre_start_kernel(self, **kw):
+        if self.zygote is not None and self.provisioner is None:
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
+            self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+            self.provisioner.zygote = self.zygote
+        return await super()._async_pre_start_kernel(**kw)
 
     async def start_kernel(self, **kw) -> None:
         """As jupyter_client's, with `brief_env` when no environment is given."""
@@ -86,3 +95,29 @@ def for_brief(env: dict[str, str]) -> type[BriefKernelManager]:
     papermill starts the kernel in a coroutine that may run on another thread (jupyter_core's
     run_sync, when this thread already has an event loop running)."""
     return type(BriefKernelManager.__name__, (BriefKernelManager,), {"brief_env": dict(env)})
+
+
+class ForkedProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner, with the kernel forked by a zygote (execute.zygote)
+    instead of started by `Popen`: the same command line, environment and folder. The kernel is
+    in a session of its own, so its group is its pid, known once the zygote has answered."""
+
+    zygote = None
+
+    async def launch_kernel(self, cmd: list[str], **kwargs) -> dict:
+        import pathlib
+
+        env = kwargs.get("env") or dict(os.environ)
+        env["JPY_PARENT_PID"] = str(os.getpid())  # as launch_kernel sets it (the child points it at its parent)
+        self.cwd = kwargs.get("cwd") or str(pathlib.Path.cwd())
+        self.process = self.zygote.fork(cmd, env, self.cwd)
+        return self.connection_info
+
+    async def send_signal(self, signum: int) -> None:
+        if self.process and self.process.poll() is None:
+            if self.pgid is None:
+                self.pid = self.pgid = self.process.pid  # its own session: group and pid are the same
+            try:
+                os.killpg(self.pgid, signum)
+            except OSError:
+                self.process.send_signal(signum)

@@ -87,3 +87,12 @@ def _remember(searched: tuple, spec) -> None:
     stamp = _stamp(path)
     if stamp is not None:
         _CHECKED[searched] = (path, stamp)
+
+
+def kernel_argv() -> list[str]:
+    """The command line of the 'briefs' kernel, as its kernelspec gives it (`{connection_file}`
+    still to be filled in)."""
+    import json
+
+    ensure_kernel()
+    return list(json.loads(_CHECKED[_searched()][0].read_text(encoding="utf-8"))["argv"])

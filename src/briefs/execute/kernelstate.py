@@ -21,6 +21,34 @@ import warnings
 
 _saved: dict | None = None
 
+# What a warm kernel imports before its snapshot (execute.warm.PRELOAD; execute.zygote makes the
+# same imports once for the kernels it forks). Only modules whose import changes nothing outside
+# themselves: `briefs.page.charts` registers and enables the book's Altair theme as it is
+# imported, so it is left out and imported afresh by every brief that uses it (cheaply: Altair
+# itself is loaded), as in a fresh kernel. narwhals' pandas support is what Altair imports for a
+# brief's first chart; `briefs.page.rendered` keeps its SVGs across the reset between briefs.
+PRELOADED = (
+    "pandas",
+    "numpy",
+    "altair",
+    "vl_convert",
+    "IPython.display",
+    "narwhals.stable.v1",
+    "narwhals._pandas_like.namespace",
+    "narwhals._pandas_like.dataframe",
+    "briefs.errors",
+    "briefs.data.package",
+    "briefs.data.official.series",
+    "briefs.data.official.ohss",
+    "briefs.page.claims",
+    "briefs.page.tables",
+    "briefs.page.sources",
+    "briefs.page.seriescheck",
+    "briefs.page.compare",
+    "briefs.page.rendered",
+    "briefs.execute.kernelstate",
+)
+
 
 def _registries():
     import altair as alt

@@ -77,13 +77,16 @@ class KernelThreads(ThreadPoolExecutor):
     def __init__(self, workers: int, root: Path | None = None):
         self._kernel_threads: set[int] = set()
         self._kernels: list = []
+        count = workers if root else 0
+        self._zygote = warm.zygote(root) if count > 1 else None  # one process makes their imports
         try:
-            for _ in range(workers if root else 0):
-                kernel = warm.launch(root)
+            for _ in range(count):
+                kernel = warm.launch(root, self._zygote)
                 if kernel is not None:
                     self._kernels.append(kernel)
         except BaseException:  # Ctrl-C while they start: none is left running
             warm.end(*self._kernels)
+            self._end_zygote()
             raise
         self._taking = threading.Lock()
         super().__init__(max_workers=workers, thread_name_prefix="briefs-run", initializer=self._started, initargs=(root,))
@@ -105,6 +108,12 @@ class KernelThreads(ThreadPoolExecutor):
             warm.drop(*self._kernel_threads)
             warm.end(*untaken)
             self._kernel_threads.clear()
+            self._end_zygote()
+
+    def _end_zygote(self) -> None:
+        if self._zygote is not None:
+            self._zygote.close()
+            self._zygote = None
 
 
 def default_executor(workers: int | None = None, root: Path | None = None, briefs: int | None = None) -> Executor:

@@ -21,10 +21,10 @@ official series are) and pytest's name for the running test (`RESET_ENV_NAMES`).
 should never share a kernel says so in its front matter (`briefs: fresh_kernel: true`);
 `BRIEFS_FRESH_KERNELS=1` does the same for every brief (for comparisons and debugging).
 
-Why reuse rather than fork: a pre-imported parent process that forks a kernel per brief
-would isolate briefs completely, but forking a process that holds pandas' and zmq's threads
-is unsafe, and each forked kernel still pays ipykernel's own start (measured in
-`benchmarks/`); a reset costs milliseconds.
+Why reuse rather than fork a kernel per brief: each forked kernel would still pay ipykernel's
+own start and vl-convert's engine (about half a second), where a reset costs milliseconds. The
+kernels a build starts at once are forked, though, from one process that has made their imports
+(execute.zygote), so the imports are made once per build rather than once per kernel.
 """
 
 from __future__ import annotations
@@ -41,25 +41,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from briefs.execute.kernelstate import PRELOADED
 from briefs.media import VL_VERSION
 
-# What briefs import, imported once per kernel. Only modules whose import changes nothing
-# outside themselves: `briefs.page.charts` registers and enables the book's Altair theme as
-# it is imported, so it is left out and imported afresh by every brief that uses it (cheaply:
-# Altair itself is loaded), as in a fresh kernel. vl-convert starts its JavaScript engine on its
-# first conversion (about half a second), which the first brief with a chart would otherwise
-# pay: an empty chart is drawn once here, and nothing of it is kept.
+# What briefs import, imported once per kernel (execute.kernelstate.PRELOADED says which and why).
+# vl-convert starts its JavaScript engine on its first conversion (about half a second), which the
+# first brief with a chart would otherwise pay: an empty chart is drawn once here, and nothing of
+# it is kept.
 PRELOAD = """\
-import pandas, numpy, altair, vl_convert
+import {modules}
 vl_convert.vegalite_to_svg({{"mark": "point", "data": {{"values": []}}}}, vl_version={vl!r})
-import IPython.display
-import briefs.errors, briefs.data.package, briefs.data.official.series, briefs.data.official.ohss
-import briefs.page.claims, briefs.page.tables, briefs.page.sources, briefs.page.seriescheck, briefs.page.compare
-import briefs.page.rendered  # its SVGs outlive the reset between briefs
-import briefs.execute.kernelstate
 briefs.execute.kernelstate.snapshot()
-""".format(vl=VL_VERSION)
+""".format(modules=", ".join(PRELOADED), vl=VL_VERSION)
 RESTORE = "__import__('briefs.execute.kernelstate').execute.kernelstate.restore({env!r}, {cwd!r})"
+ALIVE_EVERY = 1.0  # seconds between looks at whether a kernel that has not answered yet is still alive
 START_TIMEOUT = 300  # seconds for the kernel to start and make its imports, on a busy machine (as run.run_brief)
 # Variables set by each reset rather than inherited at the kernel's start, so not part of `identity`:
 # the project's own (`BRIEFS_*`: the running brief's name and the data files validated before it
@@ -132,13 +127,14 @@ def _manager_class():
 
 
 class WarmKernel:
-    def __init__(self, kernel_name: str, root: Path, key: str):
+    def __init__(self, kernel_name: str, root: Path, key: str, zygote=None):
         from jupyter_core.utils import run_sync
 
         self.key = key
         self.uses = 0
         self.km = _manager_class()(kernel_name=kernel_name)
         self.km.handed_out = []
+        self.km.zygote = zygote  # forked from it (execute.zygote) rather than started as a process
         # As nbclient starts its own kernels: the command history in memory, not in a shared file.
         # The kernel's own log (a warning about TCP transport on every start) is noise to authors (as run.run_brief).
         extra = ["--HistoryManager.hist_file=:memory:", "--log-level=ERROR"]
@@ -157,8 +153,11 @@ class WarmKernel:
             if left <= 0:
                 raise WarmKernelFailed("the warm kernel did not answer in time")
             try:
-                msg = self.control.get_shell_msg(timeout=left)
+                msg = self.control.get_shell_msg(timeout=min(left, ALIVE_EVERY))
             except Exception:  # queue.Empty
+                process = getattr(self.km.provisioner, "process", None)
+                if process is not None and process.poll() is not None:
+                    raise WarmKernelFailed("the warm kernel has died") from None
                 continue
             if msg["parent_header"].get("msg_id") != msg_id:
                 continue
@@ -227,16 +226,33 @@ def end(*kernels: WarmKernel) -> None:
         kernel.shutdown()
 
 
-def launch(root: Path) -> WarmKernel | None:
-    """A warm kernel started now, in `root`, for a thread that will take it (`adopt`); None when
-    every brief gets a fresh kernel or the start fails (the thread then starts its own)."""
+def launch(root: Path, zygote=None) -> WarmKernel | None:
+    """A warm kernel started now, in `root` (forked from `zygote`, if given), for a thread that
+    will take it (`adopt`); None when every brief gets a fresh kernel or the start fails (the
+    thread then starts its own)."""
     if fresh_for_all():
         return None
     from briefs.execute.kernelspec import ensure_kernel
 
     name = ensure_kernel()
     try:
-        return WarmKernel(name, Path(root), identity(name))
+        return WarmKernel(name, Path(root), identity(name), zygote)
+    except Exception:
+        return None
+
+
+def zygote(root: Path):
+    """A zygote (execute.zygote) for warm kernels started in `root`, making its imports from now
+    on; None where there is to be none (fresh kernels for every brief, or `BRIEFS_ZYGOTE=0`, for
+    comparisons) or can be none (not Linux, a kernelspec that does not run this interpreter, or
+    it failed to start)."""
+    if fresh_for_all() or os.environ.get("BRIEFS_ZYGOTE", "").strip().lower() in ("0", "false", "no"):
+        return None
+    from briefs.execute import zygote as zygotes
+    from briefs.execute.kernelspec import kernel_argv
+
+    try:
+        return zygotes.Zygote(kernel_argv(), _shared_env(), Path(root))
     except Exception:
         return None
 
