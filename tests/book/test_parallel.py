@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 from briefs.book.compile import compile_book
@@ -48,9 +49,10 @@ def test_the_briefs_are_dealt_to_every_process():
 
 
 def test_the_root_is_written_first_then_the_heaviest_pages_on_every_job(tmp_path):
-    """A stand-in builder: the main process resolves the book's root and writes it, then resolves
-    the others heaviest first; each forked helper writes its batch (files, since a helper's memory
-    is its own), and every page is written once."""
+    """A stand-in builder: a helper copies the static files while the main process resolves the
+    book's root and the first batch; once they are copied, the main process writes the root, and
+    each forked helper writes its batch (files, since a helper's memory is its own), the others
+    resolved heaviest first; every page is written once, none before the static files."""
     from types import SimpleNamespace
 
     from briefs.book.parallel import heaviest_first, write_in_parallel
@@ -78,17 +80,25 @@ def test_the_root_is_written_first_then_the_heaviest_pages_on_every_job(tmp_path
             pass
 
         def write_doc(self, docname, doctree):
+            assert (out / "_static").exists(), "a page written before the static files were copied"
             (out / f"{docname.replace('/', '-')}.html").write_text(f"{doctree} in {os.getpid()}")
+
+    def copy_assets():  # slower than resolving every page here: the pages must wait for it
+        time.sleep(0.5)
+        (out / "_static").write_text(f"copied in {os.getpid()}")
 
     names = sorted(sizes)
     flat = [n.replace("/", "-") for n in names]  # the stand-in keeps its doctrees flat
     assert heaviest_first(flat, doctrees) == ["briefs-b", "briefs-a", "guides-d", "guides-c", "intro"]
     assert heaviest_first(["missing", "intro"], doctrees) == ["intro", "missing"]  # no doctree: last
 
-    write_in_parallel(Builder(), flat, 1)  # two jobs
+    builder = Builder()
+    builder.briefs_assets_later = copy_assets  # as copy_assets_later leaves it
+    write_in_parallel(builder, flat, 1)  # two jobs
     # The root; then the heaviest first, dealt in turn into two batches: (b, d) and (a, c).
     assert resolved == ["intro", "briefs-b", "guides-d", "briefs-a", "guides-c"]
     written = {p.stem: p.read_text() for p in out.glob("*.html")}
     assert sorted(written) == sorted(flat)
     writers = {text.split(" in ")[1] for name, text in written.items() if name != "intro"}
     assert written["intro"].endswith(f" in {os.getpid()}") and len(writers) == 2 and str(os.getpid()) not in writers
+    assert not (out / "_static").read_text().endswith(f" in {os.getpid()}"), "the static files were copied by a helper"

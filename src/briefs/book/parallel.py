@@ -82,7 +82,7 @@ def wait_for_arguments() -> bool:
 
 def write_in_parallel(builder, docnames: list[str], nproc: int) -> None:
     """Sphinx's `Builder._write_parallel` (sphinx/builders/__init__.py), with the pages handed out
-    so that both cores write.
+    so that both cores write, and the static files copied while the first pages are resolved.
 
     Sphinx's main process resolves each page (its links and contents lists), then forked helpers
     turn the pages into HTML. Sphinx keeps a job for its main process, so with two jobs one helper
@@ -93,8 +93,14 @@ def write_in_parallel(builder, docnames: list[str], nproc: int) -> None:
     both helpers write. A helper is forked, so a page reaches it without being pickled; a helper per
     page was slower, as each fork costs. On this book the writing took 1.1 s, against 1.6 s
     serially and 1.8 s with Sphinx's own hand-out (medians of five alternated compiles, helpers
-    without the collector included). Each page is resolved and written as Sphinx does it, only in
-    another order: the pages are the same bytes as a serial write's (tests/book/test_parallel.py).
+    without the collector included).
+
+    Sphinx copies the static files (the theme's, the charts' script) before it writes any page,
+    since each page's links carry a checksum of the files they name; that took 0.16 s of the main
+    process while the other core waited. When the copy was put off (`copy_assets_later`), a helper
+    makes it while the main process resolves the root and the first batch, and no page is written
+    before it has finished. Each page is resolved and written as Sphinx does it, only in another
+    order: the pages are the same bytes as a serial write's (tests/book/test_parallel.py).
     """
     from sphinx.util.build_phase import BuildPhase
     from sphinx.util.parallel import ParallelTasks
@@ -104,24 +110,45 @@ def write_in_parallel(builder, docnames: list[str], nproc: int) -> None:
         for docname, doctree in batch:
             builder.write_doc(docname, doctree)
 
-    first = builder.config.root_doc if builder.config.root_doc in docnames else docnames[0]
-    builder.app.phase = BuildPhase.RESOLVING
-    doctree = builder.env.get_and_resolve_doctree(first, builder)
-    builder.app.phase = BuildPhase.WRITING
-    builder.write_doc_serialized(first, doctree)
-    builder.write_doc(first, doctree)
-
-    tasks = ParallelTasks(nproc + 1)  # Sphinx passes one fewer than its jobs
-    rest = heaviest_first([name for name in docnames if name != first], Path(builder.doctreedir))
-    for chunk in dealt(rest, nproc + 1) if rest else []:
-        arg = []
-        for docname in chunk:
+    def resolved(names: list[str]) -> list[tuple[str, object]]:
+        batch = []
+        for docname in names:
             builder.app.phase = BuildPhase.RESOLVING
             doctree = builder.env.get_and_resolve_doctree(docname, builder)
+            builder.app.phase = BuildPhase.WRITING
             builder.write_doc_serialized(docname, doctree)
-            arg.append((docname, doctree))
-        tasks.add_task(write, arg)
+            batch.append((docname, doctree))
+        return batch
+
+    tasks = ParallelTasks(nproc + 1)  # Sphinx passes one fewer than its jobs
+    assets = getattr(builder, "briefs_assets_later", None)
+    if assets is not None:
+        tasks.add_task(assets)
+    first = builder.config.root_doc if builder.config.root_doc in docnames else docnames[0]
+    root = resolved([first])
+    rest = heaviest_first([name for name in docnames if name != first], Path(builder.doctreedir))
+    chunks = dealt(rest, nproc + 1) if rest else []
+    batch = resolved(chunks[0]) if chunks else []
+    tasks.join()  # the static files are in place
+    builder.write_doc(*root[0])
+    if batch:
+        tasks.add_task(write, batch)
+    for chunk in chunks[1:]:
+        tasks.add_task(write, resolved(chunk))
     tasks.join()
+
+
+def copy_assets_later(copy_assets):
+    """Sphinx's `copy_assets` of the HTML builder, put off when the pages are written in parallel
+    (`write_in_parallel` has a helper make the copy); made at once otherwise."""
+
+    def later(self) -> None:
+        if self.parallel_ok:
+            self.briefs_assets_later = functools.partial(copy_assets, self)
+        else:
+            copy_assets(self)
+
+    return later
 
 
 def heaviest_first(docnames: list[str], doctrees: Path) -> list[str]:
@@ -155,6 +182,7 @@ def main() -> None:
     if sys.argv[1:] == ["--ahead"] and not wait_for_arguments():
         return
     import sphinx.builders as sphinx_builders
+    import sphinx.builders.html as html
     import sphinx.util.parallel as sphinx_parallel
     from jupyter_book import sphinx
     from jupyter_book.cli.main import main as jupyter_book_command
@@ -162,6 +190,7 @@ def main() -> None:
     sphinx.build_sphinx = functools.partial(sphinx.build_sphinx, jobs=jobs())
     sphinx_builders.make_chunks = dealt  # the reads of `Builder` (sphinx/builders/__init__.py)
     sphinx_builders.Builder._write_parallel = write_in_parallel
+    html.StandaloneHTMLBuilder.copy_assets = copy_assets_later(html.StandaloneHTMLBuilder.copy_assets)
     sphinx_parallel.ParallelTasks._process = without_collector(sphinx_parallel.ParallelTasks._process)
     try:
         jupyter_book_command()
