@@ -69,3 +69,21 @@ def test_a_changed_data_file_runs_the_brief_even_with_a_prose_edit(root):
     data = root / "data" / "inm_returns_by_sex.csv"
     data.write_text(data.read_text().replace("Men,2150", "Men,2151"))
     assert "running" in run(root, {BRIEF})[BRIEF]
+
+
+def test_briefs_run_by_a_pool_remember_the_code_they_ran(root):
+    """A pool's runs say which code they ran (`RunResult.code`, from the source each read), and a
+    prose edit after them is patched rather than run again."""
+    from briefs.execute import prosepatch
+
+    other = "mpi-brief"
+    briefs = [b for b in catalog.discover(root) if b.name in (BRIEF, other)]
+    runs, failures, _ = run_briefs(briefs, root, force=True, workers=2)
+    assert not failures and len(runs) == 2
+    for result in runs:
+        brief = next(b for b in briefs if b.name == result.brief)
+        assert result.code == prosepatch.key_of(brief.name, brief.path, {})
+    edit(root, "## Key findings\n", "## Key findings\n\nOne more sentence of prose.\n")
+    states = run(root, {BRIEF, other}, workers=2)
+    assert states[other] == ["unchanged, not re-run"] and len(states[BRIEF]) == 1
+    assert states[BRIEF][0].startswith("prose updated, not re-run")

@@ -31,7 +31,7 @@ def _record(ident: str, root: Path) -> Path:
     return paths.cache_dir(root) / "prose" / f"{ident}.json"
 
 
-def _prepared(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+def prepared(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """The source notebook as `run.run_brief` hands it to papermill."""
     from briefs.execute.kernelspec import KERNEL
 
@@ -52,10 +52,11 @@ def code_key(nb: nbformat.NotebookNode, parameters: dict[str, Any]) -> str:
 
 
 def key_of(name: str, source: Path, parameters: dict[str, Any]) -> str:
-    """The code key of a brief's source as it is now (taken before it runs)."""
+    """The code key of a brief's source as it is now (taken before a run on a cluster, whose
+    result does not carry the key of what it ran: `run.RunResult.code`)."""
     import jupytext
 
-    return code_key(_prepared(jupytext.read(source, fmt="md:myst"), name), parameters)
+    return code_key(prepared(jupytext.read(source, fmt="md:myst"), name), parameters)
 
 
 def remember(ident: str, key: str, root: Path) -> None:
@@ -106,7 +107,7 @@ def patch(ident: str, name: str, source: Path, parameters: dict[str, Any], targe
         executed = nbformat.read(target, as_version=4)  # a copy of its own: its prose is replaced below
     except (OSError, ValueError, KeyError):
         return None
-    new = _prepared(jupytext.read(source, fmt="md:myst"), name)
+    new = prepared(jupytext.read(source, fmt="md:myst"), name)
     if code_key(new, parameters) != saved:
         return None
     own = [c for c in executed.cells if "injected-parameters" not in c.metadata.get("tags", [])]

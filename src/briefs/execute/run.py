@@ -26,7 +26,7 @@ import nbformat
 
 from briefs import atomic
 from briefs.project import catalog
-from briefs.execute import briefenv, cache, completion, downloads, limits, readback, variants, warm, window_guard
+from briefs.execute import briefenv, cache, completion, downloads, limits, prosepatch, readback, variants, warm, window_guard
 from briefs.execute.kernelspec import KERNEL, ensure_kernel  # noqa: F401 (run.KERNEL, run.ensure_kernel: as before)
 from briefs.media import BRIEF_ENV, CHARTS_ENV, VALIDATED_ENV
 from briefs.errors import BriefFailed, ClaimContradicted, DataError, UsageError
@@ -41,6 +41,7 @@ class RunResult:
     parameters: dict[str, Any]
     claims: list[dict] = field(default_factory=list)
     published: bool = True  # False for a run with other parameters (build/variants) or into another file
+    code: str | None = None  # the code key of the source it ran (execute.prosepatch), when the run knows it
 
     @property
     def contradicted(self) -> list[dict]:
@@ -335,9 +336,9 @@ def run_brief(
     if output is not None:
         output = check_output(Path(output), name)
     budget = limits.of(brief.path)
-    nb = brief.read()
-    nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python (briefs)", "language": "python"}
-    nb.metadata.setdefault("briefs", {})["name"] = name  # so a renamed copy is still matched by `briefs diff`
+    # The kernel named, and the brief's name kept (so a renamed copy is still matched by `briefs diff`).
+    nb = prosepatch.prepared(brief.read(), name)
+    code = prosepatch.code_key(nb, dict(parameters or {}))  # of the source this run reads
     # A warm kernel (see execute.warm), unless the brief asks for a fresh one in its front matter.
     fresh = bool(nb.metadata["briefs"].get("fresh_kernel"))
     with tempfile.TemporaryDirectory(prefix=f"briefs-{name}-") as tmpdir, warm.lease(root, fresh=fresh) as kernel:
@@ -426,7 +427,9 @@ def run_brief(
             if params:
                 variants.record(root, name, {run_id: params})
     ledger = readback.claims(result_nb) or {}
-    return RunResult(brief=name, notebook=target, parameters=params, claims=ledger.get("claims", []), published=published)
+    return RunResult(
+        brief=name, notebook=target, parameters=params, claims=ledger.get("claims", []), published=published, code=code
+    )
 
 
 def parse_cli_parameters(pairs: list[list[str]] | None) -> dict[str, str]:

@@ -216,14 +216,16 @@ def run_jobs(
         runs.append(outcome)
         if cached:
             cache.save(job.id, root, keys[job.id], outcome.notebook, job.parameters)
-            if job.id in code:
-                prosepatch.remember(job.id, code[job.id], root)
+            ran = outcome.code or code.get(job.id)
+            if ran:
+                prosepatch.remember(job.id, ran, root)
         bad = len(outcome.contradicted)
         say(job.id, f"{done}, {len(outcome.claims)} claims" + (f", {bad} contradicted" if bad else ""))
 
     def note_code() -> None:
-        """What each queued brief's code looks like now (execute.prosepatch); taken once its run is handed
-        out, so that a pool's workers start meanwhile, and well before they read the brief."""
+        """What each queued brief's code looks like now (execute.prosepatch), for runs on a cluster;
+        taken once they are handed out, and well before they read the brief. A run in this process
+        or a pool's says what it ran itself (`RunResult.code`), from the source it read."""
         if cached:
             for job in todo:
                 code[job.id] = prosepatch.key_of(job.brief.name, job.brief.path, job.parameters)
@@ -258,7 +260,6 @@ def run_jobs(
                 except Exception as exc:  # a worker's failure is that brief's failure, not the build's
                     finish(job, exc)
     elif executor is None and (len(todo) == 1 or workers == 1):
-        note_code()
         for job in todo:  # one at a time, in this process: no pool to start, states exact
             say(job.id, "running")
             try:
@@ -271,7 +272,6 @@ def run_jobs(
         try:
             with interrupt.children_ignore():  # Ctrl-C stops this process, not each worker with a traceback
                 futures = {pool.submit(_execute, *args(job)): job for job in todo}
-            note_code()
             if owned and cached:  # while the workers start: the project's data validated once, not by each
                 prevalidate(root)
             for job in futures.values():
