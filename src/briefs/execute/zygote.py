@@ -63,8 +63,8 @@ def _split(argv: list[str]) -> tuple[list[str], list[str]] | None:
 
 
 class Zygote:
-    """The build's side of a zygote: started now, it makes its imports while the build goes on,
-    and `fork` asks it for a kernel (the answer is read when the kernel's pid is first needed)."""
+    """The build's side of a zygote: started now, it makes its imports while the build goes on;
+    `fork` asks it for a kernel, and a thread of this process reads its answers (`_read_answers`)."""
 
     def __init__(self, argv: list[str], env: dict[str, str], cwd: Path):
         split = _split(argv)
@@ -130,7 +130,8 @@ class Zygote:
             kernel._answered(None)
 
     def close(self) -> None:
-        """Stop the zygote (its kernels are not affected: each is in its own session)."""
+        """Stop the zygote, once its kernels have ended: each watches it as its parent and ends
+        within a second of it (ipykernel's ParentPollerUnix), as a kernel ends with its build."""
         try:
             self._socket.shutdown(socket.SHUT_RDWR)  # ends the reading thread too
         except OSError:
