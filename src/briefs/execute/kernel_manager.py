@@ -107,8 +107,7 @@ class ForkedProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs) -> dict:
         import pathlib
 
-        env = kwargs.get("env") or dict(os.environ)
-        env["JPY_PARENT_PID"] = str(os.getpid())  # as launch_kernel sets it (the child points it at its parent)
+        env = kwargs.get("env") or dict(os.environ)  # the child sets JPY_PARENT_PID: its parent is the zygote
         self.cwd = kwargs.get("cwd") or str(pathlib.Path.cwd())
         self.process = self.zygote.fork(cmd, env, self.cwd)
         return self.connection_info

@@ -25,7 +25,7 @@ def _registered_kernel():
         return None
 
 
-def _runs_here(argv: list[str]) -> bool:
+def runs_here(argv: list[str]) -> bool:
     """Whether a kernel command is this interpreter running ipykernel's launcher."""
     try:
         return Path(argv[0]).resolve() == Path(sys.executable).resolve() and argv[argv.index("-m") + 1] == "ipykernel_launcher"
@@ -65,14 +65,14 @@ def ensure_kernel() -> str:
     if known is not None and _stamp(known[0]) == known[1]:
         return KERNEL
     spec = _registered_kernel()
-    if spec is not None and _runs_here(spec.argv):
+    if spec is not None and runs_here(spec.argv):
         _remember(searched, spec)
         return KERNEL
     from ipykernel.kernelspec import install
 
     install(kernel_name=KERNEL, display_name="Python (briefs)", prefix=sys.prefix)
     spec = _registered_kernel()
-    if spec is None or not _runs_here(spec.argv):  # another 'briefs' kernel comes first in Jupyter's search path
+    if spec is None or not runs_here(spec.argv):  # another 'briefs' kernel comes first in Jupyter's search path
         found = f"{spec.resource_dir} runs {spec.argv[0] if spec.argv else 'nothing'}" if spec else "cannot be read"
         raise UsageError(
             f"the Jupyter kernel {KERNEL!r} found first ({found}) is not this environment's "

@@ -52,13 +52,13 @@ class ZygoteFailed(RuntimeError):
 
 def _split(argv: list[str]) -> tuple[list[str], list[str]] | None:
     """A kernel's command line as (interpreter and its flags, the launcher's arguments), when it
-    is this interpreter running `-m ipykernel_launcher`; else None (no zygote can start it)."""
-    try:
-        at = argv.index("-m")
-    except ValueError:
+    is this interpreter running `-m ipykernel_launcher` (execute.kernelspec.runs_here); else None
+    (no zygote can start it)."""
+    from briefs.execute.kernelspec import runs_here  # not at the top: the zygote itself never needs it
+
+    if not runs_here(argv):
         return None
-    if argv[at + 1 : at + 2] != [LAUNCHER] or Path(argv[0]).resolve() != Path(sys.executable).resolve():
-        return None
+    at = argv.index("-m")
     return argv[:at], argv[at + 2 :]
 
 
