@@ -66,27 +66,31 @@ def test_a_fresh_kernel_is_started_with_its_briefs_variables_on_any_thread(monke
 
 
 def test_a_pool_starts_a_kernel_per_thread_before_its_threads_and_shuts_them_all_down(monkeypatch):
-    """The kernels are started by the thread that makes the pool, forked from one zygote; each
-    thread takes one; the pool's end shuts down the threads' kernels, any no thread took, and the
-    zygote. A thread with none left starts its own."""
+    """The kernels are started by the thread that makes the pool, forked from one zygote and
+    drawing in one chart engine; each thread takes one; the pool's end shuts down the threads'
+    kernels, any no thread took, the zygote and the engine. A thread with none left starts its own."""
     maker = threading.get_ident()
-    launched, adopted, started, dropped, ended, zygotes = [], [], [], [], [], []
+    launched, adopted, started, dropped, ended, zygotes, engines = [], [], [], [], [], [], []
 
-    class Zygote:
+    class Helper:
         def __init__(self, root):
             self.closed = False
-            zygotes.append(self)
+            (engines if self.engine else zygotes).append(self)
 
         def close(self):
-            assert not self.closed, "a zygote closed twice"
+            assert not self.closed, "a helper closed twice"
             self.closed = True
 
-    def launch(root, zygote=None):
-        assert zygote is zygotes[-1]
+    Zygote = type("Zygote", (Helper,), {"engine": False})
+    Engine = type("Engine", (Helper,), {"engine": True})
+
+    def launch(root, zygote=None, engine=None):
+        assert zygote is zygotes[-1] and engine is engines[-1]
         launched.append((threading.get_ident(), f"kernel {len(launched)}"))
         return launched[-1][1]
 
     monkeypatch.setattr(warm, "zygote", Zygote)
+    monkeypatch.setattr(warm, "chart_engine", Engine)
     monkeypatch.setattr(warm, "launch", launch)
     monkeypatch.setattr(warm, "adopt", lambda kernel: adopted.append((threading.get_ident(), kernel)))
     monkeypatch.setattr(warm, "start_early", lambda root: started.append(threading.get_ident()))
@@ -102,13 +106,13 @@ def test_a_pool_starts_a_kernel_per_thread_before_its_threads_and_shuts_them_all
     assert len(threads) == 2 and maker not in threads and not started
     assert sorted(kernel for _, kernel in adopted) == sorted(kernel for _, kernel in launched)
     assert sorted(dropped) == sorted(threads) and ended == []
-    assert len(zygotes) == 1 and zygotes[0].closed
+    assert len(zygotes) == len(engines) == 1 and zygotes[0].closed and engines[0].closed
 
     # Three threads, two kernels started (a third failed to start): the third thread starts its own,
     # and a kernel no thread took is shut down with the pool.
     launched.clear(), adopted.clear(), dropped.clear()
     monkeypatch.setattr(
-        warm, "launch", lambda root, zygote: launched.append(1) or (None if len(launched) == 3 else f"k{len(launched)}")
+        warm, "launch", lambda root, zygote, engine: launched.append(1) or (None if len(launched) == 3 else f"k{len(launched)}")
     )
     pool = KernelThreads(3, root=os.getcwd())
     barrier = threading.Barrier(3)
@@ -118,12 +122,12 @@ def test_a_pool_starts_a_kernel_per_thread_before_its_threads_and_shuts_them_all
     assert len(adopted) == 2 and len(started) == 1 and len(dropped) == 3 and ended == []
     pool = KernelThreads(2, root=os.getcwd())  # no brief ever submitted: no thread took either kernel
     pool.shutdown(wait=True)
-    assert len(ended) == 2 and all(zygote.closed for zygote in zygotes)
-    zygotes.clear()
+    assert len(ended) == 2 and all(helper.closed for helper in zygotes + engines)
+    zygotes.clear(), engines.clear()
     KernelThreads(1, root=os.getcwd()).shutdown(wait=True)
-    assert zygotes == [], "one kernel is started on its own, not forked"
+    assert zygotes == [] and engines == [], "one kernel is started on its own, not forked, and draws for itself"
 
-    def interrupted(root, zygote):  # Ctrl-C while the second kernel starts
+    def interrupted(root, zygote, engine):  # Ctrl-C while the second kernel starts
         if len(launched) == 1:
             raise KeyboardInterrupt
         launched.append("first")
@@ -133,4 +137,4 @@ def test_a_pool_starts_a_kernel_per_thread_before_its_threads_and_shuts_them_all
     monkeypatch.setattr(warm, "launch", interrupted)
     with pytest.raises(KeyboardInterrupt):
         KernelThreads(2, root=os.getcwd())
-    assert ended == ["first"] and zygotes[-1].closed
+    assert ended == ["first"] and zygotes[-1].closed and engines[-1].closed

@@ -72,21 +72,25 @@ class KernelThreads(ThreadPoolExecutor):
     The kernels are started by the thread that makes the pool, one per thread, before the threads
     exist; each thread takes one as it starts (`warm.adopt`). A thread starting its own competed
     for the interpreter with the thread that made the pool, which goes on to read the briefs and
-    validate the data, and a cold build's kernels started 0.2-0.3 s later that way."""
+    validate the data, and a cold build's kernels started 0.2-0.3 s later that way. With two
+    kernels or more, they are forked from one process that has made their imports (execute.zygote)
+    and draw their charts in one engine (execute.chartengine), both ended with the pool."""
 
     def __init__(self, workers: int, root: Path | None = None):
         self._kernel_threads: set[int] = set()
         self._kernels: list = []
         count = workers if root else 0
-        self._zygote = warm.zygote(root) if count > 1 else None  # one process makes their imports
+        # With two kernels or more, one process makes their imports and one draws their charts.
+        self._zygote = warm.zygote(root) if count > 1 else None
+        self._engine = warm.chart_engine(root) if count > 1 else None
         try:
             for _ in range(count):
-                kernel = warm.launch(root, self._zygote)
+                kernel = warm.launch(root, self._zygote, self._engine)
                 if kernel is not None:
                     self._kernels.append(kernel)
         except BaseException:  # Ctrl-C while they start: none is left running
             warm.end(*self._kernels)
-            self._end_zygote()
+            self._end_helpers()
             raise
         self._taking = threading.Lock()
         super().__init__(max_workers=workers, thread_name_prefix="briefs-run", initializer=self._started, initargs=(root,))
@@ -108,12 +112,14 @@ class KernelThreads(ThreadPoolExecutor):
             warm.drop(*self._kernel_threads)
             warm.end(*untaken)
             self._kernel_threads.clear()
-            self._end_zygote()
+            self._end_helpers()
 
-    def _end_zygote(self) -> None:
-        if self._zygote is not None:
-            self._zygote.close()
-            self._zygote = None
+    def _end_helpers(self) -> None:
+        """The zygote and the chart engine, once the kernels have ended."""
+        for helper in (self._zygote, self._engine):
+            if helper is not None:
+                helper.close()
+        self._zygote = self._engine = None
 
 
 def default_executor(workers: int | None = None, root: Path | None = None, briefs: int | None = None) -> Executor:

@@ -47,12 +47,23 @@ from briefs.media import VL_VERSION
 # What briefs import, imported once per kernel (execute.kernelstate.PRELOADED says which and why).
 # vl-convert starts its JavaScript engine on its first conversion (about half a second), which the
 # first brief with a chart would otherwise pay: an empty chart is drawn once here, and nothing of
-# it is kept.
+# it is kept. A pool's kernels share one engine instead (execute.chartengine): each is told where
+# it listens, and starts none of its own.
 PRELOAD = """\
 import {modules}
-vl_convert.vegalite_to_svg({{"mark": "point", "data": {{"values": []}}}}, vl_version={vl!r})
+{engine}
 briefs.execute.kernelstate.snapshot()
-""".format(modules=", ".join(PRELOADED), vl=VL_VERSION)
+"""
+WARM_ENGINE = "vl_convert.vegalite_to_svg({{'mark': 'point', 'data': {{'values': []}}}}, vl_version={vl!r})".format(vl=VL_VERSION)
+
+
+def preload(engine: str | None = None) -> str:
+    """The code a warm kernel runs once it has started: its imports, its chart engine (its own, or
+    the one listening at `engine`), its snapshot."""
+    line = WARM_ENGINE if engine is None else f"briefs.page.rendered.ENGINE = {engine!r}"
+    return PRELOAD.format(modules=", ".join(PRELOADED), engine=line)
+
+
 RESTORE = "__import__('briefs.execute.kernelstate').execute.kernelstate.restore({env!r}, {cwd!r})"
 ALIVE_EVERY = 1.0  # seconds between looks at whether a kernel that has not answered yet is still alive
 START_TIMEOUT = 300  # seconds for the kernel to start and make its imports, on a busy machine (as run.run_brief)
@@ -127,7 +138,7 @@ def _manager_class():
 
 
 class WarmKernel:
-    def __init__(self, kernel_name: str, root: Path, key: str, zygote=None):
+    def __init__(self, kernel_name: str, root: Path, key: str, zygote=None, engine: str | None = None):
         from jupyter_core.utils import run_sync
 
         self.key = key
@@ -143,7 +154,7 @@ class WarmKernel:
         run_sync(self.km.start_kernel)(cwd=str(root), extra_arguments=extra, env=_shared_env())
         self.control = self.km.blocking_client()  # our own requests: the imports and each reset
         self.control.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
-        self.pending: str | None = self.control.execute(PRELOAD, silent=True, store_history=False)
+        self.pending: str | None = self.control.execute(preload(engine), silent=True, store_history=False)
 
     def _wait(self, msg_id: str, timeout: float) -> None:
         """The reply to one of our own requests; raises unless it succeeded."""
@@ -226,17 +237,18 @@ def end(*kernels: WarmKernel) -> None:
         kernel.shutdown()
 
 
-def launch(root: Path, zygote=None) -> WarmKernel | None:
-    """A warm kernel started now, in `root` (forked from `zygote`, if given), for a thread that
-    will take it (`adopt`); None when every brief gets a fresh kernel or the start fails (the
-    thread then starts its own)."""
+def launch(root: Path, zygote=None, engine=None) -> WarmKernel | None:
+    """A warm kernel started now, in `root` (forked from `zygote`, if given; drawing its charts in
+    `engine`, an execute.chartengine.ChartEngine, if given), for a thread that will take it
+    (`adopt`); None when every brief gets a fresh kernel or the start fails (the thread then
+    starts its own)."""
     if fresh_for_all():
         return None
     from briefs.execute.kernelspec import ensure_kernel
 
     name = ensure_kernel()
     try:
-        return WarmKernel(name, Path(root), identity(name), zygote)
+        return WarmKernel(name, Path(root), identity(name), zygote, engine and engine.address)
     except Exception:
         return None
 
@@ -253,6 +265,20 @@ def zygote(root: Path):
 
     try:
         return zygotes.Zygote(kernel_argv(), _shared_env(), Path(root))
+    except Exception:
+        return None
+
+
+def chart_engine(root: Path):
+    """An engine drawing the charts of the warm kernels started in `root` (execute.chartengine);
+    None where there is to be none (fresh kernels for every brief, or `BRIEFS_CHART_ENGINE=0`, for
+    comparisons) or it failed to start (each kernel then starts its own)."""
+    if fresh_for_all() or os.environ.get("BRIEFS_CHART_ENGINE", "").strip().lower() in ("0", "false", "no"):
+        return None
+    from briefs.execute.chartengine import ChartEngine
+
+    try:
+        return ChartEngine(Path(root), _shared_env())
     except Exception:
         return None
 

@@ -17,8 +17,8 @@ matches no warning any other filter does, so no brief can tell).
 Forking is safe here because the zygote has no thread of its own when it forks: it imports
 modules and reads requests, nothing else (OpenBLAS's threads stop at a fork and start again in
 the child, by its own fork handler). Nothing that starts a thread or an engine is made in the
-zygote: ipykernel's sockets and threads and vl-convert's JavaScript engine are started by each
-kernel. Only Linux is served (the client follows a forked kernel, which is not its own child,
+zygote: ipykernel's sockets and threads are started by each kernel, and vl-convert's
+JavaScript engine by the pool's chart engine (execute.chartengine) or by each kernel. Only Linux is served (the client follows a forked kernel, which is not its own child,
 through a pidfd); elsewhere, and whenever the zygote cannot be used, kernels are started as
 ordinary processes.
 

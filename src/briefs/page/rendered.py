@@ -1,7 +1,8 @@
 """The static SVGs of the charts drawn before, by their Vega-Lite spec.
 
-vl-convert draws a chart in about 0.1 s, and the same spec always gives the same SVG. So a
-chart is drawn once and kept twice:
+vl-convert draws a chart in about 0.1 s, and the same spec always gives the same SVG. A pool's
+kernels have it drawn by one engine they share (page.drawing: `ENGINE` says where it listens);
+any other kernel draws for itself. Either way, a chart is drawn once and kept twice:
 
 - in this process, for the last `KEEP` charts: a warm kernel (execute.warm) imports this module
   before its snapshot, so what is kept here outlives the reset between briefs;
@@ -28,12 +29,16 @@ from collections import OrderedDict
 from pathlib import Path
 
 from briefs.media import CHARTS_ENV
+from briefs.page import drawing
 
 KEEP = 64  # charts; a brief draws a handful, the book a few dozen
 KEEP_ON_DISK = 256  # about 40 kB each; a long preview of data edits does not grow it without end
 STALE = 600  # seconds: a half-written file this old was left by a process that died
 
 _SVGS: OrderedDict[str, str] = OrderedDict()
+# Where the engine shared by a pool's kernels listens (page.drawing), set by the kernel's preload
+# (execute.warm); None: this process draws its charts itself.
+ENGINE: str | None = None
 
 
 def key(spec: dict, vl_version: str) -> str:
@@ -57,15 +62,19 @@ def svg(spec: dict, vl_version: str) -> str:
         return drawn
     drawn = _read(folder / f"{name}.svg") if folder else None
     if drawn is None:
-        import vl_convert as vlc
-
-        drawn = vlc.vegalite_to_svg(spec, vl_version=vl_version)
+        drawn = (ENGINE and drawing.draw(ENGINE, spec, vl_version)) or _draw(spec, vl_version)
         if folder:
             _write(folder, name, drawn)
     _SVGS[name] = drawn
     while len(_SVGS) > KEEP:
         _SVGS.popitem(last=False)
     return drawn
+
+
+def _draw(spec: dict, vl_version: str) -> str:
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(spec, vl_version=vl_version)
 
 
 def disk_folder() -> Path | None:
