@@ -72,3 +72,12 @@ def break_brief(root: Path, name: str) -> str:
     source = path.read_text()
     path.write_text(source + "\n```{code-cell} ipython3\nshare = 1 / 0\n```\n")
     return source
+
+
+def slow_brief(root: Path, name: str, seconds: float = 60) -> str:
+    """Make `name` wait `seconds` after its first output, so that an interrupt lands while it runs;
+    returns the source to restore."""
+    path = root / "notebooks" / f"{name}.md"
+    source = path.read_text()
+    path.write_text(source + f"\n```{{code-cell}} ipython3\nimport time\ntime.sleep({seconds})\n```\n")
+    return source

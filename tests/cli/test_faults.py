@@ -572,17 +572,23 @@ def _interrupted(root: Path, argv: list[str], trigger: str, delay: float) -> tup
 
 
 @pytest.mark.parametrize(
-    "argv, trigger",
+    "argv, trigger, slow",
     [
-        (["build", "--force", "--no-pdf", "-j", "2"], "beta running"),
-        (["build", "--force", "--pdf"], "pdf printing"),
+        # beta waits: the mini briefs end, and the book is built, within the second waited
+        (["build", "--force", "--no-pdf", "-j", "2"], "beta running", True),
+        (["build", "--force", "--pdf"], "pdf printing", False),
     ],
     ids=["while-briefs-run", "while-printing-pdfs"],
 )
-def test_ctrl_c_exits_130_without_a_crash(mini, chromium, argv, trigger):
+def test_ctrl_c_exits_130_without_a_crash(mini, chromium, argv, trigger, slow):
     root, _ = mini
     before = snapshot(root)
-    status, err = _interrupted(root, argv, trigger, 1.0)
+    source = miniproject.slow_brief(root, "beta") if slow else None
+    try:
+        status, err = _interrupted(root, argv, trigger, 1.0)
+    finally:
+        if source is not None:
+            (root / "notebooks" / "beta.md").write_text(source)
     assert trigger in err, f"the interrupt must land while the build runs: {err}"
     assert status == 130, err
     assert err.rstrip().endswith("interrupted") and "Traceback" not in err, err

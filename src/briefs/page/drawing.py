@@ -88,7 +88,7 @@ def serve(listener: socket.socket) -> None:
 
     from briefs.media import VL_VERSION
 
-    threading.Thread(target=_end_with_parent, daemon=True).start()
+    threading.Thread(target=_end_with_parent, args=(listener.getsockname(),), daemon=True).start()
     vlc.vegalite_to_svg(EMPTY, vl_version=VL_VERSION)  # kernels that ask meanwhile wait in the queue
     while True:
         conn, _ = listener.accept()
@@ -106,8 +106,15 @@ def serve(listener: socket.socket) -> None:
                 pass
 
 
-def _end_with_parent() -> None:
-    sys.stdin.buffer.read()  # returns when the pool closes its end, or dies
+def _end_with_parent(address: str) -> None:
+    """Wait until the process that started this one closes its end of standard input, or dies (a
+    build killed at once), then remove the socket and its folder (if nothing else is in it) and end."""
+    sys.stdin.buffer.read()
+    try:
+        os.unlink(address)
+        os.rmdir(os.path.dirname(address))
+    except OSError:
+        pass
     os._exit(0)
 
 
