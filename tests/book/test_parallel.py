@@ -102,3 +102,58 @@ def test_the_root_is_written_first_then_the_heaviest_pages_on_every_job(tmp_path
     writers = {text.split(" in ")[1] for name, text in written.items() if name != "intro"}
     assert written["intro"].endswith(f" in {os.getpid()}") and len(writers) == 2 and str(os.getpid()) not in writers
     assert not (out / "_static").read_text().endswith(f" in {os.getpid()}"), "the static files were copied by a helper"
+
+
+# A compile in one process (Sphinx serial), after the code was highlighted ahead as a build's compile
+# process does while the briefs run; prints the (language, first line) of each block Pygments lexed.
+HIGHLIGHTED_AHEAD = r"""
+import json, sys
+from sphinx.highlighting import PygmentsBridge
+from briefs.book import parallel, sphinxext
+source, out, paths = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+kept = sphinxext.prehighlight(paths)
+lexed, draw = [], PygmentsBridge.highlight_block
+def highlight_block(self, source, lang, *args, **kwargs):
+    lexed.append((lang, source.splitlines()[0] if source else ""))
+    return draw(self, source, lang, *args, **kwargs)
+PygmentsBridge.highlight_block = highlight_block
+sys.argv[1:] = ["build", source, "--path-output", out, "--builder", "html", "-W", "-n", "--keep-going"]
+try:
+    parallel.main()
+except SystemExit as end:
+    assert not end.code, end.code
+print(json.dumps({"kept": kept, "lexed": lexed}))
+"""
+
+
+def test_the_code_highlighted_while_the_briefs_run_is_all_the_compile_needs(built_project, tmp_path, monkeypatch):
+    import json
+    import subprocess
+    import sys
+
+    from briefs.book.build import code_sources
+    from briefs.book.compile import Ahead
+
+    root = built_project.root
+    source = root / "build" / "book" / "src"
+    paths = [str(path) for path in code_sources(root)]
+    monkeypatch.setenv("BRIEFS_SPHINX_JOBS", "1")
+    run = subprocess.run(
+        [sys.executable, "-c", HIGHLIGHTED_AHEAD, str(source), str(tmp_path / "one"), json.dumps(paths)],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    assert report["kept"] > 100  # the briefs' code cells and the guides' code
+    assert [lang for lang, _ in report["lexed"] if lang not in ("default", "none")] == [], report["lexed"]
+
+    monkeypatch.setenv("BRIEFS_SPHINX_JOBS", "2")
+    ahead = Ahead(highlight=code_sources(root))  # as a build starts it
+    try:
+        with_ahead = files(compile_book(source, tmp_path / "ahead", ahead))
+    finally:
+        ahead.close()
+    alone = files(compile_book(source, tmp_path / "alone"))
+    assert sorted(with_ahead) == sorted(alone)
+    assert [name for name in alone if alone[name] != with_ahead[name]] == []

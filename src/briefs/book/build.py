@@ -88,6 +88,11 @@ def assemble(
     return html
 
 
+def code_sources(root: Path) -> list[Path]:
+    """The files whose code the book shows: each brief's notebook and the book's own pages."""
+    return [brief.path for brief in catalog.discover(root)] + sorted(paths.book_sources(root).rglob("*.md"))
+
+
 def build_book(
     root: Path | None = None,
     *,
@@ -112,8 +117,8 @@ def build_book(
 
         def said(item: str, state: str) -> None:
             if state == "queued" and not ahead:  # briefs to run: meanwhile the compile imports what it
-                ahead.append(Ahead())  # needs and the charts' script is made (if it is not kept)
-                vega.start(paths.user_cache_dir(root))
+                ahead.append(Ahead(highlight=code_sources(root)))  # needs and highlights the code,
+                vega.start(paths.user_cache_dir(root))  # and the charts' script is made (if it is not kept)
             say(item, state)
 
         try:

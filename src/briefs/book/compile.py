@@ -17,10 +17,11 @@ ENV = {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 class Ahead:
     """A compile process started before its book is staged: it imports Sphinx, Jupyter Book and the
-    extensions (about a second of a core) while the briefs run, then waits for its command line.
-    `close` stops it when the build ends without using it."""
+    extensions (about a second of a core) while the briefs run, highlights the code of the files
+    `highlight` names (sphinxext.prehighlight: the briefs' sources, the guides), then waits for its
+    command line. `close` stops it when the build ends without using it."""
 
-    def __init__(self) -> None:
+    def __init__(self, highlight: list[Path] | None = None) -> None:
         self.process = subprocess.Popen(
             [*COMMAND, "--ahead"],
             stdin=subprocess.PIPE,
@@ -29,6 +30,12 @@ class Ahead:
             text=True,
             env={**os.environ, **ENV},
         )
+        if highlight:
+            try:
+                self.process.stdin.write(json.dumps({"highlight": [str(path) for path in highlight]}) + "\n")
+                self.process.stdin.flush()
+            except OSError:  # it has died already: the compile starts a process of its own
+                pass
 
     def take(self) -> subprocess.Popen | None:
         """The waiting process, once; None if it has died."""

@@ -68,24 +68,45 @@ def sphinx_own_extensions() -> tuple[str, ...]:
 
 
 def wait_for_arguments() -> bool:
-    """Import what the compile needs, then take the command line from the first line of standard
-    input (a JSON list). False when the line never comes (the build needed no compile, or died)."""
+    """Import what the compile needs, then take the command line from standard input (a line with a
+    JSON list). A line before it may name files whose code to highlight meanwhile (a JSON object,
+    `{"highlight": [paths]}`: sphinxext.prehighlight), on a thread that stops, and has ended, before
+    the compile starts. False when the command line never comes (the build needed no compile, or
+    died)."""
     import importlib
     import json
+    import threading
 
     for name in (*AHEAD_IMPORTS, *sphinx_own_extensions()):
         try:
             importlib.import_module(name)
         except ImportError:
             pass
+    stop = threading.Event()
+    helpers: list[threading.Thread] = []
     try:
-        line = sys.stdin.readline()
-    except KeyboardInterrupt:  # Ctrl-C in the terminal reaches the whole group: the build says it
-        return False
-    if not line.strip():
-        return False
-    sys.argv[1:] = json.loads(line)
-    return True
+        while True:
+            try:
+                line = sys.stdin.readline()
+            except KeyboardInterrupt:  # Ctrl-C in the terminal reaches the whole group: the build says it
+                return False
+            if not line.strip():
+                return False
+            message = json.loads(line)
+            if isinstance(message, dict):
+                from briefs.book.sphinxext import prehighlight
+
+                helpers.append(
+                    threading.Thread(target=prehighlight, args=(message.get("highlight", []), stop, True), daemon=True)
+                )
+                helpers[-1].start()
+                continue
+            sys.argv[1:] = message
+            return True
+    finally:
+        stop.set()  # Sphinx forks its helpers: no thread of ours may be running then
+        for helper in helpers:
+            helper.join()
 
 
 def write_in_parallel(builder, docnames: list[str], nproc: int) -> None:

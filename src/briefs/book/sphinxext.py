@@ -17,6 +17,8 @@ Loaded from `book/_config.yml`. What the theme stack does not get right on its o
 - A Sphinx that compiles again and again (`briefs preview`, `book.incremental`) keeps the
   highlighted HTML of each code block and highlights again only code it has not seen
   (`keep_highlighting`): Pygments spent a fifth of each preview compile on code no edit touched.
+  A build's compile process highlights the briefs' and guides' code while the briefs run
+  (`prehighlight`), so the compile finds it done.
 - Each folded code cell says what it holds ("Code: load — ..."), from its first comment line
   or from what it displays (`FoldLabels`); a section that only talks about folded code is
   left off paper.
@@ -346,37 +348,131 @@ def on_builder_inited(app) -> None:
 
 
 KEEP_HIGHLIGHTED = 4096  # code blocks; the book has a few hundred
+# This process's highlighted blocks: kept from compile to compile (the preview) and filled while
+# the briefs run, before the compile starts (`prehighlight`).
+_HIGHLIGHTED: OrderedDict[str, str] = OrderedDict()
+NOTEBOOK_LEXER = "ipython3"  # the lexer myst-nb takes for a code cell from an IPython kernel's notebook
+
+
+def _highlight_key(bridge, source, lang, opts, force, kwargs) -> str:
+    # The style does not change HTML written with CSS classes (Pygments' HtmlFormatter writes
+    # styles only with `noclasses`), so a block highlighted before the builder has chosen its
+    # style (`prehighlight`) is the same HTML.
+    formatter = dict(bridge.formatter_args)
+    if not formatter.get("noclasses"):
+        formatter.pop("style", None)
+    return repr(
+        (bridge.dest, sorted(formatter.items()), source, lang, sorted((opts or {}).items()), force, sorted(kwargs.items()))
+    )
+
+
+def _keep(key: str, done: str) -> None:
+    _HIGHLIGHTED[key] = done
+    while len(_HIGHLIGHTED) > KEEP_HIGHLIGHTED:
+        _HIGHLIGHTED.popitem(last=False)
 
 
 def keep_highlighting(app) -> None:
-    """Give the HTML builder's highlighter a memory of what it has highlighted.
+    """Give the HTML builder's highlighter a memory of what this process has highlighted.
 
     Pygments gives the same HTML for the same code, language and options, so a block seen
     before is not lexed again. A block whose highlighting warned (code that is not the language
     it claims) is never kept: its warning is given again on every compile, as without this.
     """
     bridge = getattr(app.builder, "highlighter", None)
-    if bridge is None or getattr(bridge, "briefs_kept", None) is not None:
+    if bridge is None or getattr(bridge, "briefs_kept", False):
         return
-    kept: OrderedDict[str, str] = OrderedDict()
     highlight = bridge.highlight_block
 
     def highlight_block(source, lang, opts=None, force=False, location=None, **kwargs):
-        key = repr((source, lang, sorted((opts or {}).items()), force, sorted(kwargs.items())))
-        done = kept.get(key)
+        key = _highlight_key(bridge, source, lang, opts, force, kwargs)
+        done = _HIGHLIGHTED.get(key)
         if done is not None:
-            kept.move_to_end(key)
+            _HIGHLIGHTED.move_to_end(key)
             return done
         warnings = app._warncount
         done = highlight(source, lang, opts, force, location, **kwargs)
         if app._warncount == warnings:
-            kept[key] = done
-            while len(kept) > KEEP_HIGHLIGHTED:
-                kept.popitem(last=False)
+            _keep(key, done)
         return done
 
     bridge.highlight_block = highlight_block
-    bridge.briefs_kept = kept
+    bridge.briefs_kept = True
+
+
+def _lowest_priority() -> None:
+    """This thread (not its process) at the lowest priority, where the system allows it (Linux)."""
+    import os
+    import threading
+
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (AttributeError, OSError):
+        pass
+
+
+def code_blocks(paths: list[str]) -> list[tuple[str, str]]:
+    """The code blocks of these MyST files as the HTML builder will highlight them, (code,
+    language): a notebook's code cells (a brief), a page's fenced code with a language (a guide)."""
+    from markdown_it import MarkdownIt
+    from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
+
+    blocks = []
+    for path in paths:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+            if is_myst_markdown_notebook(text):
+                cells = read_myst_markdown_notebook(text, path=path).cells
+                blocks += [(cell.source, NOTEBOOK_LEXER) for cell in cells if cell.cell_type == "code"]
+            else:
+                for token in MarkdownIt("commonmark").parse(text):
+                    info = token.info.strip() if token.type == "fence" else ""
+                    if info and not info.startswith("{"):
+                        blocks.append((token.content, info.split()[0]))
+        except Exception:  # a file being edited, a front matter the compile will report: only a shortcut
+            continue
+    return blocks
+
+
+def prehighlight(paths: list[str], stop=None, idle: bool = False) -> int:
+    """Highlight the code blocks of these MyST files (`code_blocks`) before the compile starts, as
+    the HTML builder's `visit_literal_block` will ask for them, and keep them for it
+    (`keep_highlighting`); stop early once `stop` (a threading.Event) is set. With `idle`, this
+    thread takes only time no other process wants (the briefs run meanwhile). A block that would
+    warn is not kept, so the compile warns as before. Returns how many blocks were kept."""
+    import logging
+
+    from sphinx.highlighting import PygmentsBridge
+
+    if idle:
+        _lowest_priority()
+    bridge = PygmentsBridge("html")
+    log = logging.getLogger("sphinx.sphinx.highlighting")  # Sphinx's logger there, before any app set it up
+    warned: list[logging.LogRecord] = []
+    catch = logging.Handler(logging.WARNING)
+    catch.emit = warned.append
+    log.addHandler(catch)
+    propagate, log.propagate = log.propagate, False
+    kept = 0
+    try:
+        for source, lang in code_blocks(paths):
+            if stop is not None and stop.is_set():
+                break
+            key = _highlight_key(bridge, source, lang, {}, False, {"linenos": False})
+            if key in _HIGHLIGHTED:
+                continue
+            before = len(warned)
+            try:
+                done = bridge.highlight_block(source, lang, opts={}, force=False, linenos=False)
+            except Exception:
+                continue
+            if len(warned) == before:
+                _keep(key, done)
+                kept += 1
+    finally:
+        log.removeHandler(catch)
+        log.propagate = propagate
+    return kept
 
 
 def on_page_context(app, pagename, templatename, context, doctree) -> None:
