@@ -338,20 +338,24 @@ def main() -> int:
         from briefs.project import catalog
 
         n_real = len(catalog.discover(root))
-        ours, theirs, unforked = [], [], []
-        for i in range(args.cold_repeat):  # alternated, so a slow spell of the machine hits all three
+        ours, theirs, unforked, unshared = [], [], [], []
+        arms = {"ours": (ours, {}), "unforked": (unforked, {"BRIEFS_ZYGOTE": "0"}), "unshared": (unshared, {"BRIEFS_CHART_ENGINE": "0"})}
+        for i in range(args.cold_repeat):  # alternated, so a slow spell of the machine hits every arm
             # Ours first in the first run, which also pays for this process's imports.
-            for arm in ("ours", "unforked") if i % 2 == 0 else ("unforked", "ours"):
-                if arm == "ours":
-                    ours.append(timed(ours_cold, root)[0])
-                else:
-                    with environment(BRIEFS_ZYGOTE="0"):
-                        unforked.append(timed(ours_cold, root)[0])
+            order = ("ours", "unforked", "unshared") if i % 2 == 0 else ("unshared", "unforked", "ours")
+            for arm in order:
+                times, env = arms[arm]
+                with environment(**env):
+                    times.append(timed(ours_cold, root)[0])
             theirs.append(timed(anchor, root)[0])
+        for arm, (times, _) in [*arms.items(), ("anchor", (theirs, {}))]:
+            print(f"cold build, {arm}: " + ", ".join(f"{t:.2f} s" for t in times), flush=True)
         rows.append((f"cold build, {n_real} briefs: `briefs build --no-pdf` ({cores} workers) vs `jupyter-book build` (execute: force)",
                      f"{median(ours):.1f} s vs {median(theirs):.1f} s", f"{median(ours) / median(theirs):.2f}x", "<= 0.4x"))
         rows.append(("the same cold build with each kernel making its own imports (`BRIEFS_ZYGOTE=0`), vs forked kernels",
                      f"{median(unforked):.1f} s", f"{median(ours) / median(unforked):.2f}x", "context"))
+        rows.append(("the same cold build with each kernel drawing its own charts (`BRIEFS_CHART_ENGINE=0`), vs one chart engine",
+                     f"{median(unshared):.1f} s", f"{median(ours) / median(unshared):.2f}x", "context"))
         printing = pdfs(root)
         rows.append((f"PDFs of the {n_real} brief pages (part of a default `briefs build`, not of the anchor)",
                      f"{printing:.1f} s", f"{printing / median(ours):.2f}x our cold build", "context"))

@@ -50,8 +50,8 @@ def test_a_build_starts_the_compile_ahead_only_when_it_has_briefs_to_run(built_p
     started = []
 
     class Counted(Ahead):
-        def __init__(self):
-            super().__init__()
+        def __init__(self, highlight=None):
+            super().__init__(highlight)
             started.append(self.process)
 
     monkeypatch.setattr(building, "Ahead", Counted)
