@@ -153,6 +153,26 @@ def test_a_forked_kernel_is_interrupted_and_killed_by_its_manager(root):
     assert gone([pid])
 
 
+def test_a_kernel_that_ended_since_it_was_last_looked_at_is_killed_without_an_error(root):
+    # A pool kills its kernels, then shuts each down, which kills it again if it still looked
+    # alive: the kernel may have ended in between (a benchmark's build failed on that once).
+    import os
+    import signal
+
+    parent = warm.zygote(root)
+    kernel = warm.launch(root, parent)
+    try:
+        kernel.ready()
+        handle = kernel.km.provisioner.process
+        os.kill(handle.pid, signal.SIGKILL)  # behind the handle's back
+        assert gone([handle.pid])
+        handle.kill()
+        assert handle.poll() == -signal.SIGKILL
+    finally:
+        warm.end(kernel)
+        parent.close()
+
+
 def test_a_pool_forks_its_kernels_and_leaves_no_process_behind(root):
     pool = KernelThreads(2, root=root)
     kernels = list(pool._kernels)

@@ -203,7 +203,10 @@ class ForkedKernel:
         if fd is not None:
             if signum == signal.SIGKILL:
                 self._killed = True
-            signal.pidfd_send_signal(fd, signum)
+            try:
+                signal.pidfd_send_signal(fd, signum)
+            except ProcessLookupError:  # it ended since we last looked (a pool kills, then shuts down)
+                self._gone()
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
