@@ -1,6 +1,7 @@
 """Briefs on a Dask cluster that shares no disk: each worker gets the brief's text and the data as
 bytes and works in its own folder; the notebooks that come back are the bytes local runs give.
-One brief swept over two parameter sets gives two results, each kept under its own name."""
+One brief swept over two parameter sets, or over two vintages of the data kept in the project,
+gives two results, each kept under its own name."""
 
 from __future__ import annotations
 
@@ -92,3 +93,29 @@ def test_unknown_parameters_are_refused_before_anything_runs(project):
     with pytest.raises(UsageError, match="no parameter 'colour'"):
         run_sweep(BRIEF, [{"colour": "red"}], project)
     assert not (project / "build").exists()
+
+
+def test_a_sweep_over_two_vintages_of_the_data_gives_two_results(cluster, tmp_path):
+    """The data as published, and a later vintage of it kept beside it in the project (one figure
+    revised), each run on the cluster's workers: two results, each from its own bytes."""
+    import shutil
+
+    address, _ = cluster
+    root = copy_project(tmp_path / "project")
+    later = shutil.copytree(root / "data", root / "vintages" / "later", ignore=shutil.ignore_patterns("external"))
+    revised = later / "inm_returns_by_sex.csv"
+    text = revised.read_text(encoding="utf-8")
+    assert "Men,2150" in text
+    revised.write_text(text.replace("Men,2150", "Men,2151", 1), encoding="utf-8")
+    sets = [{"data_package": "data/datapackage.json"}, {"data_package": "vintages/later/datapackage.json"}]
+    result = run_sweep(BRIEF, sets, root, scheduler=address)
+    assert result.ok, result.failures
+    ids = [f"{BRIEF}@{set_id(p)}" for p in sets]
+    assert sorted(result.runs) == sorted(ids) and len(set(ids)) == 2
+    published, revision = (root / "build" / "variants" / f"{ident}.ipynb" for ident in ids)
+    assert published.read_bytes() != revision.read_bytes()
+    assert "2,151" in revision.read_text() and "2,151" not in published.read_text()
+    # Named by its absolute path, the package would not be found on a worker, whose copy of the
+    # project is elsewhere: refused, saying how to name it.
+    with pytest.raises(UsageError, match="relative to the project folder"):
+        run_sweep(BRIEF, [{"data_package": str(later / "datapackage.json")}], root, scheduler=address, force=True)

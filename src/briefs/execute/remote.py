@@ -12,6 +12,8 @@ the failed notebook's bytes. This machine writes the notebook where a local run 
 so the cache and the book see no difference: the same inputs give the same bytes wherever they
 ran (tests/execute/test_remote.py compares them with local runs).
 
+A run whose `data_package` parameter names a package elsewhere in the project (another vintage of
+the data kept beside `data/`, as a sweep over vintages has) is sent that package's folder too.
 Every worker must have the same `briefs` library and packages as this machine (a run on a
 worker whose library differs fails, naming it). A brief whose data live outside the project
 folder (a `data_package` parameter, or BRIEFS_EXTERNAL pointing elsewhere) cannot be sent.
@@ -53,21 +55,43 @@ class Outcome:
 
 def bundle(root: Path) -> dict[str, bytes]:
     """The project's files a brief may read, by path relative to the root."""
-    files: dict[str, bytes] = {}
     external = paths.external_dir(root).resolve()
     if not external.is_relative_to(root.resolve()):
         raise UsageError(
             f"the official series are in {external}, outside the project: a remote worker cannot be sent them "
             "(use the default data/external/ or a folder inside the project)"
         )
-    for folder in {*FOLDERS, external.relative_to(root.resolve()).as_posix()}:
-        for path in sorted((root / folder).rglob("*")):
-            if path.is_file():
-                files[path.relative_to(root).as_posix()] = path.read_bytes()
+    files = folder_files(root, [*FOLDERS, external.relative_to(root.resolve()).as_posix()])
     for name in MARKERS:
         if (root / name).is_file():
             files[name] = (root / name).read_bytes()
     return files
+
+
+def folder_files(root: Path, folders: list[str]) -> dict[str, bytes]:
+    """Every file under these folders of the project, by path relative to the root."""
+    files: dict[str, bytes] = {}
+    for folder in sorted(set(folders)):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file():
+                files[path.relative_to(root).as_posix()] = path.read_bytes()
+    return files
+
+
+def package_folder(root: Path, package: str) -> str | None:
+    """The project folder of the data package a `data_package` parameter names, relative to the
+    root, when bundle() does not send it already; None when it does. Raises UsageError for a
+    package outside the project, which no worker can be sent."""
+    path = Path(package) if Path(package).is_absolute() else root / package
+    folder = (path if path.is_dir() else path.parent).resolve()
+    if not folder.is_relative_to(root.resolve()):
+        raise UsageError(f"parameter 'data_package': {package} is outside the project, so a remote worker cannot be sent it")
+    if Path(package).is_absolute():  # the worker's copy of the project is elsewhere
+        raise UsageError(f"parameter 'data_package': give {package} relative to the project folder to run it on a cluster")
+    rel = folder.relative_to(root.resolve()).as_posix()
+    if any(rel == sent or rel.startswith(sent + "/") for sent in FOLDERS):
+        return None
+    return rel
 
 
 def _workdir() -> Path:
@@ -90,14 +114,16 @@ def _materialize(root: Path, name: str, text: str, files: dict[str, bytes]) -> N
         if not (target.is_file() and target.read_bytes() == data):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-    for folder in ("notebooks", *FOLDERS):
+    others = {rel.split("/")[0] for rel in files if "/" in rel} - {"notebooks", *FOLDERS}  # another package's
+    for folder in ("notebooks", *FOLDERS, *sorted(others)):
         for path in sorted((root / folder).rglob("*"), reverse=True):
             if path.is_file() and path.relative_to(root).as_posix() not in wanted:
                 path.unlink()
 
 
-def run_task(name: str, text: str, parameters: dict, strict: bool, external: str, files: dict[str, bytes]) -> Outcome:
-    """On a worker: one brief, from its text and the project's files, to the executed notebook's bytes."""
+def run_task(name: str, text: str, parameters: dict, strict: bool, external: str, *sent: dict[str, bytes]) -> Outcome:
+    """On a worker: one brief, from its text and the project's files (`bundle`, then any other data
+    package its parameters name), to the executed notebook's bytes."""
     import nbformat
 
     from briefs.execute import readback
@@ -105,6 +131,7 @@ def run_task(name: str, text: str, parameters: dict, strict: bool, external: str
     from briefs.execute.run import run_brief
 
     root = _workdir()
+    files = {rel: data for part in sent for rel, data in part.items()}
     _materialize(root, name, text, files)
     out, failed = root.parent / "out" / f"{name}.ipynb", root.parent / "failed" / f"{name}.ipynb"
     failed.unlink(missing_ok=True)
@@ -160,6 +187,7 @@ class Cluster:
         except (OSError, TimeoutError) as exc:
             raise UsageError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from None
         self.files = self.client.scatter(files, hash=True)  # sent once; tasks name it
+        self.packages: dict[str, Any] = {}  # other data packages the runs name, each sent once
         self._as_completed = distributed.as_completed
         return self
 
@@ -167,11 +195,15 @@ class Cluster:
         self.client.close()
 
     def submit(self, name: str, parameters: dict, strict: bool):
+        sent = [self.files]
         package = parameters.get("data_package")
-        if package and Path(package).is_absolute() and not Path(package).resolve().is_relative_to(self.root.resolve()):
-            raise UsageError(f"parameter 'data_package': {package} is outside the project, so a remote worker cannot be sent it")
+        folder = package_folder(self.root, str(package)) if package else None
+        if folder is not None:
+            if folder not in self.packages:
+                self.packages[folder] = self.client.scatter(folder_files(self.root, [folder]), hash=True)
+            sent.append(self.packages[folder])
         text = catalog.get(name, self.root).path.read_text(encoding="utf-8")
-        return self.client.submit(run_task, name, text, parameters, strict, self.external, self.files, pure=False)
+        return self.client.submit(run_task, name, text, parameters, strict, self.external, *sent, pure=False)
 
     def as_completed(self, futures):
         return self._as_completed(list(futures), loop=self.client.loop)
