@@ -68,7 +68,7 @@ def test_code_highlighted_ahead_is_kept_for_the_compile_unless_it_warned(tmp_pat
     )
     guide = tmp_path / "guide.md"
     guide.write_text("# A guide\n\n```bash\nbriefs build\n```\n\n```python\nthis is not $ python\n```\n\n```\nno language\n```\n")
-    blocks = sphinxext.code_blocks([str(brief), str(guide), str(tmp_path / "gone.md")])
+    blocks = list(sphinxext.code_blocks([str(brief), str(guide), str(tmp_path / "gone.md")]))
     assert blocks == [
         ("label = 'x'", "ipython3"),
         ("print(label)", "ipython3"),

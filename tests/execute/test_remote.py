@@ -119,3 +119,28 @@ def test_a_sweep_over_two_vintages_of_the_data_gives_two_results(cluster, tmp_pa
     # project is elsewhere: refused, saying how to name it.
     with pytest.raises(UsageError, match="relative to the project folder"):
         run_sweep(BRIEF, [{"data_package": str(later / "datapackage.json")}], root, scheduler=address, force=True)
+
+
+def test_the_folder_sent_for_a_data_package_is_its_own_inside_the_project(tmp_path):
+    import os
+
+    from briefs.execute.remote import package_folder
+
+    root = tmp_path / "project"
+    for folder in ("data", "vintages/later"):
+        (root / folder).mkdir(parents=True)
+        (root / folder / "datapackage.json").write_text("{}")
+    (root / "datapackage.json").write_text("{}")
+    os.symlink("later", root / "vintages" / "current")
+    assert package_folder(root, "data/datapackage.json") is None  # sent with data/ already
+    assert package_folder(root, "vintages/later/datapackage.json") == "vintages/later"
+    assert package_folder(root, "vintages/later") == "vintages/later"
+    assert package_folder(root, "vintages/current/datapackage.json") == "vintages/current"  # where the brief opens it
+    for refused, why in [
+        ("datapackage.json", "not in a folder of its own"),  # would send the whole project
+        ("data/../datapackage.json", "not in a folder of its own"),
+        (str(root / "vintages" / "later"), "relative to the project folder"),
+        (str(tmp_path / "elsewhere" / "datapackage.json"), "outside the project"),
+    ]:
+        with pytest.raises(UsageError, match=why):
+            package_folder(root, refused)

@@ -164,8 +164,12 @@ def test_a_kernel_that_ended_since_it_was_last_looked_at_is_killed_without_an_er
     try:
         kernel.ready()
         handle = kernel.km.provisioner.process
+        assert handle.poll() is None  # looked at once, alive: the handle follows it from now on
         os.kill(handle.pid, signal.SIGKILL)  # behind the handle's back
-        assert gone([handle.pid])
+        deadline = time.monotonic() + 10
+        while os.path.exists(f"/proc/{handle.pid}"):  # every thread ended and reaped (by the zygote)
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
         handle.kill()
         assert handle.poll() == -signal.SIGKILL
     finally:

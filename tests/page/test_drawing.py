@@ -66,3 +66,33 @@ def test_without_an_engine_the_kernel_draws_the_same_chart(tmp_path, monkeypatch
     monkeypatch.setattr(rendered, "_SVGS", type(rendered._SVGS)())
     monkeypatch.delenv(rendered.CHARTS_ENV, raising=False)
     assert rendered.svg(spec, VL_VERSION) == vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
+
+
+def test_an_answer_cut_short_is_not_taken_for_a_chart(tmp_path):
+    """An engine that ends while it answers (its build killed) must not leave half an SVG to be
+    kept on disk as the chart: the answer says its length, and a shorter one is refused."""
+    import socket
+    import threading
+
+    svg = b"<svg><g>chart</g></svg>"
+    answers = [b"+" + len(svg).to_bytes(drawing.LENGTH, "big") + svg, b"+" + len(svg).to_bytes(drawing.LENGTH, "big") + svg[:9]]
+    address = str(tmp_path / "engine")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(address)
+    listener.listen(2)
+
+    def answer():
+        for reply in answers:
+            conn, _ = listener.accept()
+            with conn:
+                drawing._read_all(conn)
+                conn.sendall(reply)
+
+    server = threading.Thread(target=answer, daemon=True)
+    server.start()
+    try:
+        assert drawing.draw(address, chart_spec(), VL_VERSION) == svg.decode()
+        assert drawing.draw(address, chart_spec(), VL_VERSION) is None
+    finally:
+        server.join(10)
+        listener.close()

@@ -31,6 +31,7 @@ import re
 from collections import OrderedDict
 from importlib import resources
 from pathlib import Path
+from typing import Iterator
 
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
@@ -403,27 +404,31 @@ def keep_highlighting(app) -> None:
 def _lowest_priority() -> None:
     """This thread (not its process) at the lowest priority, where the system allows it (Linux)."""
     import os
+    import sys
     import threading
 
+    if not sys.platform.startswith("linux"):  # elsewhere the call takes a process, not a thread
+        return
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
     except (AttributeError, OSError):
         pass
 
 
-def code_blocks(paths: list[str]) -> list[tuple[str, str]]:
+def code_blocks(paths: list[str]) -> Iterator[tuple[str, str]]:
     """The code blocks of these MyST files as the HTML builder will highlight them, (code,
-    language): a notebook's code cells (a brief), a page's fenced code with a language (a guide)."""
+    language), file by file: a notebook's code cells (a brief), a page's fenced code with a
+    language (a guide)."""
     from markdown_it import MarkdownIt
     from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
 
-    blocks = []
     for path in paths:
+        blocks = []
         try:
             text = Path(path).read_text(encoding="utf-8")
             if is_myst_markdown_notebook(text):
                 cells = read_myst_markdown_notebook(text, path=path).cells
-                blocks += [(cell.source, NOTEBOOK_LEXER) for cell in cells if cell.cell_type == "code"]
+                blocks = [(cell.source, NOTEBOOK_LEXER) for cell in cells if cell.cell_type == "code"]
             else:
                 for token in MarkdownIt("commonmark").parse(text):
                     info = token.info.strip() if token.type == "fence" else ""
@@ -431,7 +436,7 @@ def code_blocks(paths: list[str]) -> list[tuple[str, str]]:
                         blocks.append((token.content, info.split()[0]))
         except Exception:  # a file being edited, a front matter the compile will report: only a shortcut
             continue
-    return blocks
+        yield from blocks
 
 
 def prehighlight(paths: list[str], stop=None, idle: bool = False) -> int:

@@ -24,16 +24,20 @@ BACKLOG = 64  # kernels' requests queued while the engine starts
 
 class ChartEngine:
     def __init__(self, root: Path, env: dict[str, str]):
+        if not hasattr(socket, "AF_UNIX"):
+            raise OSError("no Unix sockets here")
         self.folder = tempfile.mkdtemp(prefix="briefs-charts-")
         self.address = os.path.join(self.folder, "engine")
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener = None
         try:
+            listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             listener.bind(self.address)
             listener.listen(BACKLOG)
             self.process = subprocess.Popen(
                 [sys.executable, "-m", MODULE, str(listener.fileno())],
                 pass_fds=[listener.fileno()],
                 stdin=subprocess.PIPE,  # it ends when this end is closed, or this process dies
+                stderr=subprocess.DEVNULL,  # an engine that fails leaves the kernels to draw: no traceback for authors
                 env=env,
                 cwd=str(root),
                 start_new_session=True,  # as the kernels: Ctrl-C in the terminal is the build's to handle
@@ -42,7 +46,8 @@ class ChartEngine:
             shutil.rmtree(self.folder, ignore_errors=True)
             raise
         finally:
-            listener.close()
+            if listener is not None:
+                listener.close()
 
     def close(self) -> None:
         """End the engine (after the pool's kernels: none asks any more) and remove its folder."""

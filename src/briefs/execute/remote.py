@@ -78,17 +78,30 @@ def folder_files(root: Path, folders: list[str]) -> dict[str, bytes]:
     return files
 
 
+def sendable(root: Path, parameters: dict) -> None:
+    """Raise UsageError, naming the parameter, if a run with these parameters cannot be sent to a
+    worker (`package_folder`)."""
+    if parameters.get("data_package"):
+        package_folder(Path(root), str(parameters["data_package"]))
+
+
 def package_folder(root: Path, package: str) -> str | None:
     """The project folder of the data package a `data_package` parameter names, relative to the
     root, when bundle() does not send it already; None when it does. Raises UsageError for a
     package outside the project, which no worker can be sent."""
     path = Path(package) if Path(package).is_absolute() else root / package
-    folder = (path if path.is_dir() else path.parent).resolve()
-    if not folder.is_relative_to(root.resolve()):
+    folder = path if path.is_dir() else path.parent
+    if not folder.resolve().is_relative_to(root.resolve()):
         raise UsageError(f"parameter 'data_package': {package} is outside the project, so a remote worker cannot be sent it")
     if Path(package).is_absolute():  # the worker's copy of the project is elsewhere
         raise UsageError(f"parameter 'data_package': give {package} relative to the project folder to run it on a cluster")
-    rel = folder.relative_to(root.resolve()).as_posix()
+    # As the brief will open it on the worker (through a link too), not where a link points.
+    rel = Path(os.path.normpath(folder.relative_to(root))).as_posix()
+    if rel == "." or rel.startswith("../"):
+        raise UsageError(
+            f"parameter 'data_package': {package} is not in a folder of its own inside the project, "
+            "so a remote worker cannot be sent it (keep each vintage of the data in a folder, like data/)"
+        )
     if any(rel == sent or rel.startswith(sent + "/") for sent in FOLDERS):
         return None
     return rel
@@ -107,7 +120,8 @@ def _workdir() -> Path:
 
 
 def _materialize(root: Path, name: str, text: str, files: dict[str, bytes]) -> None:
-    """Make `root` hold the brief and the files, and nothing else of a former task."""
+    """Make `root` hold the brief and the files, and nothing else of a former task in the folders
+    this task is sent (a package folder a former task was sent and this one is not stays, unread)."""
     wanted = {**files, f"notebooks/{name}.md": text.encode("utf-8")}
     for rel, data in wanted.items():
         target = root / rel

@@ -81,9 +81,11 @@ class KernelThreads(ThreadPoolExecutor):
         self._kernels: list = []
         count = workers if root else 0
         # With two kernels or more, one process makes their imports and one draws their charts.
-        self._zygote = warm.zygote(root) if count > 1 else None
-        self._engine = warm.chart_engine(root) if count > 1 else None
+        self._zygote = self._engine = None
         try:
+            if count > 1:
+                self._zygote = warm.zygote(root)
+                self._engine = warm.chart_engine(root)
             for _ in range(count):
                 kernel = warm.launch(root, self._zygote, self._engine)
                 if kernel is not None:
@@ -246,6 +248,8 @@ def run_jobs(
     if scheduler is not None and todo:
         from briefs.execute import remote
 
+        for job in todo:  # every run's data can be sent, before any is submitted
+            remote.sendable(root, job.parameters)
         with remote.Cluster(scheduler, root) as cluster:
             futures = {cluster.submit(job.brief.name, job.parameters, strict): job for job in todo}
             note_code()

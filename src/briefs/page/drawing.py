@@ -11,7 +11,8 @@ The SVG is the same: the same vl-convert gets the same spec. The spec travels as
 spec made of JSON's own types (`plain`) is sent, one whose values JSON gives back exactly; any
 other is drawn in the kernel. Nothing else about the kernel matters: called as here, vl-convert
 reads no file a spec names (Altair puts a chart's data in its spec), and it draws one chart at a
-time in any process.
+time in any process. (A brief that registered fonts of its own with vl-convert would draw with
+them only in its kernel; none does.)
 
 A kernel draws in its own process, as before, whenever this one cannot answer: it has ended or
 never started, or vl-convert refused the spec. The kernel's own vl-convert then draws it or
@@ -25,6 +26,7 @@ import os
 import socket
 import sys
 
+LENGTH = 8  # bytes giving the length of the SVG in an answer
 TIMEOUT = 120  # seconds for one chart, queued behind the other kernels' (a chart takes about 0.1 s)
 EMPTY = {"mark": "point", "data": {"values": []}}  # drawn once at the start, which starts the engine
 _EXACT = (str, int, float, bool, type(None))
@@ -64,10 +66,16 @@ def draw(address: str, spec: dict, vl_version: str) -> str | None:
             answer = _read_all(conn)
     except (OSError, ValueError):  # gone, never there, timed out; a spec JSON cannot write
         return None
-    if answer[:1] != b"+":
+    # "+", the SVG's length in bytes (8, big-endian), the SVG: an answer cut short (the engine
+    # ended while it answered) is not a chart, and would otherwise be kept on disk as one.
+    if (
+        answer[:1] != b"+"
+        or len(answer) < 1 + LENGTH
+        or int.from_bytes(answer[1 : 1 + LENGTH], "big") != len(answer) - 1 - LENGTH
+    ):
         return None
     try:
-        return answer[1:].decode("utf-8")
+        return answer[1 + LENGTH :].decode("utf-8")
     except UnicodeDecodeError:
         return None
 
@@ -96,8 +104,8 @@ def serve(listener: socket.socket) -> None:
             try:
                 conn.settimeout(TIMEOUT)
                 request = json.loads(_read_all(conn))
-                drawn = vlc.vegalite_to_svg(request["spec"], vl_version=request["vl_version"])
-                answer = b"+" + drawn.encode("utf-8")
+                drawn = vlc.vegalite_to_svg(request["spec"], vl_version=request["vl_version"]).encode("utf-8")
+                answer = b"+" + len(drawn).to_bytes(LENGTH, "big") + drawn
             except Exception:  # a refused spec, a kernel gone: it draws for itself, or no longer needs to
                 answer = b"-"
             try:
