@@ -1,8 +1,10 @@
 """Ctrl-C during a run of many briefs: this process stops, worker processes do not print tracebacks.
 
-A build's workers are threads (execute.schedule), which never get the signal: the running
-briefs finish and the others are not started. The rest of this note is for an executor of
-processes given to the scheduler.
+A build's workers are threads (execute.schedule), which never get the signal, and their warm
+kernels are in sessions of their own, which the terminal's Ctrl-C does not reach: the scheduler
+kills those kernels (`KernelThreads.stop_running`), so the running briefs fail at once, keeping
+their last good notebooks, and the others are not started. The rest of this note is for an
+executor of processes given to the scheduler.
 
 A terminal sends Ctrl-C (SIGINT) to every process of the foreground group: the
 `briefs` process, its worker processes and their kernels. The kernels stop

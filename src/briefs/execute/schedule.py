@@ -116,6 +116,12 @@ class KernelThreads(ThreadPoolExecutor):
             self._kernel_threads.clear()
             self._end_helpers()
 
+    def stop_running(self) -> None:
+        """Kill the threads' kernels, so that the briefs running in them fail now (Ctrl-C): a kernel
+        is in a session of its own, so the terminal's Ctrl-C does not reach it, and a thread waits
+        for its cell to end. Their last good notebooks stay; `shutdown` then tidies up."""
+        warm.kill(*self._kernel_threads)
+
     def _end_helpers(self) -> None:
         """The zygote and the chart engine, once the kernels have ended."""
         for helper in (self._zygote, self._engine):
@@ -292,6 +298,10 @@ def run_jobs(
                     finish(job, future.result())
                 except Exception as exc:  # a worker's failure is that brief's failure, not the build's
                     finish(job, exc)
+        except BaseException:  # Ctrl-C: the running briefs stop now, not when their cells end
+            if owned and isinstance(pool, KernelThreads):
+                pool.stop_running()
+            raise
         finally:
             if owned:
                 pool.shutdown(wait=True, cancel_futures=True)

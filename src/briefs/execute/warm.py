@@ -229,6 +229,16 @@ def drop(*idents: int) -> None:
     end(*[kernel for kernel in kernels if kernel is not None])
 
 
+def kill(*idents: int) -> None:
+    """Kill the warm kernels of the threads `idents` now, leaving them to `drop` (a build stopped
+    by Ctrl-C: the briefs running in them fail at once)."""
+    with _lock:
+        kernels = [_kernels.get(ident) for ident in idents]
+    for kernel in kernels:
+        if kernel is not None:
+            kernel.kill()
+
+
 def end(*kernels: WarmKernel) -> None:
     """Shut these kernels down: all are killed first and then tidied up, so their ends overlap."""
     for kernel in kernels:
