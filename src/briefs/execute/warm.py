@@ -42,7 +42,6 @@ from pathlib import Path
 from typing import Iterator
 
 from briefs.execute.kernelstate import PRELOADED
-from briefs.media import VL_VERSION
 
 # What briefs import, imported once per kernel (execute.kernelstate.PRELOADED says which and why).
 # vl-convert starts its JavaScript engine on its first conversion (about half a second), which the
@@ -54,7 +53,7 @@ import {modules}
 {engine}
 briefs.execute.kernelstate.snapshot()
 """
-WARM_ENGINE = "vl_convert.vegalite_to_svg({{'mark': 'point', 'data': {{'values': []}}}}, vl_version={vl!r})".format(vl=VL_VERSION)
+WARM_ENGINE = "briefs.page.drawing.start_engine()"  # imported with briefs.page.rendered
 
 
 def preload(engine: str | None = None) -> str:
@@ -84,6 +83,11 @@ class WarmKernelFailed(RuntimeError):
 
 def fresh_for_all() -> bool:
     return os.environ.get("BRIEFS_FRESH_KERNELS", "").strip().lower() in ("1", "true", "yes")
+
+
+def _turned_off(variable: str) -> bool:
+    """Whether `variable` turns a part of the pool off (`0`, `false` or `no`), for comparisons."""
+    return os.environ.get(variable, "").strip().lower() in ("0", "false", "no")
 
 
 def _set_by_reset(name: str) -> bool:
@@ -268,7 +272,7 @@ def zygote(root: Path):
     on; None where there is to be none (fresh kernels for every brief, or `BRIEFS_ZYGOTE=0`, for
     comparisons) or can be none (not Linux, a kernelspec that does not run this interpreter, or
     it failed to start)."""
-    if fresh_for_all() or os.environ.get("BRIEFS_ZYGOTE", "").strip().lower() in ("0", "false", "no"):
+    if fresh_for_all() or _turned_off("BRIEFS_ZYGOTE"):
         return None
     from briefs.execute import zygote as zygotes
     from briefs.execute.kernelspec import kernel_argv
@@ -283,7 +287,7 @@ def chart_engine(root: Path):
     """An engine drawing the charts of the warm kernels started in `root` (execute.chartengine);
     None where there is to be none (fresh kernels for every brief, or `BRIEFS_CHART_ENGINE=0`, for
     comparisons) or it failed to start (each kernel then starts its own)."""
-    if fresh_for_all() or os.environ.get("BRIEFS_CHART_ENGINE", "").strip().lower() in ("0", "false", "no"):
+    if fresh_for_all() or _turned_off("BRIEFS_CHART_ENGINE"):
         return None
     from briefs.execute.chartengine import ChartEngine
 

@@ -51,6 +51,17 @@ def plain(value) -> bool:
     return True
 
 
+def start_engine() -> None:
+    """Start vl-convert's JavaScript engine in this process now (an empty chart drawn, nothing of it
+    kept), rather than on the first chart: the engine's process does, and a kernel that draws its
+    own charts does in its preload (execute.warm)."""
+    import vl_convert as vlc
+
+    from briefs.media import VL_VERSION
+
+    vlc.vegalite_to_svg(EMPTY, vl_version=VL_VERSION)
+
+
 def draw(address: str, spec: dict, vl_version: str) -> str | None:
     """The SVG the engine listening at `address` draws for `spec`, or None when it cannot say (the
     caller then draws it itself)."""
@@ -94,10 +105,8 @@ def serve(listener: socket.socket) -> None:
 
     import vl_convert as vlc
 
-    from briefs.media import VL_VERSION
-
     threading.Thread(target=_end_with_parent, args=(listener.getsockname(),), daemon=True).start()
-    vlc.vegalite_to_svg(EMPTY, vl_version=VL_VERSION)  # kernels that ask meanwhile wait in the queue
+    start_engine()  # kernels that ask meanwhile wait in the queue
     while True:
         conn, _ = listener.accept()
         with conn:
